@@ -1,0 +1,24 @@
+"""The Celery app: one worker pool and exactly one beat process.
+
+Configuration comes from Django settings (``CELERY_*``). Periodic jobs are
+declared here, in code, so every deployment runs the same schedule; beat runs
+in UTC.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneonones.settings")
+
+app = Celery("oneonones")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "people-clear-expired-sessions": {
+        "task": "people.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from people.navigation import NavItem
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = "People and organisation"
+    # Each app lists the pages it puts in the navigation bar and who may use them.
+    nav_items = (
+        NavItem(label="Home", url_name="home", audience="everyone", order=0),
+        NavItem(label="My profile", url_name="people:profile", audience="everyone", order=90),
+    )

@@ -1,0 +1,10 @@
+from people.navigation import nav_items_for
+from people.selectors import user_roles
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_roles": set()}
+    roles = user_roles(user=user)
+    return {"nav_items": nav_items_for(roles=roles), "user_roles": roles}

@@ -1,0 +1,42 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from people.models import User, time_zone_names
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email address and password do not match an account. "
+        "Check both and try again.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Meeting times are shown to you in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "job_title", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save profile"))

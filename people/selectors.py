@@ -1,0 +1,49 @@
+"""Reads about people, always from the point of view of the person asking."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from people.models import User
+
+
+def reports_of(*, user: User) -> QuerySet[User]:
+    """The people who report to ``user`` directly and still work here."""
+    return User.objects.filter(manager=user, is_active=True).select_related("team")
+
+
+def has_reports(*, user: User) -> bool:
+    return User.objects.filter(manager=user, is_active=True).exists()
+
+
+def user_roles(*, user: User) -> set[str]:
+    """The navigation audiences ``user`` belongs to (see people.navigation)."""
+    if not user.is_authenticated:
+        return set()
+    roles = {"everyone"}
+    if has_reports(user=user):
+        roles.add("manager")
+    if user.is_hr:
+        roles.add("hr")
+    if user.is_staff:
+        roles.add("staff")
+    return roles
+
+
+def people_visible_to(*, viewer: User) -> QuerySet[User]:
+    """People whose profile ``viewer`` may open: themselves, the reporting line
+    below them (reports and their reports), and everyone for HR."""
+    people = User.objects.select_related("team", "manager")
+    if viewer.is_hr:
+        return people
+    return (
+        people.filter(pk=viewer.pk)
+        | people.filter(manager=viewer)
+        | people.filter(manager__manager=viewer)
+    )
+
+
+def get_person_for_user_or_404(*, viewer: User, pk: int) -> User:
+    try:
+        return people_visible_to(viewer=viewer).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
