@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR = BASE_DIR / "var"
@@ -53,9 +53,17 @@ def start_embedded_postgres():
     import pgserver
 
     say("Nothing answers on 127.0.0.1:5432: starting an embedded PostgreSQL in var/postgres")
-    server = pgserver.get_server(VAR / "postgres", cleanup_mode="stop")
-    socket_dir = str(VAR / "postgres")
-    return server, f"postgres://postgres@{quote(socket_dir, safe='')}/oneonones"
+    from pgserver._commands import pg_ctl
+
+    # We stop it ourselves: pgserver's own clean-up skips the stop while it believes
+    # an earlier, killed run still holds the server.
+    server = pgserver.get_server(VAR / "postgres", cleanup_mode=None)
+
+    def stop():
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+    # A Unix socket in the data folder: postgres://postgres:@/oneonones?host=/…/var/postgres
+    return stop, server.get_uri("oneonones")
 
 
 def start_embedded_redis():
@@ -115,7 +123,13 @@ def manage(*args: str, env: dict) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+def stop_on_sigterm(signum, frame):
+    # Treat a plain `kill` (or `timeout`) like Ctrl-C, so embedded servers are stopped too.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     VAR.mkdir(exist_ok=True)
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
@@ -128,8 +142,8 @@ def main() -> int:
         if answers("127.0.0.1", 5432):
             database_url = DEFAULT_DATABASE_URL
         else:
-            server, database_url = start_embedded_postgres()
-            started.append(("PostgreSQL", server.cleanup))
+            stop_postgres, database_url = start_embedded_postgres()
+            started.append(("PostgreSQL", stop_postgres))
     env["DATABASE_URL"] = database_url
 
     redis_url = dotenv_value("REDIS_URL")
@@ -159,7 +173,11 @@ def main() -> int:
             return honcho.wait()
         except KeyboardInterrupt:
             honcho.send_signal(signal.SIGINT)
-            return honcho.wait()
+            try:
+                return honcho.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                honcho.kill()
+                return honcho.wait()
     finally:
         for name, stop in reversed(started):
             say(f"Stopping the embedded {name}")
