@@ -92,3 +92,8 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description="members", ordering="_member_count")
     def member_count(self, obj):
         return obj._member_count
+
+
+admin.site.site_header = "oneonones administration"
+admin.site.site_title = "oneonones admin"
+admin.site.index_title = "People, teams and reporting lines"
