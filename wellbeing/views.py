@@ -128,7 +128,7 @@ def checkins_export(request):
 @never_cache
 def checkins_delete_all(request):
     checkins = selectors.own_checkins(viewer=request.user)
-    form = DeleteAllForm(request.POST or None)
+    form = DeleteAllForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         deleted = services.checkins_delete_all(employee=request.user)
         messages.success(
@@ -196,7 +196,7 @@ def _after_note_change(note) -> str:
 @never_cache
 def note_edit(request, pk: int):
     note = selectors.get_own_note_or_404(viewer=request.user, pk=pk)
-    form = WellbeingNoteForm(request.POST or None, instance=note)
+    form = WellbeingNoteForm(request.POST if request.method == "POST" else None, instance=note)
     if request.method == "POST" and form.is_valid():
         services.wellbeing_note_update(
             note=note,
