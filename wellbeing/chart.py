@@ -73,6 +73,7 @@ class Series:
 class Tick:
     position: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor, so the end labels stay inside the chart
 
     @property
     def at(self) -> str:
@@ -133,9 +134,10 @@ def build_chart(checkins: list[CheckIn], *, zone: dt.tzinfo) -> Chart:
     x_ticks: tuple[Tick, ...] = ()
     if ordered:
         moments = [first] if span <= 0 else [first + (last - first) * i / 3 for i in range(4)]
+        anchors = ["middle"] if len(moments) == 1 else ["start", "middle", "middle", "end"]
         x_ticks = tuple(
-            Tick(position=x(moment), label=f"{moment.astimezone(zone):%d %b %y}")
-            for moment in moments
+            Tick(position=x(moment), label=f"{moment.astimezone(zone):%d %b %y}", anchor=anchor)
+            for moment, anchor in zip(moments, anchors, strict=True)
         )
     return Chart(
         width=WIDTH,

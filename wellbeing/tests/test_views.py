@@ -232,7 +232,7 @@ def test_the_manager_sees_shared_check_ins_of_a_report_only(client, employee, ma
     page = client.get(reverse("wellbeing:report", args=[employee.pk])).content.decode()
     assert "shared one" in page
     assert "private one" not in page
-    assert "Share with my manager" not in page  # no owner actions for the manager
+    assert "Unshare" not in page and "Delete" not in page  # no owner actions for the manager
 
 
 def test_the_manager_sees_an_empty_state(client, employee, manager):
