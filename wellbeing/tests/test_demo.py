@@ -30,3 +30,12 @@ def test_hr_sees_engineering_and_not_customer_success(db):
     assert any(cell.shown for cell in trends["Engineering"].months)
     assert not any(cell.shown for cell in trends["Customer Success"].months)
     assert Team.objects.get(name="Customer Success").members.count() == 4
+
+
+def test_the_benchmark_organisation_gets_check_ins_once(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        call_command("seed_demo", people=60)
+    count = CheckIn.objects.filter(employee__email__endswith="@bench.example.com").count()
+    assert count == 60 * 3
+    call_command("seed_demo", people=60)
+    assert CheckIn.objects.filter(employee__email__endswith="@bench.example.com").count() == count

@@ -347,3 +347,10 @@ def test_a_note_stays_with_its_author_when_the_report_moves(client, employee, ma
     response = client.post(reverse("wellbeing:note_delete", args=[note.pk]))
     assert response["Location"] == reverse("wellbeing:index")
     assert not WellbeingNote.objects.exists()
+
+
+def test_someone_without_a_manager_is_not_offered_sharing(client, outsider):
+    CheckInFactory(employee=outsider)
+    client.force_login(outsider)
+    page = client.get(reverse("wellbeing:index")).content.decode()
+    assert "Private" in page and ">Share<" not in page
