@@ -21,4 +21,8 @@ app.conf.beat_schedule = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "wellbeing-delete-expired-checkins": {
+        "task": "wellbeing.tasks.delete_expired_checkins",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "template_partials",
     "recurrence",
     "people",
+    "wellbeing",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+
+# Wellbeing check-ins older than this many months are deleted by a daily job.
+WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)
 
 # Security. HTTPS=1 turns on everything `manage.py check --deploy` asks for.
 HTTPS = env.bool("HTTPS", default=False)

@@ -1,0 +1,139 @@
+"""Demo check-ins and a few wellbeing notes (called by `manage.py seed_demo`).
+
+A few months of check-ins for the demo people, some shared, some private.
+Engineering (six people) has enough people checking in for HR's aggregates to
+show; Customer Success (four) stays below the threshold, so HR sees the
+"not enough responses" message there. Check-ins fall on fixed days of each
+calendar month, so running this again adds nothing (a new month adds that
+month's check-ins) and the retention job trims the oldest as usual.
+"""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from wellbeing.models import CheckIn, WellbeingNote
+
+DEMO_MONTHS = 4
+DAYS_OF_MONTH = (4, 18)
+CHECKIN_PEOPLE = (
+    "director",
+    "manager",
+    "employee",
+    "sam",
+    "priya",
+    "leo",
+    "manager2",
+    "aisha",
+    "tom",
+    "nina",
+    "hr",
+)
+DEMO_NOTES = (
+    "Busy sprint, but the team is great.",
+    "On-call week was rough.",
+    "",
+    "Enjoying the new project.",
+    "",
+    "Too many meetings this month.",
+)
+WORKLOADS = (3, 4, 3, 2, 5, 3, 4)
+MANAGER_NOTES = (
+    (
+        "manager",
+        "employee",
+        "Agreed a lighter load for the release month; revisit next 1:1.",
+        False,
+    ),
+    ("manager", "sam", "Moved you off the on-call rota for a month, as we agreed.", True),
+)
+
+
+def _moments(now: dt.datetime) -> list[dt.datetime]:
+    first = now.astimezone(dt.UTC).replace(day=1, hour=9, minute=30, second=0, microsecond=0)
+    moments = []
+    for back in range(DEMO_MONTHS - 1, -1, -1):
+        month = first - relativedelta(months=back)
+        moments.extend(month.replace(day=day) for day in DAYS_OF_MONTH)
+    return [moment for moment in moments if moment <= now]
+
+
+def _demo_checkin(user, index: int, slot: int, moment: dt.datetime) -> CheckIn:
+    seed = index + slot
+    shared = seed % 3 != 0 and user.manager_id is not None
+    return CheckIn(
+        employee=user,
+        created_at=moment,
+        happiness=2 + seed % 4,
+        workload=WORKLOADS[(index * 2 + slot) % len(WORKLOADS)],
+        work_life_balance=1 + (index * 3 + slot * 2) % 5,
+        note=DEMO_NOTES[seed % len(DEMO_NOTES)],
+        shared_with_manager=shared,
+        shared_at=moment + dt.timedelta(minutes=5) if shared else None,
+    )
+
+
+@transaction.atomic
+def seed_demo(*, org, stdout) -> None:
+    now = timezone.now()
+    moments = _moments(now)
+    people = [org.people[key] for key in CHECKIN_PEOPLE]
+    existing = set(
+        CheckIn.objects.filter(employee__in=people, created_at__in=moments).values_list(
+            "employee_id", "created_at"
+        )
+    )
+    new = []
+    for index, user in enumerate(people):
+        started = (
+            dt.datetime.combine(user.start_date, dt.time.min, tzinfo=dt.UTC)
+            if user.start_date
+            else None
+        )
+        for slot, moment in enumerate(moments):
+            if (user.pk, moment) in existing or (started and moment < started):
+                continue
+            new.append(_demo_checkin(user, index, slot, moment))
+    CheckIn.objects.bulk_create(new)
+    for author, subject, text, shared in MANAGER_NOTES:
+        WellbeingNote.objects.get_or_create(
+            author=org.people[author],
+            subject=org.people[subject],
+            text=text,
+            defaults={"shared_with_subject": shared},
+        )
+    stdout.write(f"Wellbeing: {len(new)} demo check-ins added.")
+
+
+def seed_bench(*, user_ids: list[int], stdout, months: int = 3) -> None:
+    """One check-in a month for each benchmark person over the last ``months``.
+    People who already have check-ins are left alone, so it is idempotent."""
+    done = set(
+        CheckIn.objects.filter(employee_id__in=user_ids)
+        .values_list("employee_id", flat=True)
+        .distinct()
+    )
+    first = (
+        timezone.now().astimezone(dt.UTC).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    )
+    new = []
+    for user_id in user_ids:
+        if user_id in done:
+            continue
+        for back in range(months):
+            moment = first - relativedelta(months=back) + dt.timedelta(hours=user_id % 24)
+            new.append(
+                CheckIn(
+                    employee_id=user_id,
+                    created_at=moment,
+                    happiness=1 + (user_id + back) % 5,
+                    workload=1 + (user_id * 3 + back) % 5,
+                    work_life_balance=1 + (user_id * 7 + back) % 5,
+                    shared_with_manager=user_id % 2 == 0,
+                    shared_at=moment if user_id % 2 == 0 else None,
+                )
+            )
+    CheckIn.objects.bulk_create(new, batch_size=5000)
+    stdout.write(f"Wellbeing: {len(new)} benchmark check-ins added.")

@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from conftest import sign_in
+from people.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+NOTE = "Browser check-in: launch week, tired but fine."
+
+
+def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactional_db):
+    call_command("seed_demo")
+    errors = []  # a CSP violation shows up as a console error, a missing file as a 404
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status == 404
+            and not response.url.endswith("/favicon.ico")
+            and errors.append(response.url)
+        ),
+    )
+    sign_in(page, "employee@example.com", DEMO_PASSWORD)
+    page.get_by_role("link", name="Wellbeing", exact=True).click()
+    page.get_by_role("heading", name="Record a check-in").wait_for()
+
+    happiness = page.get_by_role("group", name="How happy are you at work at the moment?")
+    happiness.get_by_label("4 (happy)").check()
+    page.get_by_role("group", name="How is your workload?").get_by_label("a bit too much").check()
+    page.get_by_role("group", name="How is your work-life balance?").get_by_label(
+        "3 (okay)"
+    ).check()
+    page.get_by_label("Anything you want to add? (optional)").fill(NOTE)
+    page.get_by_role("button", name="Save check-in").click()
+    assert page.get_by_role("status").get_by_text("Only you can see it").is_visible()
+
+    row = page.get_by_test_id("checkin-row").filter(has_text=NOTE)
+    assert row.get_by_text("Private").is_visible()
+    row.get_by_role("button", name=re.compile("^Share with my manager: the check-in")).click()
+    assert page.get_by_role("status").get_by_text("Shared with Morgan Reid").is_visible()
+    assert (
+        page.get_by_test_id("checkin-row").filter(has_text=NOTE).get_by_text("Shared").is_visible()
+    )
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+    sign_in(page, "manager@example.com", DEMO_PASSWORD)
+    page.get_by_role("link", name="Wellbeing", exact=True).click()
+    page.get_by_test_id("wellbeing-reports").get_by_role("link", name="Emma Clarke").click()
+    page.get_by_role("heading", name="Emma Clarke: wellbeing").wait_for()
+    shared = page.get_by_test_id("checkin-row").filter(has_text=NOTE)
+    assert shared.is_visible()
+    assert shared.get_by_text("a bit too much").is_visible()
+    assert page.get_by_test_id("checkin-chart").is_visible()
+    assert errors == []
