@@ -98,7 +98,7 @@ class Objective(models.Model):
     due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     progress = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(100)], help_text="Per cent complete, 0–100."
+        default=0, validators=[MaxValueValidator(100)], help_text="Per cent complete, 0 to 100."
     )
     score = models.PositiveSmallIntegerField(
         null=True,
@@ -205,7 +205,7 @@ class KeyResult(models.Model):
 
     @property
     def fraction(self) -> Decimal:
-        """How far from start to target, 0–1 (going past the target counts as 1)."""
+        """How far from start to target, from 0 to 1 (going past the target counts as 1)."""
         span = self.target - self.start
         if not span:
             return Decimal(0)

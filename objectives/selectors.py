@@ -247,7 +247,7 @@ def comments_for(*, objective: Objective) -> QuerySet[ObjectiveComment]:
 @dataclass(frozen=True)
 class Quarter:
     year: int
-    number: int  # 1–4
+    number: int  # 1 to 4
 
     PATTERN = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 

@@ -389,7 +389,7 @@ def objective_update_progress(
 def objective_set_score(
     *, objective: Objective, by: User, score: int | None, note: str = ""
 ) -> Objective:
-    """The owner's manager scores the objective (1–5, see ``SCORE_SCALE``), or clears it."""
+    """The owner's manager scores the objective (1 to 5, see ``SCORE_SCALE``), or clears it."""
     objective = _locked(objective)
     _require(relations_of(viewer=by, objective=objective), frozenset({MANAGER}), "score")
     if objective.state not in (State.ACTIVE, State.COMPLETED):
