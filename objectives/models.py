@@ -1,5 +1,5 @@
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -213,7 +213,7 @@ class KeyResult(models.Model):
 
     @property
     def percent(self) -> int:
-        return round(self.fraction * 100)
+        return _percent(self.fraction)
 
 
 def progress_from_key_results(key_results) -> int:
@@ -221,7 +221,12 @@ def progress_from_key_results(key_results) -> int:
     key_results = list(key_results)
     if not key_results:
         return 0
-    return round(sum(kr.fraction for kr in key_results) / len(key_results) * 100)
+    return _percent(sum(kr.fraction for kr in key_results) / len(key_results))
+
+
+def _percent(fraction: Decimal) -> int:
+    # Half up, as people expect: 62.5 % shows as 63 %, not 62 %.
+    return int((fraction * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class ObjectiveChange(models.Model):
