@@ -19,6 +19,9 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("owner")
     created_at = factory.LazyFunction(timezone.now)
     last_update_at = factory.LazyFunction(timezone.now)
+    rejection_reason = factory.LazyAttribute(
+        lambda o: "Not now" if o.state == State.REJECTED else ""
+    )
 
 
 class GoalFactory(ObjectiveFactory):
