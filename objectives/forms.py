@@ -17,6 +17,7 @@ class _CrispyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
         if self.submit_label:
             self.helper.add_input(Submit("save", self.submit_label))
 
@@ -78,11 +79,11 @@ class ObjectiveForm(_ObjectiveFields):
         ]
         self.fields["owner"].choices = choices
         if not self.reports:
-            self.fields["owner"].widget = forms.HiddenInput()
-            self.fields["owner"].initial = SELF
+            # Nothing to choose: without reports it is always a proposal of one's own.
+            del self.fields["owner"]
 
     def owner_user(self, viewer: User) -> User:
-        return self.reports.get(self.cleaned_data["owner"], viewer)
+        return self.reports.get(self.cleaned_data.get("owner", SELF), viewer)
 
 
 class GoalForm(_ObjectiveFields):
@@ -115,8 +116,8 @@ class ProgressForm(forms.Form):
         max_value=100,
         label="Progress (%)",
         error_messages={
-            "min_value": "Progress is from 0 to 100 %.",
-            "max_value": "Progress is from 0 to 100 %.",
+            "min_value": "Progress is a percentage from 0 to 100.",
+            "max_value": "Progress is a percentage from 0 to 100.",
             "invalid": "Progress is a whole number from 0 to 100.",
             "required": "Enter the progress from 0 to 100.",
         },
