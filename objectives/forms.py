@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from objectives.models import SCORE_CHOICES, SCORE_SCALE, Level
+from objectives.models import SCORE_CHOICES, Level
 from objectives.selectors import parent_choices_for
 from people.models import User
 from people.selectors import reports_of
@@ -162,10 +162,6 @@ class ScoreForm(_CrispyForm):
         empty_value=None,
         required=False,
         label="Score",
-        help_text=" · ".join(
-            f"{score}: {label} ({description})"
-            for score, (label, description) in SCORE_SCALE.items()
-        ),
     )
     note = forms.CharField(required=False, max_length=500, label="Note (optional)")
     submit_label = "Save score"

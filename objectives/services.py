@@ -206,8 +206,7 @@ def _create(
         decided_at=now if decided else None,
         last_update_at=now,
     )
-    note = "Proposed" if state == State.PROPOSED else f"Set by {by}"
-    _record(objective, field=ObjectiveChange.Field.STATE, old="", new=state, by=by, note=note)
+    _record(objective, field=ObjectiveChange.Field.STATE, old="", new=state, by=by)
     return objective
 
 

@@ -252,7 +252,7 @@ def review(request, person_pk: int):
         "person": person,
         "quarter": quarter,
         "is_current": quarter == current,
-        "next_quarter": quarter.next if quarter.first_day <= today else None,
+        "next_quarter": quarter.next if quarter.next.first_day <= today else None,
         "rows": rows,
         "completed": sum(1 for row in rows if row.objective.state == State.COMPLETED),
     }
