@@ -96,13 +96,15 @@ def get_objective_for_user_or_404(*, viewer: User, pk: int, write: bool = False)
 
 def get_key_result_for_user_or_404(*, viewer: User, pk: int) -> KeyResult:
     """A key result of an objective ``viewer`` may change, else 404."""
+    objectives = objectives_visible_to(viewer=viewer).select_related("owner__manager")
     try:
-        key_result = KeyResult.objects.get(pk=pk)
+        key_result = KeyResult.objects.select_related(
+            "objective__owner__manager", "objective__team", "objective__parent"
+        ).get(pk=pk, objective__in=objectives.values("pk"))
     except KeyResult.DoesNotExist:
         raise Http404("No such key result.") from None
-    key_result.objective = get_objective_for_user_or_404(
-        viewer=viewer, pk=key_result.objective_id, write=True
-    )
+    if not can_change(viewer=viewer, objective=key_result.objective):
+        raise Http404("No such key result.")
     return key_result
 
 

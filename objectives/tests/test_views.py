@@ -419,15 +419,16 @@ def test_a_score_by_the_owner_is_404_and_by_an_outsider_too(client, employee, ou
     assert objective.score is None
 
 
-def test_comments_by_both_people_and_404_for_others(client, employee, manager, hr, objective):
+def test_comments_by_both_people_and_404_for_others(
+    client, employee, manager, hr, outsider, objective
+):
     for author, text in ((employee, "Started"), (manager, "Nice")):
         client.force_login(author)
         client.post(reverse("objectives:comment", args=[objective.pk]), {"body": text})
-    client.force_login(hr)
-    assert (
-        client.post(reverse("objectives:comment", args=[objective.pk]), {"body": "Hi"}).status_code
-        == 404
-    )
+    for other in (hr, outsider):
+        client.force_login(other)
+        url = reverse("objectives:comment", args=[objective.pk])
+        assert client.post(url, {"body": "Hi"}).status_code == 404
     assert list(objective.comments.values_list("body", flat=True)) == ["Started", "Nice"]
 
 
