@@ -126,7 +126,9 @@ def goals(request):
 
 def new(request):
     user = request.user
-    form = ObjectiveForm(request.POST or None, viewer=user, initial={"owner": SELF})
+    # ?for=<id> preselects a report (e.g. from their objectives panel).
+    initial = {"owner": request.GET.get("for") or SELF}
+    form = ObjectiveForm(request.POST or None, viewer=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         owner = form.owner_user(user)
         fields = {
@@ -148,7 +150,8 @@ def new(request):
             form.add_error(None, error.message)
         else:
             return redirect("objectives:detail", pk=objective.pk)
-    return render(request, "objectives/form.html", {"form": form, "heading": "New objective"})
+    heading = "New objective" if "owner" in form.fields else "Propose an objective"
+    return render(request, "objectives/form.html", {"form": form, "heading": heading})
 
 
 def new_goal(request):

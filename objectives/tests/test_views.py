@@ -185,6 +185,8 @@ def test_an_employee_proposes_through_the_form(client, employee, manager):
 
 def test_a_manager_sets_an_objective_for_a_report_through_the_form(client, manager, employee):
     client.force_login(manager)
+    page = body(client.get(reverse("objectives:new"), {"for": employee.pk}))
+    assert f'<option value="{employee.pk}" selected>' in page
     client.post(reverse("objectives:new"), {"owner": str(employee.pk), "title": "Ship it"})
     objective = Objective.objects.get(title="Ship it")
     assert (objective.owner, objective.state) == (employee, State.ACTIVE)
