@@ -1,0 +1,429 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from objectives import selectors, services
+from objectives.forms import (
+    SELF,
+    CommentForm,
+    EditForm,
+    GoalForm,
+    KeyResultForm,
+    KeyResultUpdateForm,
+    ObjectiveForm,
+    ProgressForm,
+    ScoreForm,
+    TransitionForm,
+)
+from objectives.models import SCORE_SCALE, Level, State
+from objectives.services import ObjectiveError, ObjectiveNotAllowed
+from people.selectors import get_person_for_user_or_404, has_reports, reports_of
+
+PAGE_SIZE = 20
+
+
+def _page(request, objects):
+    return Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _back(request, objective):
+    """Where to go after a change: the page the form came from, else the objective."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("objectives:detail", pk=objective.pk)
+
+
+def _goal_levels(user) -> list[str]:
+    """Which kinds of goal ``user`` may set (see services.objective_create_goal)."""
+    if not has_reports(user=user):
+        return []
+    levels = [Level.TEAM] if user.team_id else []
+    if not user.manager_id:
+        levels.append(Level.COMPANY)
+    return levels
+
+
+# --- Lists ----------------------------------------------------------------------------
+
+
+def mine(request):
+    user = request.user
+    context = {
+        "tab": "mine",
+        "page_obj": _page(request, selectors.my_objectives(viewer=user)),
+        "goals_led": list(selectors.goals_led_by(viewer=user)[:10]),
+        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
+        "is_manager": has_reports(user=user),
+    }
+    return render(request, "objectives/mine.html", context)
+
+
+def team(request):
+    user = request.user
+    reports = list(reports_of(user=user).order_by("full_name"))
+    person_id = request.GET.get("person") or None
+    if person_id is not None:
+        if not person_id.isdigit() or int(person_id) not in {r.pk for r in reports}:
+            raise Http404("No such person in your team.")
+        person_id = int(person_id)
+    state = request.GET.get("state") or "open"
+    if state not in {"open", "all", *State.values}:
+        state = "open"
+    objectives = selectors.team_objectives_for(manager=user, state=state, person_id=person_id)
+    panel_owner = next((r for r in reports if r.pk == person_id), None)
+    context = {
+        "panel_owner": panel_owner,
+        "panel_objectives": selectors.active_objectives_for(owner=panel_owner, viewer=user)
+        if panel_owner
+        else [],
+        "tab": "team",
+        "reports": reports,
+        "person_id": person_id,
+        "state": state,
+        "states": [("open", "Open"), ("all", "All"), *State.choices],
+        "page_obj": _page(request, objectives),
+        "counts": selectors.team_attention_counts(manager=user),
+        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
+        "is_manager": bool(reports),
+    }
+    return render(request, "objectives/team.html", context)
+
+
+def proposals(request):
+    user = request.user
+    page_obj = _page(request, selectors.proposals_awaiting(viewer=user))
+    context = {
+        "tab": "proposals",
+        "page_obj": page_obj,
+        "proposal_count": page_obj.paginator.count,
+        "is_manager": has_reports(user=user),
+    }
+    return render(request, "objectives/proposals.html", context)
+
+
+def goals(request):
+    user = request.user
+    context = {
+        "tab": "goals",
+        "page_obj": _page(request, selectors.goals_visible_to(viewer=user)),
+        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
+        "is_manager": has_reports(user=user),
+        "can_set_goals": bool(_goal_levels(user)),
+    }
+    return render(request, "objectives/goals.html", context)
+
+
+# --- Creating and editing -------------------------------------------------------------
+
+
+def new(request):
+    user = request.user
+    # ?for=<id> preselects a report (e.g. from their objectives panel).
+    initial = {"owner": request.GET.get("for") or SELF}
+    form = ObjectiveForm(request.POST or None, viewer=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        owner = form.owner_user(user)
+        fields = {
+            "owner": owner,
+            "by": user,
+            "title": form.cleaned_data["title"],
+            "description": form.cleaned_data["description"],
+            "due_date": form.cleaned_data["due_date"],
+            "parent": form.cleaned_data["parent"],
+        }
+        try:
+            if owner.pk == user.pk:
+                objective = services.objective_propose(**fields)
+                messages.success(request, "Your proposal is saved. Your manager will confirm it.")
+            else:
+                objective = services.objective_set_for_report(**fields)
+                messages.success(request, f"The objective is set for {owner.full_name}.")
+        except ObjectiveError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("objectives:detail", pk=objective.pk)
+    heading = "New objective" if "owner" in form.fields else "Propose an objective"
+    return render(request, "objectives/form.html", {"form": form, "heading": heading})
+
+
+def new_goal(request):
+    user = request.user
+    levels = _goal_levels(user)
+    if not levels:
+        raise Http404("Only managers set goals.")
+    form = GoalForm(request.POST or None, viewer=user, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.objective_create_goal(
+                by=user,
+                level=form.cleaned_data["level"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                due_date=form.cleaned_data["due_date"],
+                parent=form.cleaned_data.get("parent"),
+            )
+        except ObjectiveError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The goal is set.")
+            return redirect("objectives:detail", pk=goal.pk)
+    return render(request, "objectives/form.html", {"form": form, "heading": "New goal"})
+
+
+def edit(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    initial = {
+        "title": objective.title,
+        "description": objective.description,
+        "due_date": objective.due_date,
+        "parent": objective.parent_id,
+    }
+    form = EditForm(
+        request.POST or None, viewer=objective.owner, level=objective.level, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objective_edit(
+                objective=objective,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                due_date=form.cleaned_data["due_date"],
+                parent=form.cleaned_data.get("parent"),
+            )
+        except ObjectiveError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("objectives:detail", pk=objective.pk)
+    context = {"form": form, "heading": f"Edit “{objective.title}”", "objective": objective}
+    return render(request, "objectives/form.html", context)
+
+
+# --- One objective --------------------------------------------------------------------
+
+
+def detail(request, pk: int):
+    user = request.user
+    objective = selectors.get_objective_for_user_or_404(viewer=user, pk=pk)
+    relations = selectors.relations_of(viewer=user, objective=objective)
+    may_change = bool(relations & selectors.CHANGERS)
+    prefetch_related_objects([objective], "key_results")
+    context = {
+        "objective": objective,
+        "key_results": objective.key_results.all(),
+        "history": selectors.history_for(objective=objective),
+        "comments": selectors.comments_for(objective=objective),
+        "transitions": services.transitions_available(objective=objective, viewer=user),
+        "may_change": may_change,
+        "may_score": selectors.MANAGER in relations
+        and objective.state in (State.ACTIVE, State.COMPLETED),
+        "children_count": objective.children.count() if objective.is_goal else 0,
+        "score_scale": SCORE_SCALE,
+        "comment_form": CommentForm(),
+        "score_form": ScoreForm(initial={"score": objective.score}),
+        "key_result_form": KeyResultForm(),
+    }
+    return render(request, "objectives/detail.html", context)
+
+
+def cascade(request, pk: int):
+    goal = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk)
+    if not goal.is_goal:
+        if goal.parent_id is None:
+            raise Http404("This objective is not part of a cascade.")
+        return redirect("objectives:cascade", pk=goal.parent_id)
+    tree = selectors.cascade_for(goal=goal, viewer=request.user)
+    return render(request, "objectives/cascade.html", {"tree": tree, "goal": goal})
+
+
+def review(request, person_pk: int):
+    person = get_person_for_user_or_404(viewer=request.user, pk=person_pk)
+    today = timezone.localdate()
+    current = selectors.Quarter.containing(today)
+    quarter = selectors.Quarter.parse(request.GET.get("quarter"), default=current)
+    rows = selectors.quarter_review_for(person=person, quarter=quarter)
+    context = {
+        "person": person,
+        "quarter": quarter,
+        "is_current": quarter == current,
+        "next_quarter": quarter.next if quarter.next.first_day <= today else None,
+        "rows": rows,
+        "completed": sum(1 for row in rows if row.objective.state == State.COMPLETED),
+    }
+    return render(request, "objectives/review.html", context)
+
+
+# --- Changes --------------------------------------------------------------------------
+
+
+def _run(request, objective, change, success: str):
+    """Call a service; a refusal is a 404, a problem a message. True when it worked."""
+    try:
+        change()
+    except ObjectiveNotAllowed:
+        raise Http404("No such objective.") from None
+    except ObjectiveError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def transition(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That change was not understood; nothing was changed.")
+        return _back(request, objective)
+    name = form.cleaned_data["action"]
+    done = services.TRANSITIONS.get(name)
+    success = f"“{objective.title}” is now {done.target.label.lower()}." if done else ""
+    _run(
+        request,
+        objective,
+        lambda: services.objective_transition(
+            objective=objective, by=request.user, name=name, note=form.cleaned_data["note"]
+        ),
+        success,
+    )
+    return _back(request, objective)
+
+
+def _quick(request, objective, *, message: str = "", error: str = ""):
+    """The objective's quick-update fragment (htmx), or back to the page it came from."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif message:
+            messages.success(request, message)
+        return _back(request, objective)
+    fresh = selectors.with_key_results(
+        selectors.objectives_visible_to(viewer=request.user).select_related("owner__manager")
+    ).get(pk=objective.pk)
+    context = {
+        "objective": fresh,
+        "quick_message": message,
+        "quick_error": error,
+        "quick_next": request.htmx.current_url_abs_path or "",
+    }
+    return render(request, "objectives/includes/panel.html#quick", context)
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return "That was not understood; nothing was changed."
+
+
+@require_POST
+def progress(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return _quick(request, objective, error=_first_error(form))
+    try:
+        services.objective_update_progress(
+            objective=objective,
+            by=request.user,
+            progress=form.cleaned_data["progress"],
+            note=form.cleaned_data["note"],
+        )
+    except ObjectiveError as error:
+        return _quick(request, objective, error=error.message)
+    return _quick(request, objective, message=f"Progress saved: {form.cleaned_data['progress']} %.")
+
+
+@require_POST
+def key_result_update(request, pk: int):
+    key_result = selectors.get_key_result_for_user_or_404(viewer=request.user, pk=pk)
+    objective = key_result.objective
+    form = KeyResultUpdateForm(request.POST)
+    if not form.is_valid():
+        return _quick(request, objective, error=_first_error(form))
+    try:
+        services.key_result_update(
+            key_result=key_result,
+            by=request.user,
+            current=form.cleaned_data["current"],
+            note=form.cleaned_data["note"],
+        )
+    except ObjectiveError as error:
+        return _quick(request, objective, error=error.message)
+    return _quick(request, objective, message=f"“{key_result.title}” updated.")
+
+
+@require_POST
+def key_result_add(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    form = KeyResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The key result was not added: {_first_error(form)}")
+        return _back(request, objective)
+    _run(
+        request,
+        objective,
+        lambda: services.key_result_add(objective=objective, by=request.user, **form.cleaned_data),
+        "Key result added.",
+    )
+    return _back(request, objective)
+
+
+@require_POST
+def key_result_remove(request, pk: int):
+    key_result = selectors.get_key_result_for_user_or_404(viewer=request.user, pk=pk)
+    _run(
+        request,
+        key_result.objective,
+        lambda: services.key_result_remove(key_result=key_result, by=request.user),
+        "Key result removed.",
+    )
+    return _back(request, key_result.objective)
+
+
+@require_POST
+def score(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The score was not saved: {_first_error(form)}")
+        return _back(request, objective)
+    _run(
+        request,
+        objective,
+        lambda: services.objective_set_score(
+            objective=objective,
+            by=request.user,
+            score=form.cleaned_data["score"],
+            note=form.cleaned_data["note"],
+        ),
+        "Score saved.",
+    )
+    return _back(request, objective)
+
+
+@require_POST
+def comment(request, pk: int):
+    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write something before posting the comment.")
+        return _back(request, objective)
+    _run(
+        request,
+        objective,
+        lambda: services.objective_comment(
+            objective=objective, by=request.user, body=form.cleaned_data["body"]
+        ),
+        "Comment posted.",
+    )
+    return _back(request, objective)
