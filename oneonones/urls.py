@@ -36,5 +36,6 @@ urlpatterns = [
     path("healthz", people_views.healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("people/", include("people.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]
