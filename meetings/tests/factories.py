@@ -38,7 +38,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     organiser = factory.SubFactory(UserFactory)
     participant = factory.SubFactory(UserFactory, manager=factory.SelfAttribute("..organiser"))
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
+    )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=30))
     format = Format.VIDEO
 
