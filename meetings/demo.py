@@ -57,18 +57,8 @@ LOCATIONS = {
 def _past_meeting(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
     """A past meeting with some variety: mostly held, some cancelled by either side,
     one in five moved."""
-    meeting = Meeting(
-        series=series,
-        organiser=series.organiser,
-        participant=series.participant,
-        kind=series.kind,
-        slot=slot,
-        starts_at=slot,
-        ends_at=slot + dt.timedelta(minutes=series.duration_minutes),
-        format=series.format,
-        location=series.location,
-        status=Meeting.Status.COMPLETED,
-    )
+    meeting = services.series_meeting(series, slot=slot, starts_at=slot)
+    meeting.status = Meeting.Status.COMPLETED
     if number % 5 == 3:
         meeting.rescheduled_from = slot
         meeting.reschedule_note = "Moved to after the team offsite."
@@ -104,7 +94,7 @@ def _add_history(series: MeetingSeries, now: dt.datetime) -> int:
         try:
             with transaction.atomic():
                 meeting.save()
-                services._save_attendances(meeting=meeting, viewer=None)
+                services.save_attendances(meeting=meeting, viewer=None)
         except services.MeetingClash:
             continue
         created += 1

@@ -94,7 +94,7 @@ def _first_clash(
     return busy.person, busy.meeting
 
 
-def _save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
+def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
     """Create or update the two attendance rows; raise MeetingClash on a double booking.
 
     Runs in its own savepoint so that a clash leaves the caller's transaction usable.
@@ -159,7 +159,7 @@ def meeting_book(
         format=format,
         location=location,
     )
-    _save_attendances(meeting=meeting, viewer=organiser)
+    save_attendances(meeting=meeting, viewer=organiser)
     return meeting
 
 
@@ -331,7 +331,7 @@ def _horizon_end(series: MeetingSeries, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=series.zone)
 
 
-def _series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.datetime) -> Meeting:
+def series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.datetime) -> Meeting:
     """An unsaved meeting of the series for ``slot``, starting at ``starts_at``."""
     return Meeting(
         series=series,
@@ -348,11 +348,11 @@ def _series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.d
 
 def _book_slot(*, series: MeetingSeries, slot: dt.datetime) -> Meeting | MeetingClash | None:
     """Create the meeting of one slot in a savepoint. None if it already exists."""
-    meeting = _series_meeting(series, slot=slot, starts_at=slot)
+    meeting = series_meeting(series, slot=slot, starts_at=slot)
     try:
         with transaction.atomic():
             meeting.save()
-            _save_attendances(meeting=meeting, viewer=series.organiser)
+            save_attendances(meeting=meeting, viewer=series.organiser)
     except MeetingClash as clash:
         return clash
     except IntegrityError as error:
@@ -447,11 +447,11 @@ def clash_book_other_time(
         raise ValidationError("Only the organiser can book this meeting.")
     if starts_at <= timezone.now():
         raise ValidationError("Pick a time in the future.")
-    meeting = _series_meeting(series, slot=clash.slot, starts_at=starts_at)
+    meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
     meeting.save()
-    _save_attendances(meeting=meeting, viewer=by)
+    save_attendances(meeting=meeting, viewer=by)
     clash.delete()
     return meeting
 
@@ -508,7 +508,7 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     meeting.ends_at = starts_at + duration
     meeting.sequence += 1
     meeting.save()
-    _save_attendances(meeting=meeting, viewer=by)
+    save_attendances(meeting=meeting, viewer=by)
     return meeting
 
 

@@ -5,7 +5,7 @@ import recurrence
 from django.utils import timezone
 
 from meetings.models import Format, Kind, Meeting, MeetingSeries
-from meetings.services import _save_attendances
+from meetings.services import save_attendances
 from people.tests.factories import UserFactory
 
 
@@ -47,4 +47,4 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def attendances(obj, create, extracted, **kwargs):
         if create:
-            _save_attendances(meeting=obj, viewer=None)
+            save_attendances(meeting=obj, viewer=None)
