@@ -66,7 +66,7 @@ class SeriesForm(forms.Form):
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
     )
     weekday = forms.TypedChoiceField(
-        choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, label="On", initial=1
+        choices=list(enumerate(WEEKDAY_NAMES)), coerce=int, label="Day of the week", initial=1
     )
     week_of_month = forms.TypedChoiceField(
         choices=[(number, word.capitalize()) for number, word in ORDINALS.items()],
@@ -86,7 +86,7 @@ class SeriesForm(forms.Form):
         help_text="An iCalendar rule, e.g. FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TH.",
     )
     first_date = forms.DateField(widget=DateInput(), label="Starting from")
-    start_time = forms.TimeField(widget=TimeInput(), label="At", initial=dt.time(10, 0))
+    start_time = forms.TimeField(widget=TimeInput(), label="Start time", initial=dt.time(10, 0))
     time_zone = forms.ChoiceField(
         label="Time zone",
         help_text="The meeting stays at this local time all year, across clock changes.",
