@@ -44,7 +44,7 @@ def test_the_demo_manager_books_a_fortnightly_series_and_sees_six_months(
     page.get_by_label("Start time").fill("11:00")
     page.get_by_label("Room, link or place").fill("https://video.example.com/leo")
     preview = page.get_by_test_id("series-preview")
-    preview.locator("li").nth(5).wait_for()
+    preview.locator("li").nth(5).wait_for(timeout=20_000)
     assert preview.locator("li").count() == 6
     assert all(text.startswith("Fri") for text in preview.locator("li").all_inner_texts())
 

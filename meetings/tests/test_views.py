@@ -494,3 +494,15 @@ def test_navigation_shows_my_1_1s_to_everyone_and_my_team_to_managers(client, ma
     assert reverse("meetings:team") not in body
     client.force_login(manager)
     assert reverse("meetings:team") in client.get(reverse("home")).content.decode()
+
+
+def test_the_admin_shows_times_but_not_what_people_wrote(client, admin_user, manager, meeting):
+    services.meeting_cancel(
+        meeting=meeting, by=manager, reason="other", note="Private reason about my health"
+    )
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk])).content.decode()
+    assert "Cancelled" in body
+    assert "Private reason" not in body
+    assert client.get(reverse("admin:meetings_meeting_changelist")).status_code == 200
+    assert client.get(reverse("admin:meetings_meetingseries_changelist")).status_code == 200
