@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Keeps every active series booked six months ahead, and catches up any
+    # per-series run that could not be enqueued while the broker was down.
+    "meetings-generate-daily": {
+        "task": "meetings.tasks.generate_meetings",
+        "schedule": crontab(hour=2, minute=5),
+    },
     "wellbeing-delete-expired-checkins": {
         "task": "wellbeing.tasks.delete_expired_checkins",
         "schedule": crontab(hour=3, minute=41),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz", people_views.healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("people/", include("people.urls")),
+    path("meetings/", include("meetings.urls")),
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("admin/", admin.site.urls),

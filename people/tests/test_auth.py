@@ -16,6 +16,9 @@ ANONYMOUS_ALLOWED = {
     "password_reset_complete",
     "healthz",
     "admin:login",
+    # Calendar apps fetch the feed without a session: the secret token in the
+    # address is the key (tested in meetings/tests/test_calendar.py).
+    "meetings:calendar_feed",
 }
 # The admin site sends anonymous visitors to its own sign-in page.
 ADMIN_LOGIN = "/admin/login/"

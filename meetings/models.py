@@ -1,0 +1,342 @@
+"""Recurring 1:1 series and the meetings they produce.
+
+Times are stored in UTC. A series keeps its cadence as a rule without a start
+(``RecurrenceField``) plus the local start time, IANA zone and first date in
+their own columns, so that it is expanded in wall-clock time in its own zone
+(see ``meetings.cadence``).
+
+Double booking is stopped by the database, not by a check-then-insert that two
+requests could both pass: every meeting has one ``Attendance`` row per person,
+and an exclusion constraint forbids two active rows of the same person whose
+times overlap.
+"""
+
+import secrets
+import zoneinfo
+
+import recurrence.fields
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q, Value
+
+from people.models import validate_time_zone
+
+# The names of the constraints the services turn into messages for people.
+DOUBLE_BOOKING_CONSTRAINT = "attendance_no_double_booking"
+SLOT_UNIQUE_CONSTRAINT = "meeting_unique_series_slot"
+
+
+class Kind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", "1:1"
+    MENTORING = "mentoring", "Mentoring check-in"
+    WELLBEING = "wellbeing", "Wellbeing chat"
+
+
+class Format(models.TextChoices):
+    ROOM = "room", "Meeting room"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone call"
+    WALK = "walk", "Walk and talk"
+    CAFE = "cafe", "Café"
+
+
+class CancelReason(models.TextChoices):
+    # Stored as codes so that HR reports can count them.
+    NOTHING_TO_DISCUSS = "nothing_to_discuss", "Nothing to discuss this time"
+    CLASH = "clash", "Something else clashes"
+    AWAY = "away", "Away (leave, illness or travel)"
+    OTHER = "other", "Another reason"
+
+
+class MeetingSeries(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_series"
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attended_series"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_TO_ONE)
+    # The rule only (no DTSTART): first_date, start_time and time_zone say where it starts.
+    cadence = recurrence.fields.RecurrenceField(include_dtstart=False)
+    start_time = models.TimeField(help_text="Local time in the series' own time zone.")
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    first_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField(
+        max_length=300, blank=True, help_text="Room, video link, phone number or meeting place."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The last day generation has reached; reset when the cadence changes.
+    generated_until = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+        ordering = ["organiser_id", "participant_id", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organiser=F("participant")), name="series_two_different_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("first_date")),
+                name="series_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="series_status_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.organiser} and {self.participant}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def cadence_text(self) -> str:
+        from meetings.cadence import describe_series
+
+        return describe_series(self)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    series = models.ForeignKey(
+        MeetingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="Empty for a one-off meeting.",
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organised_meetings"
+    )
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attended_meetings"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_TO_ONE)
+    # The start the series' rule gave this meeting (unique per series); it stays the
+    # same when the meeting is moved, so generation never re-creates a moved meeting.
+    slot = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(
+        max_length=20, choices=CancelReason.choices, blank=True, default=""
+    )
+    cancel_note = models.TextField(blank=True)
+    rescheduled_from = models.DateTimeField(
+        null=True, blank=True, help_text="Where the meeting was before it last moved."
+    )
+    reschedule_note = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # iCalendar SEQUENCE: calendars apply a change only when it goes up.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "slot"], name=SLOT_UNIQUE_CONSTRAINT),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organiser=F("participant")), name="meeting_two_different_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | Q(slot__isnull=False),
+                name="meeting_series_has_slot",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organiser", "starts_at"], name="meeting_organiser_idx"),
+            models.Index(fields=["participant", "starts_at"], name="meeting_participant_idx"),
+            models.Index(fields=["series", "starts_at"], name="meeting_series_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.organiser} and {self.participant}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def other_person(self, user):
+        return self.participant if user.pk == self.organiser_id else self.organiser
+
+
+class Attendance(models.Model):
+    """One row per person per meeting: what the no-double-booking rule looks at.
+
+    A constraint on ``Meeting`` alone cannot compare the organiser of one row with
+    the participant of another, so each meeting has an attendance row for each of
+    its two people, kept in step by the services in the same transaction.
+    ``active`` is false once the meeting is cancelled.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
+    during = DateTimeRangeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_each"),
+            # No person in two overlapping active meetings. Person equality is written
+            # as the overlap of the one-value ranges [person_id, person_id] so that a
+            # built-in GiST operator class is enough: the embedded PostgreSQL that
+            # `make run` may fall back to ships without the btree_gist extension that
+            # `person_id WITH =` would need.
+            ExclusionConstraint(
+                name=DOUBLE_BOOKING_CONSTRAINT,
+                expressions=[
+                    (
+                        Func(
+                            F("person"),
+                            F("person"),
+                            Value("[]"),
+                            function="int8range",
+                            output_field=BigIntegerRangeField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    ("during", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(active=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} at meeting {self.meeting_id}"
+
+
+class ChangeRequest(models.Model):
+    """A participant's request to cancel or move a meeting, for the organiser to answer."""
+
+    class Action(models.TextChoices):
+        CANCEL = "cancel", "Cancel"
+        MOVE = "move", "Move"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "No longer needed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="change_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True, default="")
+    note = models.TextField(blank=True)
+    proposed_starts_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(status="pending"),
+                name="change_request_one_pending_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(action="cancel") | Q(proposed_starts_at__isnull=False),
+                name="change_request_move_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} meeting {self.meeting_id} ({self.status})"
+
+
+class SlotClash(models.Model):
+    """A slot of a series that could not be booked because someone was busy.
+
+    Shown to the organiser as "needs a new time" until they pick another time,
+    skip it, or a later generation run finds the slot free again.
+    """
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="clashes")
+    slot = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    clashing_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    skipped = models.BooleanField(default=False)
+    detected_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "slot"], name="slot_clash_once_per_slot")
+        ]
+
+    def __str__(self):
+        return f"Series {self.series_id} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription address. A new token revokes the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user_id}"

@@ -1,0 +1,52 @@
+from django.core.management import call_command
+from django.db.models import Count
+
+from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
+from people.models import User
+
+
+def test_seed_demo_books_every_pair_with_history(db):
+    call_command("seed_demo")
+    pairs = set(
+        User.objects.filter(manager__isnull=False, email__endswith="@example.com")
+        .exclude(email__in=["admin@example.com", "hr@example.com"])
+        .values_list("manager_id", "pk")
+    )
+    booked = set(MeetingSeries.objects.values_list("organiser_id", "participant_id"))
+    assert pairs <= booked
+    assert len({s.time_zone for s in MeetingSeries.objects.all()}) >= 4
+    assert not SlotClash.objects.exists()
+    emma = User.objects.get(email="employee@example.com")
+    mine = Meeting.objects.filter(participant=emma)
+    assert mine.filter(status="completed").exists()
+    assert mine.filter(status="scheduled").count() >= 12
+    assert Meeting.objects.filter(cancel_reason="nothing_to_discuss").exists()
+    assert Meeting.objects.filter(status="cancelled", cancelled_by__reports__isnull=False).exists()
+    assert Meeting.objects.filter(rescheduled_from__isnull=False).exists()
+    nina = User.objects.get(email="nina.rossi@example.com")
+    assert not Meeting.objects.filter(participant=nina).exclude(status="scheduled").exists()
+    assert Meeting.objects.filter(participant=nina).exists()
+    assert ChangeRequest.objects.filter(status="pending").count() == 1
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo")
+    counts = (MeetingSeries.objects.count(), Meeting.objects.count())
+    call_command("seed_demo")
+    assert (MeetingSeries.objects.count(), Meeting.objects.count()) == counts
+
+
+def test_seed_bench_books_a_year_of_history_quickly_and_once(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        call_command("seed_demo", people=300)
+    series = MeetingSeries.objects.filter(organiser__email__endswith="@bench.example.com")
+    pairs = User.objects.filter(email__endswith="@bench.example.com", manager__isnull=False).count()
+    assert series.count() == pairs
+    per_series = series.annotate(n=Count("meetings")).values_list("n", flat=True)
+    assert min(per_series) >= 13
+    assert Meeting.objects.filter(status="completed").count() > pairs * 10
+    count = Meeting.objects.count()
+    assert Attendance.objects.count() == 2 * count
+    assert not Attendance.objects.filter(active=True, meeting__status="cancelled").exists()
+    call_command("seed_demo", people=300)
+    assert Meeting.objects.count() == count

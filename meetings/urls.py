@@ -1,0 +1,36 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("team/", views.team, name="team"),
+    path("new/", views.meeting_new, name="meeting_new"),
+    path("<int:pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/move/", views.meeting_move, name="meeting_move"),
+    path("<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path(
+        "<int:pk>/requests/<int:request_pk>/accept/",
+        views.request_accept,
+        name="request_accept",
+    ),
+    path(
+        "<int:pk>/requests/<int:request_pk>/decline/",
+        views.request_decline,
+        name="request_decline",
+    ),
+    path("series/new/", views.series_new, name="series_new"),
+    path("series/preview/", views.series_preview, name="series_preview"),
+    path("series/<int:pk>/", views.series_detail, name="series"),
+    path("series/<int:pk>/edit/", views.series_edit, name="series_edit"),
+    path("series/<int:pk>/pause/", views.series_pause, name="series_pause"),
+    path("series/<int:pk>/resume/", views.series_resume, name="series_resume"),
+    path("series/<int:pk>/end/", views.series_end, name="series_end"),
+    path("clashes/<int:pk>/rebook/", views.clash_rebook, name="clash_rebook"),
+    path("clashes/<int:pk>/skip/", views.clash_skip, name="clash_skip"),
+    path("calendar/new-address/", views.calendar_regenerate, name="calendar_regenerate"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,424 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings import selectors, services
+from meetings.calendar import calendar_bytes
+from meetings.forms import CancelForm, MoveForm, OneOffForm, SeriesForm
+from meetings.models import ChangeRequest, Meeting
+from people.selectors import get_person_for_user_or_404, has_reports
+
+PAGE_SIZE = 20
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- My 1:1s, My team ----------------------------------------------------------------
+
+
+def mine(request):
+    user = request.user
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    meetings = selectors.meetings_of(user)
+    if past:
+        meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at")
+    else:
+        meetings = meetings.filter(ends_at__gte=now).order_by("starts_at")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    my_requests = (
+        ChangeRequest.objects.filter(
+            requested_by=user,
+            status=ChangeRequest.Status.PENDING,
+            meeting__ends_at__gte=now,
+        )
+        .select_related("meeting__organiser")
+        .order_by("meeting__starts_at")
+    )
+    context = {
+        "page": page,
+        "past": past,
+        "is_manager": has_reports(user=user),
+        "my_requests": my_requests,
+        "feed": services.calendar_feed_for(user=user),
+    }
+    return render(request, "meetings/mine.html", context)
+
+
+def team(request):
+    user = request.user
+    context = {
+        "reports": selectors.team_overview(manager=user),
+        "requests": selectors.pending_requests_for(organiser=user),
+        "clashes": selectors.open_clashes(organiser=user),
+    }
+    return render(request, "meetings/team.html", context)
+
+
+# --- Series --------------------------------------------------------------------------
+
+
+def _preview(request, form, *, series=None):
+    """The next few dates of the cadence being picked, with any clashes."""
+    context = {"form": form, "starts": [], "preview_ok": False}
+    form.is_valid()
+    data = form.cleaned_data
+    if "cadence" not in data or form.has_error("pattern") or form.has_error("end_date"):
+        return context
+    starts = form.upcoming_starts(data)
+    people = [request.user]
+    participant = data.get("participant") or (series.participant if series else None)
+    if participant is not None:
+        people.append(participant)
+    clashes = selectors.clashes_at(
+        people=people,
+        starts=starts,
+        minutes=data.get("duration_minutes") or 30,
+        ignore_series=series,
+    )
+    context["starts"] = [
+        (start, _clash_text(clashes.get(start), viewer=request.user)) for start in starts
+    ]
+    context["preview_ok"] = True
+    return context
+
+
+def _clash_text(attendance, *, viewer) -> str:
+    if attendance is None:
+        return ""
+    return services.clash_message(
+        person=attendance.person, clashing=attendance.meeting, viewer=viewer
+    )
+
+
+def series_new(request):
+    user = request.user
+    initial = {}
+    if "participant" in request.GET:
+        report = get_person_for_user_or_404(viewer=user, pk=_int(request.GET["participant"]))
+        initial["participant"] = report.pk
+    form = SeriesForm(request.POST or None, organiser=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.series_create(
+                organiser=user, participant=form.cleaned_data["participant"], **form.series_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                f"Booked with {series.participant}. The next six months of 1:1s are being "
+                "added to both your calendars.",
+            )
+            return redirect("meetings:series", series.pk)
+    return render(request, "meetings/series_form.html", {"form": form, "series": None})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such page.") from None
+
+
+@require_GET
+def series_preview(request):
+    series = None
+    if request.GET.get("series"):
+        series = selectors.get_series_for_user_or_404(
+            request.user, _int(request.GET["series"]), write=True
+        )
+    form = SeriesForm(request.GET, organiser=request.user, series=series)
+    context = _preview(request, form, series=series)
+    return render(request, "meetings/series_form.html#preview", context)
+
+
+def series_detail(request, pk: int):
+    series = selectors.get_series_for_user_or_404(request.user, pk)
+    one_of_two = selectors.is_one_of_the_two(request.user, series)
+    context = {
+        "series": series,
+        "one_of_two": one_of_two,
+        "is_organiser": request.user.pk == series.organiser_id,
+        "upcoming": selectors.upcoming_meetings_of_series(series),
+        "past": selectors.past_meetings_of_series(series)[:10],
+        "clashes": selectors.open_clashes(organiser=series.organiser, series=series),
+        "requests": (
+            selectors.pending_requests_for(organiser=series.organiser).filter(
+                meeting__series=series
+            )
+            if one_of_two
+            else []
+        ),
+        "move_form": MoveForm(),
+    }
+    if request.htmx:
+        return render(request, "meetings/series_detail.html#upcoming", context)
+    return render(request, "meetings/series_detail.html", context)
+
+
+def series_edit(request, pk: int):
+    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    form = SeriesForm(request.POST or None, organiser=request.user, series=series)
+    if request.method == "POST" and form.is_valid():
+        fields = form.series_fields()
+        try:
+            services.series_update(series=series, by=request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                "Saved. Future meetings nobody has touched yet follow the new settings; "
+                "moved meetings and meetings with notes stay as they are.",
+            )
+            return redirect("meetings:series", series.pk)
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
+def _series_action(request, pk: int, action, done: str):
+    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    try:
+        action(series=series, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect("meetings:series", series.pk)
+
+
+@require_POST
+def series_pause(request, pk: int):
+    return _series_action(
+        request, pk, services.series_pause, "Paused. No new meetings are added until you resume."
+    )
+
+
+@require_POST
+def series_resume(request, pk: int):
+    return _series_action(
+        request, pk, services.series_resume, "Resumed. The next six months are being booked."
+    )
+
+
+@require_POST
+def series_end(request, pk: int):
+    return _series_action(
+        request,
+        pk,
+        services.series_end,
+        "Ended. Future meetings nobody had touched are removed from both calendars.",
+    )
+
+
+@require_POST
+def clash_rebook(request, pk: int):
+    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.clash_book_other_time(
+                clash=clash,
+                by=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                note=form.cleaned_data["note"],
+            )
+        except services.MeetingClash as clash_error:
+            messages.error(request, clash_error.message)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, "Booked at the new time.")
+            return redirect("meetings:meeting", meeting.pk)
+    else:
+        messages.error(request, " ".join(form.errors.get("starts_at", ["Pick a new time."])))
+    return redirect("meetings:series", clash.series_id)
+
+
+@require_POST
+def clash_skip(request, pk: int):
+    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    services.clash_skip(clash=clash, by=request.user)
+    messages.success(request, "Skipped that one; the rest of the series is unchanged.")
+    return redirect("meetings:series", clash.series_id)
+
+
+# --- Meetings ------------------------------------------------------------------------
+
+
+def meeting_new(request):
+    user = request.user
+    initial = {}
+    if "participant" in request.GET:
+        initial["participant"] = _int(request.GET["participant"])
+    form = OneOffForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_book(
+                organiser=user,
+                participant=data["participant"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                kind=data["kind"],
+                format=data["format"],
+                location=data["location"],
+            )
+        except services.MeetingClash as clash:
+            form.add_error("starts_at", clash.message)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, f"Booked a 1:1 with {meeting.participant}.")
+            return redirect("meetings:meeting", meeting.pk)
+    return render(request, "meetings/meeting_new.html", {"form": form})
+
+
+def meeting_detail(request, pk: int):
+    meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
+    one_of_two = selectors.is_one_of_the_two(request.user, meeting)
+    requests = []
+    if one_of_two:
+        requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
+    context = {
+        "meeting": meeting,
+        "one_of_two": one_of_two,
+        "is_organiser": request.user.pk == meeting.organiser_id,
+        "changeable": one_of_two
+        and meeting.status == Meeting.Status.SCHEDULED
+        and meeting.ends_at > timezone.now(),
+        "requests": requests,
+        "pending": next((r for r in requests if r.status == ChangeRequest.Status.PENDING), None),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _change_meeting(request, pk: int, *, form_class, verb: str, act):
+    """Cancel or move: the organiser does it, the participant asks for it."""
+    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    is_organiser = request.user.pk == meeting.organiser_id
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = act(meeting=meeting, data=form.cleaned_data, is_organiser=is_organiser)
+        except services.MeetingClash as clash:
+            form.add_error("starts_at", clash.message)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, done)
+            return redirect("meetings:meeting", meeting.pk)
+    context = {"meeting": meeting, "form": form, "is_organiser": is_organiser, "verb": verb}
+    return render(request, "meetings/meeting_change.html", context)
+
+
+def meeting_cancel(request, pk: int):
+    def act(*, meeting, data, is_organiser):
+        if is_organiser:
+            services.meeting_cancel(
+                meeting=meeting, by=request.user, reason=data["reason"], note=data["note"]
+            )
+            return "Cancelled. It is marked cancelled in both calendars."
+        services.change_request_create(
+            meeting=meeting,
+            by=request.user,
+            action=ChangeRequest.Action.CANCEL,
+            reason=data["reason"],
+            note=data["note"],
+        )
+        return f"Asked {meeting.organiser} to cancel. You will see their answer here."
+
+    return _change_meeting(request, pk, form_class=CancelForm, verb="cancel", act=act)
+
+
+def meeting_move(request, pk: int):
+    def act(*, meeting, data, is_organiser):
+        if is_organiser:
+            services.meeting_move(
+                meeting=meeting, by=request.user, starts_at=data["starts_at"], note=data["note"]
+            )
+            return "Moved. Both calendars show the new time."
+        services.change_request_create(
+            meeting=meeting,
+            by=request.user,
+            action=ChangeRequest.Action.MOVE,
+            proposed_starts_at=data["starts_at"],
+            note=data["note"],
+        )
+        return f"Asked {meeting.organiser} to move it. You will see their answer here."
+
+    return _change_meeting(request, pk, form_class=MoveForm, verb="move", act=act)
+
+
+def _answer(request, pk: int, request_pk: int, *, accept: bool):
+    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    change = selectors.get_request_for_organiser_or_404(request.user, meeting, request_pk)
+    try:
+        if accept:
+            services.change_request_accept(request=change, by=request.user)
+        else:
+            services.change_request_decline(request=change, by=request.user)
+    except services.MeetingClash as clash:
+        messages.error(request, f"{clash.message} Move it to another time instead.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Done. " + ("Accepted." if accept else "Declined."))
+    back = request.POST.get("back")
+    if back == "team":
+        return redirect("meetings:team")
+    if back == "series" and meeting.series_id:
+        return redirect("meetings:series", meeting.series_id)
+    return redirect("meetings:meeting", meeting.pk)
+
+
+@require_POST
+def request_accept(request, pk: int, request_pk: int):
+    return _answer(request, pk, request_pk, accept=True)
+
+
+@require_POST
+def request_decline(request, pk: int, request_pk: int):
+    return _answer(request, pk, request_pk, accept=False)
+
+
+# --- Calendar ------------------------------------------------------------------------
+
+
+def meeting_ics(request, pk: int):
+    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    body = calendar_bytes([meeting], for_user=request.user, name="1:1")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_POST
+def calendar_regenerate(request):
+    services.calendar_feed_regenerate(user=request.user)
+    messages.success(request, "Here is a new calendar address. The old one has stopped working.")
+    return redirect("meetings:mine")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    """A person's meetings for calendar apps; the token in the address is the key."""
+    feed = selectors.feed_of_token(token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    meetings = selectors.feed_meetings(feed.user)
+    body = calendar_bytes(meetings, for_user=feed.user, name=f"1:1s of {feed.user}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
+    return response
