@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Case, When
 from django.utils import timezone
 
 from meetings.cadence import series_starts
@@ -85,7 +86,11 @@ def _first_clash(
         )
         .exclude(meeting_id=meeting.pk)
         .select_related("person", "meeting")
-        .order_by("meeting__starts_at")
+        # When both people are busy with the same meeting, name the organiser, every time.
+        .order_by(
+            "meeting__starts_at",
+            Case(When(person_id=meeting.organiser_id, then=0), default=1),
+        )
         .first()
     )
     if busy is None:

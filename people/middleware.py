@@ -18,4 +18,8 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone belongs to this request only; the thread may serve someone else next.
+            timezone.deactivate()
