@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: the roles, and a real browser."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -15,6 +16,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_configure(config):
+    """Tests publish and consume Celery tasks on a Redis database of their own (one per
+    xdist worker), never on the one a developer's running worker listens to."""
+    from django.conf import settings
+
+    from oneonones.celery import app
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = 10 + int(worker.removeprefix("gw") or 0)
+    url = re.sub(r"(/\d*)?$", f"/{index}", settings.REDIS_URL.rstrip("/"), count=1)
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
 
 
 @pytest.fixture(autouse=True)

@@ -24,3 +24,11 @@ def test_enqueue_survives_a_dead_broker(db, django_capture_on_commit_callbacks):
     with failing as apply_async, django_capture_on_commit_callbacks(execute=True):
         enqueue_on_commit(clear_expired_sessions)
     apply_async.assert_called_once()
+
+
+def test_tests_use_their_own_broker_database(settings):
+    from oneonones.celery import app
+
+    assert app.conf.broker_url != settings.REDIS_URL
+    assert app.conf.broker_url.rsplit("/", 1)[1].isdigit()
+    assert int(app.conf.broker_url.rsplit("/", 1)[1]) >= 10
