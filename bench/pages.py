@@ -4,10 +4,13 @@ A page is a URL name, who looks at it (an attribute of ``bench.cast.Cast``: the
 bench people ``employee``, ``manager`` (a line manager with about ten reports),
 ``head`` (the top of the organisation, whose direct reports grow with it: 2 in
 the small organisation, 100 in the large one, so a per-report query shows), the
-demo people ``hr``, ``admin``, ``demo_manager``, or ``anonymous``), and, when the URL takes arguments, a function of the cast
-that returns them. For example::
+demo people ``hr``, ``admin``, ``demo_manager``, or ``anonymous``), and, when
+the URL takes arguments, a function of the cast that returns them. For example::
 
     Page("meetings:series", "manager", args=lambda c: [c.series.pk]),
+
+An object a page needs (``c.series`` above) is a ``cached_property`` of
+``Cast``: one lookup, picked the same way in both organisations.
 
 A URL name that does not exist yet is skipped with a note; mark it ``pending``
 to say why (the test suite checks that every other name exists).
