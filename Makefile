@@ -25,6 +25,10 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Query counts, speed and memory of every page on a seeded organisation (see README).
+bench: venv
+	$(BIN)/python -m bench
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -29,6 +29,11 @@ class ReportInline(admin.TabularInline):
     verbose_name = "direct report"
     verbose_name_plural = "direct reports"
 
+    def get_queryset(self, request):
+        # One query for every row's team, however many reports (the head of a
+        # large organisation has a hundred).
+        return super().get_queryset(request).select_related("team")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -75,6 +80,9 @@ class MemberInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name = "member"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("manager")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -11,6 +11,7 @@ month's check-ins) and the retention job trims the oldest as usual.
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,9 +108,11 @@ def seed_demo(*, org, stdout) -> None:
     stdout.write(f"Wellbeing: {len(new)} demo check-ins added.")
 
 
-def seed_bench(*, user_ids: list[int], stdout, months: int = 3) -> None:
-    """One check-in a month for each benchmark person over the last ``months``.
+def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> None:
+    """One check-in a month for each benchmark person over the last ``months``
+    (by default the whole retention window: the history a real organisation keeps).
     People who already have check-ins are left alone, so it is idempotent."""
+    months = months or settings.WELLBEING_RETENTION_MONTHS
     done = set(
         CheckIn.objects.filter(employee_id__in=user_ids)
         .values_list("employee_id", flat=True)

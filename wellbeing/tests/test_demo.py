@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 
 from people.models import Team, User
@@ -36,6 +37,6 @@ def test_the_benchmark_organisation_gets_check_ins_once(db, django_assert_max_nu
     with django_assert_max_num_queries(40):
         call_command("seed_demo", people=60)
     count = CheckIn.objects.filter(employee__email__endswith="@bench.example.com").count()
-    assert count == 60 * 3
+    assert count == 60 * settings.WELLBEING_RETENTION_MONTHS
     call_command("seed_demo", people=60)
     assert CheckIn.objects.filter(employee__email__endswith="@bench.example.com").count() == count
