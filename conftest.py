@@ -25,8 +25,9 @@ def pytest_configure(config):
 
     from oneonones.celery import app
 
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = 10 + int(worker.removeprefix("gw") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    # TEST_REDIS_DB lets several checkouts on one machine test side by side.
+    index = int(os.environ.get("TEST_REDIS_DB", "10")) + worker
     url = re.sub(r"(/\d*)?$", f"/{index}", settings.REDIS_URL.rstrip("/"), count=1)
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
