@@ -248,3 +248,16 @@ def test_the_trend_of_one_team_goes_by_the_participants_team(s):
     months = {m.month: m.held for m in trend(team=s.teams["sales"], today=TREND_TODAY)}
     assert (months[dt.date(2025, 3, 1)], months[dt.date(2025, 4, 1)]) == (2, 1)
     assert sum(months.values()) == 3
+
+
+def test_a_week_across_the_clock_change_is_seven_days(s):
+    """Only the 3 April 1:1 is in this period: 6 days 23 hours after 27 March in UTC,
+    one week on the calendar in London."""
+    around_the_change = Period(first=dt.date(2025, 4, 1), last=dt.date(2025, 4, 5))
+    rob = by_name(report_rows(manager=s.mara, period=around_the_change, team=None))["Rob Reed"]
+    # In UTC: two datetimes in the same zone subtract as wall-clock times.
+    gap = s.meetings["rob_moved"].starts_at.astimezone(dt.UTC) - s.meetings[
+        "rob_2"
+    ].starts_at.astimezone(dt.UTC)
+    assert gap == dt.timedelta(days=6, hours=23)
+    assert (rob.held, rob.rescheduled, rob.median_gap_days) == (1, 1, 7)
