@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings import services
-from meetings.cadence import Picked, build_cadence, series_starts
+from meetings.cadence import Picked, build_cadence
+from meetings.demo import add_history
 from meetings.models import CancelReason, Format, Meeting, MeetingSeries
 from people.demo import DEMO_PASSWORD
 from people.models import User
@@ -40,32 +41,20 @@ def _owen(org) -> User:
     return owen
 
 
-def _history(series: MeetingSeries, now: dt.datetime) -> int:
+def _stopped(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
     """The first HELD_MEETINGS held, every later one cancelled by the organiser."""
-    since = dt.datetime.combine(series.first_date, dt.time.min, tzinfo=dt.UTC)
-    created = 0
-    for number, slot in enumerate(series_starts(series, after=since, before=now)):
-        meeting = services.series_meeting(series, slot=slot, starts_at=slot)
-        if meeting.ends_at >= now:
-            continue
-        if number < HELD_MEETINGS:
-            meeting.status = Meeting.Status.COMPLETED
-            meeting.completed_at = meeting.ends_at
-            meeting.completed_by = series.organiser
-        else:
-            meeting.status = Meeting.Status.CANCELLED
-            meeting.cancelled_by = series.organiser
-            meeting.cancelled_at = meeting.starts_at - dt.timedelta(days=1)
-            meeting.cancel_reason = CancelReason.CLASH
-            meeting.sequence = 1
-        try:
-            with transaction.atomic():
-                meeting.save()
-                services.save_attendances(meeting=meeting, viewer=None)
-        except services.MeetingClash:
-            continue
-        created += 1
-    return created
+    meeting = services.series_meeting(series, slot=slot, starts_at=slot)
+    if number < HELD_MEETINGS:
+        meeting.status = Meeting.Status.COMPLETED
+        meeting.completed_at = meeting.ends_at
+        meeting.completed_by = series.organiser
+    else:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_by = series.organiser
+        meeting.cancelled_at = meeting.starts_at - dt.timedelta(days=1)
+        meeting.cancel_reason = CancelReason.CLASH
+        meeting.sequence = 1
+    return meeting
 
 
 @transaction.atomic
@@ -86,6 +75,6 @@ def seed_demo(*, org, stdout) -> None:
         format=Format.ROOM,
         location="Director's office",
     )
-    created = _history(series, timezone.now())
+    created = add_history(series, timezone.now(), past_meeting=_stopped)
     services.series_generate(series_id=series.pk)
     stdout.write(f"Reports: Owen's 1:1s stopped after two ({created} past meetings).")
