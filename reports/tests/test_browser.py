@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from conftest import sign_in
+from conftest import page_errors, sign_in
 from people.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -14,19 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_hr_opens_the_dashboard_and_exports_csv(page, transactional_db):
     call_command("seed_demo")
-    errors = []  # a CSP violation shows up as a console error, a missing file as a 404
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status == 404
-            and not response.url.endswith("/favicon.ico")
-            and errors.append(response.url)
-        ),
-    )
+    errors = page_errors(page)
     sign_in(page, "hr@example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="1:1 reports", exact=True).click()
     page.get_by_role("heading", name="1:1 reports", exact=True).wait_for()
