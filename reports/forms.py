@@ -38,7 +38,9 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, teams=None):
-        super().__init__(data)
+        default = default_period()
+        # Unfiltered, the date fields show the period the figures are for.
+        super().__init__(data, initial={"start": default.first, "end": default.last})
         self.fields["team"].queryset = teams if teams is not None else Team.objects.all()
 
     def clean(self):

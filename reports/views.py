@@ -41,10 +41,11 @@ def _trend_chart(months: list[selectors.MonthFigures]):
         )
         for key, name, css_class, marker in TREND_SERIES
     ]
+    # Every other month, counted back from the newest, so the last label never crowds.
     x_ticks = [
-        (i / last, f"{m.month:%b %y}", "start" if i == 0 else "end" if i == last else "middle")
+        (i / last, f"{m.month:%b %y}", "end" if i == last else "middle")
         for i, m in enumerate(months)
-        if i % 2 == 0 or i == last
+        if (last - i) % 2 == 0
     ]
     y_ticks = [0, top / 2, top] if top % 2 == 0 else [0, top]
     return line_chart(
