@@ -56,7 +56,7 @@ class FeedbackForm(forms.Form):
     )
     preferred_frequency = forms.ChoiceField(
         required=False,
-        choices=[("", "No preference")] + list(PreferredFrequency.choices),
+        choices=[("", "No preference"), *PreferredFrequency.choices],
         label="How often would you like to meet? (optional)",
     )
 

@@ -137,7 +137,7 @@ def agenda_add(request, pk: int):
     if not form.is_valid():
         return _fragment(request, meeting, "agenda", error=_first_error(form))
     try:
-        item = record_services.agenda_item_add(
+        record_services.agenda_item_add(
             meeting=meeting, by=request.user, text=form.cleaned_data["text"]
         )
     except ValidationError as error:
