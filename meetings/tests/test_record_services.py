@@ -31,13 +31,6 @@ def started_meeting(series, *, minutes_ago: int = 10, days_ago: int = 0) -> Meet
 
 
 @pytest.fixture
-def series(manager, employee):
-    series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly(interval=2))
-    services.series_generate(series_id=series.pk)
-    return series
-
-
-@pytest.fixture
 def now_meeting(series):
     return started_meeting(series)
 
