@@ -368,6 +368,41 @@ ATTENDANCE_FROM_MEETINGS = """
 """
 
 
+# What the meeting pages and "My actions" show at scale: the held meetings of the last
+# 90 days get two agenda items (the report's first), a shared note and an action.
+BENCH_RECORDS = [
+    """
+    INSERT INTO meetings_agendaitem
+        (meeting_id, series_id, author_id, text, position, discussed, created_at, updated_at)
+    SELECT m.id, m.series_id, who.author_id, who.text, who.position, true, m.ends_at, m.ends_at
+    FROM meetings_meeting m
+    CROSS JOIN LATERAL (VALUES
+        (m.participant_id, 'What I have been working on', 0),
+        (m.organiser_id, 'Team news', 1)) AS who(author_id, text, position)
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+    """
+    INSERT INTO meetings_note
+        (meeting_id, author_id, visibility, body, version, updated_by_id, created_at, updated_at)
+    SELECT m.id, m.organiser_id, 'shared', 'Good progress; agreed next steps.', 1,
+           m.organiser_id, m.ends_at, m.ends_at
+    FROM meetings_meeting m
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+    """
+    INSERT INTO meetings_actionitem
+        (meeting_id, series_id, owner_id, description, due_date, done, done_at, created_by_id,
+         created_at)
+    SELECT m.id, m.series_id, m.participant_id, 'Follow up on what we agreed',
+           (m.starts_at + interval '14 days')::date, m.starts_at < %(since_done)s,
+           CASE WHEN m.starts_at < %(since_done)s THEN m.ends_at + interval '7 days' END,
+           m.organiser_id, m.ends_at
+    FROM meetings_meeting m
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+]
+
+
 def _bench_starts(first: dt.datetime, weeks: int, until: dt.datetime) -> list[dt.datetime]:
     starts, current = [], first
     while current < until:
@@ -468,6 +503,14 @@ def seed_bench(*, user_ids, stdout, batch_size: int = 10_000) -> None:
                 )
         Meeting.objects.bulk_create(meetings, batch_size=batch_size)
         # Both people's attendance rows in one statement, straight from the new meetings.
+        series_ids = [series.pk for series in series_rows]
         with connection.cursor() as cursor:
-            cursor.execute(ATTENDANCE_FROM_MEETINGS, [[series.pk for series in series_rows]])
+            cursor.execute(ATTENDANCE_FROM_MEETINGS, [series_ids])
+            params = {
+                "series": series_ids,
+                "since": now - dt.timedelta(days=90),
+                "since_done": now - dt.timedelta(days=30),
+            }
+            for statement in BENCH_RECORDS:
+                cursor.execute(statement, params)
     stdout.write(f"Meetings: {len(series_rows)} benchmark series, {len(meetings)} meetings.")
