@@ -74,8 +74,10 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         "action_form": ActionForm(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
         "objectives": _objectives_panel(meeting, user),
-        # The objectives panel's "Discuss in this 1:1" button, while the agenda is open.
+        # The objectives panel's "Discuss in this 1:1" button while the agenda is open,
+        # "Discuss at next 1:1" once the meeting is over.
         "discuss_meeting": meeting if scheduled else None,
+        "discuss_next": True,
         **_wellbeing_panel(meeting, user),
     }
     context.update(extra)

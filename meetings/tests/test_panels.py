@@ -62,6 +62,13 @@ def test_a_quick_progress_update_from_the_meeting_page(client, manager, upcoming
     assert objective.progress == 40
 
 
+def test_a_held_meetings_panel_offers_the_next_1_1(client, manager, series, objective):
+    held = started_meeting(series, days_ago=7)
+    Meeting.objects.filter(pk=held.pk).update(status=Meeting.Status.COMPLETED)
+    body = page(client, manager, held).content.decode()
+    assert "Discuss at next 1:1" in body and "Discuss in this 1:1" not in body
+
+
 def test_discuss_in_this_1_1_from_the_panel_adds_one_linked_item(
     client, employee, upcoming, objective
 ):
