@@ -29,3 +29,20 @@ def generate_meetings() -> int:
     for start in range(0, len(ids), BATCH_SIZE):
         generate_series_batch.delay(ids[start : start + BATCH_SIZE])
     return len(ids)
+
+
+@shared_task
+def send_meeting_summary(meeting_id: int) -> bool:
+    """Enqueued when a meeting is completed; the sweep below catches up if it never runs."""
+    from meetings.record_services import meeting_send_summary
+
+    return meeting_send_summary(meeting_id=meeting_id)
+
+
+@shared_task
+def send_pending_summaries() -> int:
+    """Every 10 minutes: summaries of meetings completed in the last two days that have
+    not gone out (the broker was down, or a send failed). Never sends one twice."""
+    from meetings.record_services import send_pending_summaries as sweep
+
+    return sweep()

@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.generate_meetings",
         "schedule": crontab(hour=2, minute=5),
     },
+    # Sends wrap-up summaries the on-commit task could not (broker down, failed send).
+    "meetings-send-pending-summaries": {
+        "task": "meetings.tasks.send_pending_summaries",
+        "schedule": crontab(minute="*/10"),
+    },
     "wellbeing-delete-expired-checkins": {
         "task": "wellbeing.tasks.delete_expired_checkins",
         "schedule": crontab(hour=3, minute=41),
