@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.cadence import Picked, build_cadence
-from meetings.demo import add_history
-from meetings.models import CancelReason, Format, Meeting, MeetingSeries
+from meetings.demo import DEFAULT_TEMPLATES, add_history, seed_records
+from meetings.models import AgendaTemplate, CancelReason, Format, Kind, Meeting, MeetingSeries
 from people.demo import DEMO_PASSWORD
 from people.models import User
 
@@ -48,6 +48,7 @@ def _stopped(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
         meeting.status = Meeting.Status.COMPLETED
         meeting.completed_at = meeting.ends_at
         meeting.completed_by = series.organiser
+        meeting.summary_sent_at = meeting.ends_at  # history: the summary went out then
     else:
         meeting.status = Meeting.Status.CANCELLED
         meeting.cancelled_by = series.organiser
@@ -74,7 +75,13 @@ def seed_demo(*, org, stdout) -> None:
         first_date=first_date,
         format=Format.ROOM,
         location="Director's office",
+        default_template=AgendaTemplate.objects.filter(
+            builtin_key=DEFAULT_TEMPLATES[Kind.ONE_TO_ONE]
+        ).first(),
     )
     created = add_history(series, timezone.now(), past_meeting=_stopped)
     services.series_generate(series_id=series.pk)
+    # The meetings demo has already filled the other 1:1s with what was said; these too,
+    # so that a second run finds nothing left to add.
+    seed_records(org=org, stdout=stdout)
     stdout.write(f"Reports: Owen's 1:1s stopped after two ({created} past meetings).")
