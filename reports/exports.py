@@ -24,6 +24,8 @@ COUNT_HEADERS = (
     "Cancelled: nothing to discuss",
     "Rescheduled",
     "Median days between held 1:1s",
+    "Average usefulness (1-5)",
+    "Agenda items written by reports (%)",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,7 +58,12 @@ def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
 
 def _counts(row) -> list:
     """The values under COUNT_HEADERS."""
-    return [*(getattr(row, name) for name in COUNT_COLUMNS), row.median_gap_days]
+    return [
+        *(getattr(row, name) for name in COUNT_COLUMNS),
+        row.median_gap_days,
+        row.average_usefulness,
+        row.agenda_by_report_percent,
+    ]
 
 
 def managers_csv(rows: list[ManagerRow]) -> str:

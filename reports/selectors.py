@@ -21,6 +21,10 @@ Definitions (the dashboard explains them to HR in the same words):
   between each held 1:1 in the period and the held 1:1 before it (which may be
   before the period); the median per report, and per manager the median of
   their reports' medians.
+* **Average usefulness**: the mean of the 1-5 ratings reports gave (``MeetingFeedback``)
+  to the held 1:1s of the period. **Agenda items by reports**: of the agenda items on
+  those held 1:1s, the share whose author is the report. Only ratings and authors are
+  read, never the text.
 * **Met in the last 45 days** is as of the end of the period (or now, if the
   period ends later); **nothing booked** is as of now.
 * **Overdue** (as of now): someone with a manager whose last held 1:1 (or, if
@@ -80,6 +84,10 @@ COUNT_COLUMNS = (
     "nothing_to_discuss",
     "rescheduled",
 )
+# From what people wrote in their held 1:1s, counted but never read: feedback ratings
+# (summed, to average later) and who wrote the agenda items.
+RECORD_COLUMNS = ("usefulness_sum", "usefulness_count", "agenda_items", "agenda_by_report")
+SUMMED_COLUMNS = (*COUNT_COLUMNS, *RECORD_COLUMNS)
 
 # --- The SQL building blocks -----------------------------------------------------------
 #
@@ -146,17 +154,33 @@ by_pair AS (
         {", ".join(f"COUNT(*) FILTER (WHERE {where}) AS {name}" for name, where in PERIOD_AGGREGATES.items())},
         MAX(starts_at) FILTER (WHERE {HELD} AND starts_at <= %(as_of)s) AS last_held,
         array_agg(starts_at) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS held_in_period,
-        NULL::timestamptz AS held_before
+        NULL::timestamptz AS held_before,
+        SUM(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_sum,
+        COUNT(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_count,
+        0 AS agenda_items, 0 AS agenda_by_participant, 0 AS agenda_by_organiser
     FROM meetings_meeting
+    LEFT JOIN meetings_meetingfeedback feedback ON feedback.meeting_id = meetings_meeting.id
     WHERE starts_at < %(end)s {{meeting_filter}} {{period_filter}}
     GROUP BY organiser_id, participant_id
     UNION ALL
     -- The last held 1:1 before the period, for the first gap: one narrow aggregate.
     SELECT organiser_id, participant_id,
         {", ".join("0" for _ in PERIOD_AGGREGATES)},
-        NULL, NULL, MAX(starts_at)
+        NULL, NULL, MAX(starts_at), 0, 0, 0, 0, 0
     FROM meetings_meeting
     WHERE {HELD} AND starts_at < %(start)s {{meeting_filter}} {{history_filter}}
+    GROUP BY organiser_id, participant_id
+    UNION ALL
+    -- Who wrote the agenda items of the period's held 1:1s (their text is never read).
+    SELECT organiser_id, participant_id,
+        {", ".join("0" for _ in PERIOD_AGGREGATES)},
+        NULL, NULL, NULL, 0, 0,
+        COUNT(*),
+        COUNT(*) FILTER (WHERE item.author_id = participant_id),
+        COUNT(*) FILTER (WHERE item.author_id = organiser_id)
+    FROM meetings_agendaitem item
+    JOIN meetings_meeting ON meetings_meeting.id = item.meeting_id
+    WHERE {HELD} AND {IN_PERIOD} {{meeting_filter}}
     GROUP BY organiser_id, participant_id
 ),
 {_pairs_cte("pair", "by_pair")},
@@ -174,6 +198,11 @@ next_booked AS (
 per_report AS (
     SELECT report_id,
         {", ".join(f"SUM({name}) AS {name}" for name in COUNT_COLUMNS)},
+        SUM(usefulness_sum) AS usefulness_sum,
+        SUM(usefulness_count) AS usefulness_count,
+        SUM(agenda_items) AS agenda_items,
+        SUM(CASE WHEN report_id = participant_id THEN agenda_by_participant
+            ELSE agenda_by_organiser END) AS agenda_by_report,
         MAX(held_before) AS held_before,
         MAX(last_held) AS last_held
     FROM pair
@@ -200,7 +229,7 @@ report_gap AS (
 ),
 report_figures AS (
     SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
-        {", ".join(f"COALESCE(per_report.{name}, 0) AS {name}" for name in COUNT_COLUMNS)},
+        {", ".join(f"COALESCE(per_report.{name}, 0)::int AS {name}" for name in SUMMED_COLUMNS)},
         report_gap.median_gap,
         per_report.last_held,
         next_booked.next_booked,
@@ -215,7 +244,7 @@ report_figures AS (
 MANAGERS_SELECT = f"""
 SELECT boss.id, boss.full_name, team.name AS team_name,
     COUNT(*) AS reports,
-    {", ".join(f"SUM({name})::int AS {name}" for name in COUNT_COLUMNS)},
+    {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
     percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
     COUNT(*) FILTER (WHERE met_recently) AS met_recently,
     COUNT(*) FILTER (WHERE NOT booked) AS not_booked
@@ -471,6 +500,22 @@ class PeriodCounts:
     cancelled_by_participant: int
     nothing_to_discuss: int
     rescheduled: int
+    usefulness_sum: int
+    usefulness_count: int
+    agenda_items: int
+    agenda_by_report: int
+
+    @property
+    def average_usefulness(self) -> float | None:
+        """The average 1-5 rating reports gave the period's held 1:1s."""
+        if not self.usefulness_count:
+            return None
+        return round(self.usefulness_sum / self.usefulness_count, 1)
+
+    @property
+    def agenda_by_report_percent(self) -> int | None:
+        """The share of the period's held 1:1s' agenda items that reports wrote."""
+        return _share(self.agenda_by_report, self.agenda_items)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -517,7 +562,7 @@ def manager_rows(*, period: Period, team: Team | None) -> list[ManagerRow]:
             name=row["full_name"],
             team=row["team_name"] or "",
             reports=row["reports"],
-            **{name: row[name] or 0 for name in COUNT_COLUMNS},
+            **{name: row[name] or 0 for name in SUMMED_COLUMNS},
             median_gap_days=_days(row["median_gap"]),
             met_recently=row["met_recently"],
             not_booked=row["not_booked"],
@@ -534,7 +579,7 @@ class Totals(ReportShares):
 
 
 def totals(rows: list[ManagerRow]) -> Totals:
-    summed = ("reports", *COUNT_COLUMNS, "met_recently", "not_booked")
+    summed = ("reports", *SUMMED_COLUMNS, "met_recently", "not_booked")
     return Totals(
         managers=len(rows), **{name: sum(getattr(row, name) for row in rows) for name in summed}
     )
@@ -619,7 +664,7 @@ def report_rows(*, manager: User, period: Period, team: Team | None) -> list[Rep
             report_id=row["report_id"],
             name=row["full_name"],
             team=row["team_name"] or "",
-            **{name: row[name] for name in COUNT_COLUMNS},
+            **{name: row[name] for name in SUMMED_COLUMNS},
             median_gap_days=_days(row["median_gap"]),
             last_held=row["last_held"],
             next_booked=row["next_booked"],

@@ -15,6 +15,11 @@ People (manager: reports):
 * Mo Moon (no manager): a mentee of Milo's; their meeting is not one of Milo's
   reports' 1:1s, but it is a 1:1 in the trend.
 * Hana HR (HR, no manager).
+
+What was said in them (never shown, only counted): Rob rated his held 1:1s 4, 5
+and 3 (the fourth not rated), Rita hers 2, Sue her first 5; of the agenda items
+on Mara's held 1:1s in the period, 5 of 7 were written by the report (items on a
+cancelled 1:1 and before the period do not count).
 """
 
 import datetime as dt
@@ -23,8 +28,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from meetings.models import CancelReason, Meeting, MeetingSeries
-from meetings.tests.factories import MeetingFactory, SeriesFactory, weekly
+from meetings.models import CancelReason, Meeting, MeetingFeedback, MeetingSeries
+from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly
 from people.tests.factories import TeamFactory, UserFactory
 from reports.selectors import Period
 
@@ -164,4 +169,18 @@ def build() -> Scenario:
     m["ben_first"] = meet(p["milo"], p["ben"], on_day(p["ben"], 30))
     m["ben_next"] = meet(p["milo"], p["ben"], now + dt.timedelta(days=2), Meeting.Status.SCHEDULED)
     m["lou_first"] = meet(p["milo"], p["lou"], on_day(p["lou"], 50))
+
+    # Feedback and agenda items, counted but never read.
+    for key, usefulness in (("rob_1", 4), ("rob_2", 5), ("rob_moved", 3), ("rita_1", 2),
+                            ("sue_1", 5), ("rob_before", 1)):  # fmt: skip
+        MeetingFeedback.objects.create(meeting=m[key], usefulness=usefulness)
+    for key, authors in (
+        ("rob_1", ["rob", "rob", "rob", "mara"]),
+        ("rob_2", ["rob"]),
+        ("rita_1", ["rita", "mara"]),
+        ("rob_nothing", ["rob", "rob"]),  # cancelled
+        ("rob_before", ["mara"]),  # before the period
+    ):
+        for author in authors:
+            AgendaItemFactory(meeting=m[key], author=p[author])
     return s

@@ -14,6 +14,7 @@ def test_every_panel_shows_something(db):
     total = totals(rows)
     assert total.held and total.cancelled_by_organiser and total.cancelled_by_participant
     assert total.nothing_to_discuss and total.rescheduled
+    assert total.average_usefulness and total.agenda_by_report_percent
     assert any(month.held for month in trend(team=None))
     lists = {gap.category: gap for gap in gap_lists(team=None, limit=20)}
     assert all(gap.total for gap in lists.values())

@@ -57,6 +57,35 @@ def test_it_counts_each_managers_reports_1_1s_in_the_period(s):
     )
 
 
+def test_average_usefulness_and_agenda_items_by_reports(s):
+    mara, milo = manager_rows(period=PERIOD, team=None)
+    # Rob 4, 5, 3 and Rita 2; the rating of 27 February is before the period.
+    assert (mara.usefulness_count, mara.average_usefulness) == (4, 3.5)
+    # Rob wrote 3 + 1 items, Rita 1 on her own one-off; Mara 1 + 1. Not the cancelled
+    # 1:1's items, nor those before the period.
+    assert (mara.agenda_items, mara.agenda_by_report, mara.agenda_by_report_percent) == (7, 5, 71)
+    assert (milo.average_usefulness, milo.agenda_items, milo.agenda_by_report_percent) == (
+        5.0,
+        0,
+        None,
+    )
+    reports = by_name(report_rows(manager=s.mara, period=PERIOD, team=None))
+    assert (
+        reports["Rob Reed"].average_usefulness,
+        reports["Rob Reed"].agenda_by_report_percent,
+    ) == (
+        4.0,
+        80,
+    )
+    assert (reports["Rita Rowe"].average_usefulness, reports["Rita Rowe"].agenda_by_report) == (
+        2.0,
+        1,
+    )
+    assert reports["Ned North"].average_usefulness is None
+    total = totals(manager_rows(period=PERIOD, team=None))
+    assert (total.average_usefulness, total.agenda_by_report_percent) == (3.8, 71)
+
+
 def test_the_median_gap_counts_calendar_days_across_the_clock_change(s):
     """Rob: 7, 21, 7 (27 Mar GMT to 3 Apr BST: 6 days 23 hours) and 7 days: median 7.
     Sue: 14 and 28: median 21. Rita and Ned have no two held 1:1s: no figure."""

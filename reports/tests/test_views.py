@@ -216,6 +216,8 @@ def test_the_csv_files_hold_the_tables(client, s):
         "Cancelled: nothing to discuss": "1",
         "Rescheduled": "1",
         "Median days between held 1:1s": "7",
+        "Average usefulness (1-5)": "3.5",
+        "Agenda items written by reports (%)": "71",
         "Reports met in the last 45 days (%)": "33",
         "Reports with nothing booked (%)": "67",
     }
@@ -233,10 +235,12 @@ def test_the_csv_files_hold_the_tables(client, s):
     ]
     url = reverse("reports:manager_export", args=[s.mara.pk, "reports"])
     reports = rows_of(client.get(url, PERIOD_QUERY))
-    assert [(r["Report"], r["Series"], r["Held"]) for r in reports] == [
-        ("Ned North", "none", "0"),
-        ("Rita Rowe", "Every week on Tuesday (paused)", "1"),
-        ("Rob Reed", "Every week on Thursday", "4"),
+    assert [
+        (r["Report"], r["Series"], r["Held"], r["Average usefulness (1-5)"]) for r in reports
+    ] == [
+        ("Ned North", "none", "0", ""),
+        ("Rita Rowe", "Every week on Tuesday (paused)", "1", "2"),
+        ("Rob Reed", "Every week on Thursday", "4", "4"),
     ]
     url = reverse("reports:manager_export", args=[s.mara.pk, "meetings"])
     meetings = rows_of(client.get(url, PERIOD_QUERY))
@@ -291,6 +295,8 @@ SECRET = "ZQX-SECRET"
 def test_no_content_appears_in_any_page_or_file(client, s):
     """Notes and reasons of meetings, objectives and wellbeing are planted everywhere
     with a marker that must appear nowhere in the reports."""
+    from meetings.models import MeetingFeedback, Note
+    from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, NoteFactory
     from objectives.tests.factories import CommentFactory, ObjectiveFactory
     from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
@@ -299,6 +305,19 @@ def test_no_content_appears_in_any_page_or_file(client, s):
         meeting.reschedule_note = f"{SECRET} reschedule note"
         meeting.location = f"{SECRET} location"
         meeting.save(update_fields=["cancel_note", "reschedule_note", "location"])
+        AgendaItemFactory(meeting=meeting, text=f"{SECRET} agenda item")
+        NoteFactory(meeting=meeting, body=f"{SECRET} shared note")
+        NoteFactory(
+            meeting=meeting,
+            author=meeting.participant,
+            visibility=Note.Visibility.PRIVATE,
+            body=f"{SECRET} private note",
+        )
+        ActionItemFactory(meeting=meeting, description=f"{SECRET} action")
+        if meeting.status == "completed":
+            MeetingFeedback.objects.update_or_create(
+                meeting=meeting, defaults={"usefulness": 4, "help_more": f"{SECRET} feedback"}
+            )
     for person in (s.rob, s.rita, s.sue):
         objective = ObjectiveFactory(
             owner=person, title=f"{SECRET} title", description=f"{SECRET} description"
