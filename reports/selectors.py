@@ -145,36 +145,30 @@ PERIOD_AGGREGATES = {
     "rescheduled": f"{IN_PERIOD} AND rescheduled_from IS NOT NULL",
 }
 
-# Per report: the period's counts, the median gap, and the as-of dates, from one pass
-# over the meetings. The gaps need only the held 1:1s of the period (collected in
-# that pass) and, per report, the last one before it.
+# Per report: the period's counts, the median gap, the as-of dates and what was
+# booked, from one pass over the meetings (and one over the period's agenda items).
+# The gaps need only the held 1:1s of the period (collected in that pass) and, per
+# report, the last one before it.
 REPORT_FIGURES_CTES = f"""
 by_pair AS (
     SELECT organiser_id, participant_id,
         {", ".join(f"COUNT(*) FILTER (WHERE {where}) AS {name}" for name, where in PERIOD_AGGREGATES.items())},
         MAX(starts_at) FILTER (WHERE {HELD} AND starts_at <= %(as_of)s) AS last_held,
         array_agg(starts_at) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS held_in_period,
-        NULL::timestamptz AS held_before,
+        MAX(starts_at) FILTER (WHERE {HELD} AND starts_at < %(start)s) AS held_before,
+        MIN(starts_at) FILTER (WHERE {FUTURE}) AS next_booked,
         SUM(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_sum,
         COUNT(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_count,
         0 AS agenda_items, 0 AS agenda_by_participant, 0 AS agenda_by_organiser
     FROM meetings_meeting
     LEFT JOIN meetings_meetingfeedback feedback ON feedback.meeting_id = meetings_meeting.id
-    WHERE starts_at < %(end)s {{meeting_filter}} {{period_filter}}
-    GROUP BY organiser_id, participant_id
-    UNION ALL
-    -- The last held 1:1 before the period, for the first gap: one narrow aggregate.
-    SELECT organiser_id, participant_id,
-        {", ".join("0" for _ in PERIOD_AGGREGATES)},
-        NULL, NULL, MAX(starts_at), 0, 0, 0, 0, 0
-    FROM meetings_meeting
-    WHERE {HELD} AND starts_at < %(start)s {{meeting_filter}} {{history_filter}}
+    WHERE true {{meeting_filter}} {{history_filter}}
     GROUP BY organiser_id, participant_id
     UNION ALL
     -- Who wrote the agenda items of the period's held 1:1s (their text is never read).
     SELECT organiser_id, participant_id,
         {", ".join("0" for _ in PERIOD_AGGREGATES)},
-        NULL, NULL, NULL, 0, 0,
+        NULL, NULL, NULL, NULL, 0, 0,
         COUNT(*),
         COUNT(*) FILTER (WHERE item.author_id = participant_id),
         COUNT(*) FILTER (WHERE item.author_id = organiser_id)
@@ -184,17 +178,6 @@ by_pair AS (
     GROUP BY organiser_id, participant_id
 ),
 {_pairs_cte("pair", "by_pair")},
--- The months already booked ahead are many rows for one figure: apart, and narrow.
-booked_pair AS (
-    SELECT organiser_id, participant_id, MIN(starts_at) AS next_booked
-    FROM meetings_meeting
-    WHERE {FUTURE} {{meeting_filter}}
-    GROUP BY organiser_id, participant_id
-),
-{_pairs_cte("booked", "booked_pair")},
-next_booked AS (
-    SELECT report_id, MIN(next_booked) AS next_booked FROM booked GROUP BY report_id
-),
 per_report AS (
     SELECT report_id,
         {", ".join(f"SUM({name}) AS {name}" for name in COUNT_COLUMNS)},
@@ -204,7 +187,8 @@ per_report AS (
         SUM(CASE WHEN report_id = participant_id THEN agenda_by_participant
             ELSE agenda_by_organiser END) AS agenda_by_report,
         MAX(held_before) AS held_before,
-        MAX(last_held) AS last_held
+        MAX(last_held) AS last_held,
+        MIN(next_booked) AS next_booked
     FROM pair
     GROUP BY report_id
 ),
@@ -213,13 +197,15 @@ held_dates AS (
     UNION ALL
     SELECT report_id, held_before FROM per_report WHERE held_before IS NOT NULL
 ),
-held_gap AS (
-    SELECT held_dates.report_id,
-        (held_dates.starts_at AT TIME ZONE report.time_zone)::date
-            - LAG((held_dates.starts_at AT TIME ZONE report.time_zone)::date)
-                OVER (PARTITION BY held_dates.report_id ORDER BY held_dates.starts_at) AS gap
+held_days AS (
+    SELECT held_dates.report_id, held_dates.starts_at,
+        (held_dates.starts_at AT TIME ZONE report.time_zone)::date AS day
     FROM held_dates
     JOIN report ON report.id = held_dates.report_id
+),
+held_gap AS (
+    SELECT report_id, day - LAG(day) OVER (PARTITION BY report_id ORDER BY starts_at) AS gap
+    FROM held_days
 ),
 report_gap AS (
     SELECT report_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
@@ -232,13 +218,12 @@ report_figures AS (
         {", ".join(f"COALESCE(per_report.{name}, 0)::int AS {name}" for name in SUMMED_COLUMNS)},
         report_gap.median_gap,
         per_report.last_held,
-        next_booked.next_booked,
+        per_report.next_booked,
         COALESCE(per_report.last_held > %(recent_from)s, false) AS met_recently,
-        next_booked.next_booked IS NOT NULL AS booked
+        per_report.next_booked IS NOT NULL AS booked
     FROM report
     LEFT JOIN per_report ON per_report.report_id = report.id
     LEFT JOIN report_gap ON report_gap.report_id = report.id
-    LEFT JOIN next_booked ON next_booked.report_id = report.id
 )"""  # noqa: S608 -- constant fragments; values are parameters
 
 MANAGERS_SELECT = f"""
@@ -264,13 +249,12 @@ ORDER BY report_figures.full_name, report_figures.report_id
 
 
 # Which meetings the figures read. One manager's: all of theirs, found by index.
-# Everyone's: those of the period (and of the 45 days before its end), and for the
-# held 1:1 before the period only the year before it, so the work grows with the
-# period and the organisation, not with years of history. (A manager's drill-down
-# shows the last held 1:1 however long ago; the manager table only needs to know
-# whether it was in the last 45 days.)
+# Everyone's: from a year before the period on (the held 1:1 before the period, for
+# the first gap, is looked for in that year), so the work grows with the period and
+# the organisation, not with years of history. (A manager's drill-down shows the
+# last held 1:1 however long ago; the manager table only needs to know whether it
+# was in the last 45 days.)
 ONE_MANAGERS_MEETINGS = "AND (organiser_id = %(manager)s OR participant_id = %(manager)s)"
-PERIOD_MEETINGS = "AND starts_at >= %(period_from)s"
 HISTORY_MEETINGS = "AND starts_at >= %(look_from)s"
 LOOK_BACK_DAYS = 365
 
@@ -282,7 +266,6 @@ def _figures_sql(select: str, *, team: bool, manager: bool) -> str:
     )
     figures = REPORT_FIGURES_CTES.format(
         meeting_filter=ONE_MANAGERS_MEETINGS if manager else "",
-        period_filter="" if manager else PERIOD_MEETINGS,
         history_filter="" if manager else HISTORY_MEETINGS,
     )
     return f"WITH {reports}, {figures} {select}"
@@ -471,8 +454,10 @@ def _params(*, period: Period, team: Team | None, manager: User | None = None) -
         "now": now,
         "as_of": as_of,
         "recent_from": as_of - dt.timedelta(days=RECENT_DAYS),
-        "period_from": min(period.start, as_of - dt.timedelta(days=RECENT_DAYS)),
-        "look_from": period.start - dt.timedelta(days=LOOK_BACK_DAYS),
+        "look_from": min(
+            period.start - dt.timedelta(days=LOOK_BACK_DAYS),
+            as_of - dt.timedelta(days=RECENT_DAYS),
+        ),
         "team": team.pk if team else None,
         "manager": manager.pk if manager else None,
     }
