@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from meetings.models import Meeting
-from reports.selectors import COUNT_COLUMNS, GapRow, ManagerRow, MonthFigures, ReportRow
+from reports.selectors import GapRow, ManagerRow, MonthFigures, ReportRow
+from reports.sql import COUNT_COLUMNS
 
 COUNT_HEADERS = (
     "Scheduled",

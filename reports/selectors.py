@@ -48,6 +48,8 @@ from django.utils import timezone
 
 from meetings.models import Meeting, MeetingSeries
 from people.models import Team, User
+from reports import sql
+from reports.sql import SUMMED_COLUMNS
 
 RECENT_DAYS = 45
 NO_SERIES_DAYS = 45
@@ -73,323 +75,6 @@ def hr_or_404(*, viewer: User) -> None:
 
 def teams() -> QuerySet[Team]:
     return Team.objects.order_by("name")
-
-
-COUNT_COLUMNS = (
-    "scheduled",
-    "held",
-    "cancelled",
-    "cancelled_by_organiser",
-    "cancelled_by_participant",
-    "nothing_to_discuss",
-    "rescheduled",
-)
-# From what people wrote in their held 1:1s, counted but never read: feedback ratings
-# (summed, to average later) and who wrote the agenda items.
-RECORD_COLUMNS = ("usefulness_sum", "usefulness_count", "agenda_items", "agenda_by_report")
-SUMMED_COLUMNS = (*COUNT_COLUMNS, *RECORD_COLUMNS)
-
-# --- The SQL building blocks -----------------------------------------------------------
-#
-# The statements are put together from the constant fragments below; every value
-# is a query parameter. Optional filters are left out rather than written as
-# "%(team)s IS NULL OR ...", so that PostgreSQL estimates the rows well and hashes.
-
-TEAM_FILTER = "AND {alias}.team_id = %(team)s"
-MANAGER_FILTER = "AND {alias}.manager_id = %(manager)s"
-
-# Active people with an active manager, as reports of that manager.
-REPORTS_CTE = """
-report AS (
-    SELECT r.id, r.manager_id, r.time_zone, r.full_name, r.team_id
-    FROM people_user r
-    JOIN people_user boss ON boss.id = r.manager_id AND boss.is_active
-    WHERE r.is_active {team_filter} {manager_filter}
-)"""
-
-# Meetings are first added up per (organiser, participant) in one pass over the
-# table, and only then joined to the reports: a few thousand pairs instead of every
-# meeting. A pair is one of a report's 1:1s when it is (manager, report) or (report,
-# manager): two hash-joinable halves rather than one join on an OR.
-PAIR_HALF = """
-    SELECT report.id AS report_id, {source}.*
-    FROM {source}
-    JOIN report ON report.id = {source}.{report_side}
-        AND report.manager_id = {source}.{manager_side}"""
-
-
-def _pairs_cte(name: str, source: str) -> str:
-    halves = (
-        PAIR_HALF.format(source=source, report_side=report, manager_side=manager)
-        for report, manager in (
-            ("participant_id", "organiser_id"),
-            ("organiser_id", "participant_id"),
-        )
-    )
-    return f"{name} AS ({' UNION ALL '.join(halves)})"
-
-
-IN_PERIOD = "starts_at >= %(start)s AND starts_at < %(end)s"
-HELD = "status = 'completed'"
-CANCELLED = "status = 'cancelled'"
-FUTURE = "status = 'scheduled' AND starts_at > %(now)s"
-PERIOD_AGGREGATES = {
-    "scheduled": IN_PERIOD,
-    "held": f"{IN_PERIOD} AND {HELD}",
-    "cancelled": f"{IN_PERIOD} AND {CANCELLED}",
-    "cancelled_by_organiser": f"{IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = organiser_id",
-    "cancelled_by_participant": (
-        f"{IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = participant_id"
-    ),
-    "nothing_to_discuss": f"{IN_PERIOD} AND {CANCELLED} AND cancel_reason = 'nothing_to_discuss'",
-    "rescheduled": f"{IN_PERIOD} AND rescheduled_from IS NOT NULL",
-}
-
-# Per report: the period's counts, the median gap, the as-of dates and what was
-# booked, from one pass over the meetings (and one over the period's agenda items).
-# The gaps need only the held 1:1s of the period (collected in that pass) and, per
-# report, the last one before it.
-REPORT_FIGURES_CTES = f"""
-by_pair AS (
-    SELECT organiser_id, participant_id,
-        {", ".join(f"COUNT(*) FILTER (WHERE {where}) AS {name}" for name, where in PERIOD_AGGREGATES.items())},
-        MAX(starts_at) FILTER (WHERE {HELD} AND starts_at <= %(as_of)s) AS last_held,
-        array_agg(starts_at) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS held_in_period,
-        MAX(starts_at) FILTER (WHERE {HELD} AND starts_at < %(start)s) AS held_before,
-        MIN(starts_at) FILTER (WHERE {FUTURE}) AS next_booked,
-        SUM(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_sum,
-        COUNT(feedback.usefulness) FILTER (WHERE {HELD} AND {IN_PERIOD}) AS usefulness_count,
-        0 AS agenda_items, 0 AS agenda_by_participant, 0 AS agenda_by_organiser
-    FROM meetings_meeting
-    LEFT JOIN meetings_meetingfeedback feedback ON feedback.meeting_id = meetings_meeting.id
-    WHERE true {{meeting_filter}} {{history_filter}}
-    GROUP BY organiser_id, participant_id
-    UNION ALL
-    -- Who wrote the agenda items of the period's held 1:1s (their text is never read).
-    SELECT organiser_id, participant_id,
-        {", ".join("0" for _ in PERIOD_AGGREGATES)},
-        NULL, NULL, NULL, NULL, 0, 0,
-        COUNT(*),
-        COUNT(*) FILTER (WHERE item.author_id = participant_id),
-        COUNT(*) FILTER (WHERE item.author_id = organiser_id)
-    FROM meetings_agendaitem item
-    JOIN meetings_meeting ON meetings_meeting.id = item.meeting_id
-    WHERE {HELD} AND {IN_PERIOD} {{meeting_filter}}
-    GROUP BY organiser_id, participant_id
-),
-{_pairs_cte("pair", "by_pair")},
-per_report AS (
-    SELECT report_id,
-        {", ".join(f"SUM({name}) AS {name}" for name in COUNT_COLUMNS)},
-        SUM(usefulness_sum) AS usefulness_sum,
-        SUM(usefulness_count) AS usefulness_count,
-        SUM(agenda_items) AS agenda_items,
-        SUM(CASE WHEN report_id = participant_id THEN agenda_by_participant
-            ELSE agenda_by_organiser END) AS agenda_by_report,
-        MAX(held_before) AS held_before,
-        MAX(last_held) AS last_held,
-        MIN(next_booked) AS next_booked
-    FROM pair
-    GROUP BY report_id
-),
-held_dates AS (
-    SELECT report_id, unnest(held_in_period) AS starts_at FROM pair
-    UNION ALL
-    SELECT report_id, held_before FROM per_report WHERE held_before IS NOT NULL
-),
-held_days AS (
-    SELECT held_dates.report_id, held_dates.starts_at,
-        (held_dates.starts_at AT TIME ZONE report.time_zone)::date AS day
-    FROM held_dates
-    JOIN report ON report.id = held_dates.report_id
-),
-held_gap AS (
-    SELECT report_id, day - LAG(day) OVER (PARTITION BY report_id ORDER BY starts_at) AS gap
-    FROM held_days
-),
-report_gap AS (
-    SELECT report_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
-    FROM held_gap
-    WHERE gap IS NOT NULL
-    GROUP BY report_id
-),
-report_figures AS (
-    SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
-        {", ".join(f"COALESCE(per_report.{name}, 0)::int AS {name}" for name in SUMMED_COLUMNS)},
-        report_gap.median_gap,
-        per_report.last_held,
-        per_report.next_booked,
-        COALESCE(per_report.last_held > %(recent_from)s, false) AS met_recently,
-        per_report.next_booked IS NOT NULL AS booked
-    FROM report
-    LEFT JOIN per_report ON per_report.report_id = report.id
-    LEFT JOIN report_gap ON report_gap.report_id = report.id
-)"""  # noqa: S608 -- constant fragments; values are parameters
-
-MANAGERS_SELECT = f"""
-SELECT boss.id, boss.full_name, team.name AS team_name,
-    COUNT(*) AS reports,
-    {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
-    COUNT(*) FILTER (WHERE met_recently) AS met_recently,
-    COUNT(*) FILTER (WHERE NOT booked) AS not_booked
-FROM report_figures
-JOIN people_user boss ON boss.id = report_figures.manager_id
-LEFT JOIN people_team team ON team.id = boss.team_id
-GROUP BY boss.id, boss.full_name, team.name
-ORDER BY boss.full_name, boss.id
-"""  # noqa: S608 -- constant fragments; values are parameters
-
-REPORT_ROWS_SELECT = """
-SELECT report_figures.*, team.name AS team_name
-FROM report_figures
-LEFT JOIN people_team team ON team.id = report_figures.team_id
-ORDER BY report_figures.full_name, report_figures.report_id
-"""
-
-
-# Which meetings the figures read. One manager's: all of theirs, found by index.
-# Everyone's: from a year before the period on (the held 1:1 before the period, for
-# the first gap, is looked for in that year), so the work grows with the period and
-# the organisation, not with years of history. (A manager's drill-down shows the
-# last held 1:1 however long ago; the manager table only needs to know whether it
-# was in the last 45 days.)
-ONE_MANAGERS_MEETINGS = "AND (organiser_id = %(manager)s OR participant_id = %(manager)s)"
-HISTORY_MEETINGS = "AND starts_at >= %(look_from)s"
-LOOK_BACK_DAYS = 365
-
-
-def _figures_sql(select: str, *, team: bool, manager: bool) -> str:
-    reports = REPORTS_CTE.format(
-        team_filter=TEAM_FILTER.format(alias="r") if team else "",
-        manager_filter=MANAGER_FILTER.format(alias="r") if manager else "",
-    )
-    figures = REPORT_FIGURES_CTES.format(
-        meeting_filter=ONE_MANAGERS_MEETINGS if manager else "",
-        history_filter="" if manager else HISTORY_MEETINGS,
-    )
-    return f"WITH {reports}, {figures} {select}"
-
-
-def _count(pattern: str) -> str:
-    """How many comma-separated values a rule part (e.g. BYDAY=MO,TH) lists, at least 1."""
-    return (
-        f"GREATEST(1, COALESCE(array_length(string_to_array("
-        f"substring(s.cadence from '{pattern}=([^;\\s]+)'), ','), 1), 1))"
-    )
-
-
-# The nominal days between meetings of a series, from its rule (NULL if it has none):
-# weekly 7, every N weeks 7N, twice a week 3.5, monthly 30, twice a month 15, ...
-INTERVAL_DAYS_SQL = f"""
-(CASE substring(s.cadence from 'FREQ=([A-Z]+)')
-    WHEN 'DAILY' THEN 1.0
-    WHEN 'WEEKLY' THEN 7.0 / {_count("BYDAY")}
-    WHEN 'MONTHLY' THEN 30.0 / GREATEST({_count("BYDAY")}, {_count("BYMONTHDAY")})
-    WHEN 'YEARLY' THEN 365.0
-END * COALESCE(substring(s.cadence from 'INTERVAL=([0-9]+)')::int, 1))"""
-
-GAPS_CTES = f"""
-person AS (
-    SELECT u.id, u.full_name, u.team_id, u.start_date, u.date_joined, u.time_zone,
-        CASE WHEN boss.id IS NULL THEN NULL ELSE u.manager_id END AS manager_id
-    FROM people_user u
-    LEFT JOIN people_user boss ON boss.id = u.manager_id AND boss.is_active
-    WHERE u.is_active {{team_filter}}
-),
-report AS (
-    SELECT id, manager_id, full_name, team_id, time_zone
-    FROM person WHERE manager_id IS NOT NULL
-),
-by_pair AS (
-    SELECT organiser_id, participant_id,
-        MAX(starts_at) FILTER (WHERE {HELD}) AS last_held,
-        MIN(starts_at) FILTER (WHERE {HELD}) AS first_held,
-        MIN(starts_at) FILTER (WHERE {FUTURE}) AS next_booked
-    FROM meetings_meeting
-    GROUP BY organiser_id, participant_id
-),
-{_pairs_cte("pair", "by_pair")},
-held AS (
-    SELECT report_id, MAX(last_held) AS last_held, MIN(first_held) AS first_held,
-        MIN(next_booked) AS next_booked
-    FROM pair
-    GROUP BY report_id
-),
-series AS (
-    SELECT s.participant_id AS person_id, MIN({INTERVAL_DAYS_SQL}) AS interval_days
-    FROM meetings_meetingseries s
-    JOIN person ON person.id = s.participant_id AND person.manager_id = s.organiser_id
-    WHERE s.status = 'active'
-    GROUP BY s.participant_id
-),
-gaps AS (
-    SELECT person.id, person.full_name, person.start_date, person.manager_id,
-        team.name AS team_name, boss.full_name AS manager_name,
-        held.last_held, held.first_held, held.next_booked,
-        series.person_id IS NOT NULL AS has_series,
-        series.interval_days,
-        COALESCE(%(factor)s::float8 * series.interval_days::float8, %(no_series_days)s::float8)
-            AS allowed_days,
-        COALESCE(held.last_held, person.start_date::timestamp AT TIME ZONE 'UTC',
-                 person.date_joined) AS since
-    FROM person
-    LEFT JOIN held ON held.report_id = person.id
-    LEFT JOIN series ON series.person_id = person.id
-    LEFT JOIN people_team team ON team.id = person.team_id
-    LEFT JOIN people_user boss ON boss.id = person.manager_id
-),
-flagged AS (
-    -- Longest overdue first; the newest starters first; the others by name.
-    SELECT 'overdue' AS category, gaps.*, EXTRACT(EPOCH FROM since)::float8 AS sort_key
-    FROM gaps
-    WHERE manager_id IS NOT NULL AND since < %(now)s - allowed_days * INTERVAL '1 day'
-    UNION ALL
-    SELECT 'no_manager', gaps.*, NULL FROM gaps WHERE manager_id IS NULL
-    UNION ALL
-    SELECT 'no_series', gaps.*, NULL FROM gaps WHERE manager_id IS NOT NULL AND NOT has_series
-    UNION ALL
-    SELECT 'new_starters', gaps.*, (DATE '1970-01-01' - start_date)::float8
-    FROM gaps WHERE start_date > %(new_since)s AND start_date <= %(today)s
-),
-numbered AS (
-    SELECT flagged.*,
-        ROW_NUMBER() OVER (PARTITION BY category ORDER BY sort_key NULLS FIRST, full_name, id)
-            AS position,
-        COUNT(*) OVER (PARTITION BY category) AS total
-    FROM flagged
-    {{category_filter}}
-)"""  # noqa: S608 -- constant fragments; values are parameters
-
-GAPS_SELECT = """
-SELECT * FROM numbered
-WHERE position > %(offset)s {limit_filter}
-ORDER BY category, position
-"""
-
-
-def _gaps_sql(*, team: bool, category: bool, limit: bool) -> str:
-    ctes = GAPS_CTES.format(
-        team_filter=TEAM_FILTER.format(alias="u") if team else "",
-        category_filter="WHERE category = %(category)s" if category else "",
-    )
-    select = GAPS_SELECT.format(
-        limit_filter="AND position <= %(offset)s + %(limit)s" if limit else ""
-    )
-    return f"WITH {ctes} {select}"
-
-
-TREND_SQL = """
-SELECT date_trunc('month', mt.starts_at AT TIME ZONE 'UTC')::date AS month,
-    COUNT(*) AS scheduled,
-    COUNT(*) FILTER (WHERE mt.status = 'completed') AS held,
-    COUNT(*) FILTER (WHERE mt.status = 'cancelled') AS cancelled
-FROM meetings_meeting mt
-{team_join}
-WHERE mt.starts_at >= %(start)s AND mt.starts_at < %(end)s
-GROUP BY 1
-"""
-TREND_TEAM_JOIN = "JOIN people_user p ON p.id = mt.participant_id AND p.team_id = %(team)s"
 
 
 # Reports sort and hash tens of thousands of rows per statement; with the default
@@ -445,21 +130,34 @@ def default_period(*, today: dt.date | None = None, days: int = 90) -> Period:
     return Period(first=last - dt.timedelta(days=days - 1), last=last)
 
 
-def _params(*, period: Period, team: Team | None, manager: User | None = None) -> dict:
+def _params(
+    *,
+    period: Period,
+    team: Team | None,
+    manager: User | None = None,
+    category: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict:
+    """Every value the statements of ``reports.sql`` take."""
     now = timezone.now()
     as_of = min(period.end, now)
+    today = utc_today()
     return {
         "start": period.start,
         "end": period.end,
         "now": now,
         "as_of": as_of,
         "recent_from": as_of - dt.timedelta(days=RECENT_DAYS),
-        "look_from": min(
-            period.start - dt.timedelta(days=LOOK_BACK_DAYS),
-            as_of - dt.timedelta(days=RECENT_DAYS),
-        ),
         "team": team.pk if team else None,
         "manager": manager.pk if manager else None,
+        "today": today,
+        "new_since": today - dt.timedelta(days=NEW_STARTER_DAYS),
+        "factor": OVERDUE_FACTOR,
+        "no_series_days": NO_SERIES_DAYS,
+        "category": category,
+        "offset": offset,
+        "limit": limit,
     }
 
 
@@ -476,7 +174,7 @@ def _days(value) -> float | None:
 
 @dataclass(frozen=True, kw_only=True)
 class PeriodCounts:
-    """What happened to the 1:1s dated in the period (see COUNT_COLUMNS)."""
+    """What happened to the 1:1s dated in the period (see ``reports.sql.COUNT_COLUMNS``)."""
 
     scheduled: int
     held: int
@@ -537,23 +235,21 @@ def manager_rows(*, period: Period, team: Team | None) -> list[ManagerRow]:
 
     One query, whatever the size of the organisation.
     """
-    rows = _rows(
-        _figures_sql(MANAGERS_SELECT, team=team is not None, manager=False),
-        _params(period=period, team=team),
+    rows = _rows(sql.managers(team=team is not None), _params(period=period, team=team))
+    return [_manager_row(row) for row in rows]
+
+
+def _manager_row(row: dict) -> "ManagerRow":
+    return ManagerRow(
+        manager_id=row["id"],
+        name=row["full_name"],
+        team=row["team_name"] or "",
+        reports=row["reports"],
+        **{name: row[name] or 0 for name in SUMMED_COLUMNS},
+        median_gap_days=_days(row["median_gap"]),
+        met_recently=row["met_recently"],
+        not_booked=row["not_booked"],
     )
-    return [
-        ManagerRow(
-            manager_id=row["id"],
-            name=row["full_name"],
-            team=row["team_name"] or "",
-            reports=row["reports"],
-            **{name: row[name] or 0 for name in SUMMED_COLUMNS},
-            median_gap_days=_days(row["median_gap"]),
-            met_recently=row["met_recently"],
-            not_booked=row["not_booked"],
-        )
-        for row in rows
-    ]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -625,7 +321,7 @@ class ReportRow(PeriodCounts):
 def report_rows(*, manager: User, period: Period, team: Team | None) -> list[ReportRow]:
     """``manager``'s active reports (in ``team``) with their figures and series (two queries)."""
     rows = _rows(
-        _figures_sql(REPORT_ROWS_SELECT, team=team is not None, manager=True),
+        sql.report_rows(team=team is not None),
         _params(period=period, team=team, manager=manager),
     )
     series_of: dict[int, list[str]] = {}
@@ -761,41 +457,46 @@ def gap_rows(
 
     One query. Each row carries ``total``, the length of its whole list.
     """
-    today = utc_today()
-    params = {
-        "now": timezone.now(),
-        "today": today,
-        "new_since": today - dt.timedelta(days=NEW_STARTER_DAYS),
-        "team": team.pk if team else None,
-        "factor": OVERDUE_FACTOR,
-        "no_series_days": NO_SERIES_DAYS,
-        "category": category,
-        "offset": offset,
-        "limit": limit,
+    statement = sql.gaps(
+        team=team is not None, category=category is not None, limit=limit is not None
+    )
+    params = _params(
+        period=default_period(), team=team, category=category, offset=offset, limit=limit
+    )
+    return [_gap_row(row) for row in _rows(statement, params)]
+
+
+def _gap_row(row: dict) -> GapRow:
+    return GapRow(
+        category=row["category"],
+        person_id=row["id"],
+        name=row["full_name"],
+        team=row["team_name"] or "",
+        manager_id=row["manager_id"],
+        manager_name=row["manager_name"] or "",
+        start_date=row["start_date"],
+        last_held=row["last_held"],
+        first_held=row["first_held"],
+        next_booked=row["next_booked"],
+        interval_days=_days(row["interval_days"]),
+        allowed_days=_days(row["allowed_days"]),
+        total=row["total"],
+    )
+
+
+def _from_json(row: dict) -> dict:
+    """A gap row as JSON gives it (dates and times as text) as the database would."""
+
+    def moment(text):
+        return dt.datetime.fromisoformat(text) if text else None
+
+    return {
+        **row,
+        "start_date": dt.date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+        "last_held": moment(row["last_held"]),
+        "first_held": moment(row["first_held"]),
+        "next_booked": moment(row["next_booked"]),
     }
-    return [
-        GapRow(
-            category=row["category"],
-            person_id=row["id"],
-            name=row["full_name"],
-            team=row["team_name"] or "",
-            manager_id=row["manager_id"],
-            manager_name=row["manager_name"] or "",
-            start_date=row["start_date"],
-            last_held=row["last_held"],
-            first_held=row["first_held"],
-            next_booked=row["next_booked"],
-            interval_days=_days(row["interval_days"]),
-            allowed_days=_days(row["allowed_days"]),
-            total=row["total"],
-        )
-        for row in _rows(
-            _gaps_sql(
-                team=team is not None, category=category is not None, limit=limit is not None
-            ),
-            params,
-        )
-    ]
 
 
 @dataclass
@@ -809,13 +510,31 @@ class GapList:
         return self.rows[0].total if self.rows else 0
 
 
-def gap_lists(*, team: Team | None, limit: int) -> list[GapList]:
-    """Every gap list with its first ``limit`` people (one query)."""
-    rows = gap_rows(team=team, limit=limit)
+def _gap_lists(rows: list[GapRow]) -> list[GapList]:
     return [
         GapList(category=key, title=title, rows=[row for row in rows if row.category == key])
         for key, title in GAP_CATEGORIES.items()
     ]
+
+
+def gap_lists(*, team: Team | None, limit: int) -> list[GapList]:
+    """Every gap list with its first ``limit`` people (one query)."""
+    return _gap_lists(gap_rows(team=team, limit=limit))
+
+
+def dashboard(
+    *, period: Period, team: Team | None, gap_limit: int
+) -> tuple[list[ManagerRow], list[GapList]]:
+    """The manager table and the gap lists (their first ``gap_limit`` people) in one
+    statement, so that one pass over the meetings serves both."""
+    rows = _rows(
+        sql.dashboard(team=team is not None),
+        _params(period=period, team=team, limit=gap_limit),
+    )
+    managers = [_manager_row(row) for row in rows if row["id"] is not None]
+    gap_json = next((row["gap_rows"] for row in rows if row["id"] is None), None) or []
+    gaps = [_gap_row(_from_json(row)) for row in gap_json]
+    return managers, _gap_lists(gaps)
 
 
 # --- Trend -----------------------------------------------------------------------------
@@ -843,7 +562,7 @@ def trend(*, team: Team | None, today: dt.date | None = None) -> list[MonthFigur
     found = {
         row["month"]: row
         for row in _rows(
-            TREND_SQL.format(team_join=TREND_TEAM_JOIN if team else ""),
+            sql.trend(team=team is not None),
             {"start": start, "end": end, "team": team.pk if team else None},
         )
     }
