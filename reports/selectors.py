@@ -522,19 +522,29 @@ def gap_lists(*, team: Team | None, limit: int) -> list[GapList]:
     return _gap_lists(gap_rows(team=team, limit=limit))
 
 
-def dashboard(
-    *, period: Period, team: Team | None, gap_limit: int
-) -> tuple[list[ManagerRow], list[GapList]]:
-    """The manager table and the gap lists (their first ``gap_limit`` people) in one
-    statement, so that one pass over the meetings serves both."""
-    rows = _rows(
-        sql.dashboard(team=team is not None),
-        _params(period=period, team=team, limit=gap_limit),
-    )
+@dataclass(frozen=True)
+class Dashboard:
+    managers: list["ManagerRow"]
+    gap_lists: list[GapList]
+    months: list["MonthFigures"]
+
+
+def dashboard(*, period: Period, team: Team | None, gap_limit: int) -> Dashboard:
+    """The manager table, the gap lists (their first ``gap_limit`` people) and the
+    trend in one statement, so that the passes over the meetings serve all three."""
+    months = trend_months()
+    params = {
+        **_params(period=period, team=team, limit=gap_limit),
+        **_trend_window(months),
+    }
+    rows = _rows(sql.dashboard(team=team is not None), params)
     managers = [_manager_row(row) for row in rows if row["id"] is not None]
-    gap_json = next((row["gap_rows"] for row in rows if row["id"] is None), None) or []
-    gaps = [_gap_row(_from_json(row)) for row in gap_json]
-    return managers, _gap_lists(gaps)
+    extra = next((row for row in rows if row["id"] is None), {})
+    gaps = [_gap_row(_from_json(row)) for row in extra.get("gap_rows") or []]
+    found = {dt.date.fromisoformat(row["month"]): row for row in extra.get("trend_rows") or []}
+    return Dashboard(
+        managers=managers, gap_lists=_gap_lists(gaps), months=_month_figures(months, found)
+    )
 
 
 # --- Trend -----------------------------------------------------------------------------
@@ -554,18 +564,21 @@ def trend_months(*, today: dt.date | None = None, count: int = TREND_MONTHS) -> 
     return [first - relativedelta(months=back) for back in reversed(range(count))]
 
 
+def _trend_window(months: list[dt.date]) -> dict:
+    start = dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(months[-1] + relativedelta(months=1), dt.time.min, tzinfo=dt.UTC)
+    return {"trend_start": start, "trend_end": end}
+
+
 def trend(*, team: Team | None, today: dt.date | None = None) -> list[MonthFigures]:
     """Scheduled, held and cancelled 1:1s per month for the last 12 months (one query)."""
     months = trend_months(today=today)
-    start = dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC)
-    end = dt.datetime.combine(months[-1] + relativedelta(months=1), dt.time.min, tzinfo=dt.UTC)
-    found = {
-        row["month"]: row
-        for row in _rows(
-            sql.trend(team=team is not None),
-            {"start": start, "end": end, "team": team.pk if team else None},
-        )
-    }
+    params = {**_trend_window(months), "team": team.pk if team else None}
+    found = {row["month"]: row for row in _rows(sql.trend(team=team is not None), params)}
+    return _month_figures(months, found)
+
+
+def _month_figures(months: list[dt.date], found: dict) -> list[MonthFigures]:
     return [
         MonthFigures(
             month=month,

@@ -75,13 +75,12 @@ def _invalid_filters(form) -> HttpResponse:
 def dashboard(request):
     selectors.hr_or_404(viewer=request.user)
     filters = filters_from(request, teams=selectors.teams())
-    rows, gap_lists = selectors.dashboard(
-        period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW
-    )
+    figures = selectors.dashboard(period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW)
+    rows = figures.managers
     page = Paginator(selectors.sorted_rows(rows, sort=filters.sort), MANAGERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    months = selectors.trend(team=filters.team)
+    months = figures.months
     context = {
         "form": filters.form,
         "period": filters.period,
@@ -90,7 +89,7 @@ def dashboard(request):
         "totals": selectors.totals(rows),
         "months": months,
         "chart": _trend_chart(months),
-        "gap_lists": gap_lists,
+        "gap_lists": figures.gap_lists,
         "recent_days": selectors.RECENT_DAYS,
         "no_series_days": selectors.NO_SERIES_DAYS,
         "new_starter_days": selectors.NEW_STARTER_DAYS,

@@ -240,6 +240,7 @@ def test_a_series_within_its_interval_is_not_overdue(s):
         ("RRULE:FREQ=MONTHLY;BYMONTHDAY=1,15", 15),
         ("RRULE:FREQ=DAILY;INTERVAL=10", 10),
         ("RRULE:FREQ=YEARLY", 365),
+        ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU\nEXDATE:20250107T000000Z", 14),
     ],
 )
 def test_the_nominal_interval_of_a_rule(db, rule, days):
@@ -295,11 +296,14 @@ def test_a_week_across_the_clock_change_is_seven_days(s):
 def test_the_dashboard_statement_gives_the_same_figures(s):
     """One statement for the dashboard's manager table and gap lists, the same numbers
     as the two on their own (dates and times come back through JSON there)."""
-    for team in (None, s.teams["sales"]):
-        managers, lists = selectors.dashboard(period=PERIOD, team=team, gap_limit=3)
-        assert managers == manager_rows(period=PERIOD, team=team)
+    for team in (None, s.teams["sales"], s.teams["platform"]):
+        figures = selectors.dashboard(period=PERIOD, team=team, gap_limit=3)
+        assert figures.managers == manager_rows(period=PERIOD, team=team)
         alone = selectors.gap_lists(team=team, limit=3)
-        assert [(g.category, g.total, g.rows) for g in lists] == [
+        assert [(g.category, g.total, g.rows) for g in figures.gap_lists] == [
             (g.category, g.total, g.rows) for g in alone
         ]
-    assert any(row.first_held for g in lists for row in g.rows)
+        assert figures.months == trend(team=team)
+        if team is None:
+            assert sum(month.held for month in figures.months) == 3  # Sue's, Ben's and Lou's
+    assert any(row.first_held for g in figures.gap_lists for row in g.rows)
