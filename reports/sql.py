@@ -386,24 +386,17 @@ def _gaps_ctes(*, category: bool, limit: bool) -> str:
     )
 
 
+def _figures(*, team: bool, manager: bool, select: str) -> str:
+    parts = (FIGURES_CTES,)
+    return _with(team=team, manager=manager, passes=FIGURES_PASSES, parts=parts, select=select)
+
+
 def managers(*, team: bool) -> str:
-    return _with(
-        team=team,
-        manager=False,
-        passes=FIGURES_PASSES,
-        parts=(FIGURES_CTES,),
-        select=MANAGERS_SELECT,
-    )
+    return _figures(team=team, manager=False, select=MANAGERS_SELECT)
 
 
 def report_rows(*, team: bool) -> str:
-    return _with(
-        team=team,
-        manager=True,
-        passes=FIGURES_PASSES,
-        parts=(FIGURES_CTES,),
-        select=REPORT_ROWS_SELECT,
-    )
+    return _figures(team=team, manager=True, select=REPORT_ROWS_SELECT)
 
 
 def gaps(*, team: bool, category: bool, limit: bool) -> str:
