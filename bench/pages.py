@@ -128,6 +128,8 @@ PAGES: list[Page] = [
             "end": dt.datetime.now(dt.UTC).date().isoformat(),
         },
         label="reports:dashboard over the last year",
+        # Four times the default 90 days' meetings, counted and their gaps ordered.
+        budget_ms=2000,
     ),
     Page("reports:export", "hr", args=lambda c: ["managers"]),
     Page("reports:export", "hr", args=lambda c: ["trend"], label="reports:export of the trend"),
