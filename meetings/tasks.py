@@ -29,3 +29,19 @@ def generate_meetings() -> int:
     for start in range(0, len(ids), BATCH_SIZE):
         generate_series_batch.delay(ids[start : start + BATCH_SIZE])
     return len(ids)
+
+
+@shared_task
+def send_due_reminders() -> dict:
+    """Every minute (beat): send what is due. Safe to overlap with another run."""
+    from meetings.sending import send_due_reminders as sweep
+
+    return vars(sweep())
+
+
+@shared_task
+def queue_lapsed_nudges() -> int:
+    """Hourly (beat): this week's nudge for managers whose chosen morning it is."""
+    from meetings.reminders import queue_lapsed_nudges as queue
+
+    return queue()

@@ -27,6 +27,16 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.generate_meetings",
         "schedule": crontab(hour=2, minute=5),
     },
+    # The reminder outbox: rows are written with the meeting changes; this sends
+    # what is due. Every minute, so nothing needs an ETA or countdown task.
+    "meetings-send-due-reminders": {
+        "task": "meetings.tasks.send_due_reminders",
+        "schedule": 60.0,
+    },
+    "meetings-queue-lapsed-nudges": {
+        "task": "meetings.tasks.queue_lapsed_nudges",
+        "schedule": crontab(minute=7),
+    },
     "wellbeing-delete-expired-checkins": {
         "task": "wellbeing.tasks.delete_expired_checkins",
         "schedule": crontab(hour=3, minute=41),
