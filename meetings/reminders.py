@@ -18,7 +18,7 @@ send time that a reminder still matches its meeting.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -64,21 +64,25 @@ def invitation_subject(meeting_id: int, sequence: int) -> str:
 def meeting_reminder_due(
     *, kind: str, meeting: Meeting, person_id: int, prefs: NotificationPreferences
 ) -> dt.datetime | None:
-    """When ``kind`` about ``meeting`` is due for the person, or None if they get none."""
+    """When ``kind`` about ``meeting`` is due for the person, or None if they get none.
+
+    Counted in UTC (elapsed time): a freshly generated meeting's start is in its
+    series' zone, where Python's arithmetic would be wall-clock time instead."""
     organiser = person_id == meeting.organiser_id
+    starts_at, ends_at = meeting.starts_at.astimezone(dt.UTC), meeting.ends_at.astimezone(dt.UTC)
     if kind == R.AGENDA_PROMPT:
         if not prefs.agenda_prompt:
             return None
         days = prefs.agenda_days_as_organiser if organiser else prefs.agenda_days_as_participant
-        return meeting.starts_at - dt.timedelta(days=days)
+        return starts_at - dt.timedelta(days=days)
     if kind == R.STARTING_SOON:
         if not prefs.starting_soon:
             return None
-        return meeting.starts_at - dt.timedelta(minutes=prefs.starting_soon_minutes)
+        return starts_at - dt.timedelta(minutes=prefs.starting_soon_minutes)
     if kind == R.FOLLOW_UP:
         if not (organiser and prefs.follow_up):
             return None
-        return meeting.ends_at + dt.timedelta(hours=prefs.follow_up_hours)
+        return ends_at + dt.timedelta(hours=prefs.follow_up_hours)
     raise ValueError(f"{kind} is not a reminder of a meeting")
 
 
@@ -89,7 +93,7 @@ def invitation_due(*, meeting: Meeting, now: dt.datetime, update: bool) -> dt.da
     if update or meeting.series_id is None:
         return now
     lead = dt.timedelta(days=settings.REMINDER_INVITATION_LEAD_DAYS)
-    return max(now, meeting.starts_at - lead)
+    return max(now, meeting.starts_at.astimezone(dt.UTC) - lead)
 
 
 def meeting_snapshot(meeting: Meeting) -> dict:
@@ -198,6 +202,9 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
                         )
                     )
             elif row.state == Reminder.State.PENDING:
+                if want.kind == R.INVITATION and want.due_at is not None:
+                    # One version of a meeting, one invitation: "now" never postpones it.
+                    want = replace(want, due_at=min(want.due_at, row.due_at))
                 if want.due_at is None:
                     _cancel(row, "Turned off in the person's notification settings.", now)
                     to_update.append(row)
