@@ -154,7 +154,12 @@ def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) 
         if prefs[person_id].invitations:
             update = (meeting.pk, person_id) in invited
             due = invitation_due(meeting=meeting, now=now, update=update)
-        payload = {"method": "REQUEST", "sequence": meeting.sequence}
+        # "update": the person has an earlier version in their calendar.
+        payload = {
+            "method": "REQUEST",
+            "sequence": meeting.sequence,
+            "update": (meeting.pk, person_id) in invited,
+        }
         subject = invitation_subject(meeting.pk, meeting.sequence)
         wanted.append(Wanted(R.INVITATION, person_id, subject, due, payload))
     return wanted

@@ -185,9 +185,10 @@ def _invitation(row: Reminder) -> Email:
         meeting = row.meeting
     context = _meeting_context(meeting, row.recipient)
     context["method"] = method
+    context["update"] = row.payload.get("update", False)
     if method == "CANCEL":
         subject = f"Cancelled: {meeting.get_kind_display()} with {context['other']}, "
-    elif meeting.sequence:
+    elif row.payload.get("update"):
         subject = f"Updated invitation: {meeting.get_kind_display()} with {context['other']}, "
     else:
         subject = f"Invitation: {meeting.get_kind_display()} with {context['other']}, "

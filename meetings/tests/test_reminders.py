@@ -51,7 +51,9 @@ def test_it_writes_the_reminders_of_a_booked_meeting(manager, employee):
     invitations = rows(meeting, kind=R.INVITATION)
     assert {row.recipient_id for row in invitations} == {manager.pk, employee.pk}
     assert all(row.due_at <= timezone.now() for row in invitations)
-    assert all(row.payload == {"method": "REQUEST", "sequence": 0} for row in invitations)
+    assert all(
+        row.payload == {"method": "REQUEST", "sequence": 0, "update": False} for row in invitations
+    )
 
 
 def test_it_is_idempotent(manager, employee):
