@@ -253,7 +253,9 @@ def _use_broker(url: str) -> None:
     app.conf.broker_url = url
     if app._pool is not None:
         app._pool.force_close_all()
+    # Celery keeps both pools once made; a worker's shutdown may have closed them.
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
