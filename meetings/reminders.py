@@ -260,12 +260,11 @@ def _invited_people(meeting_ids) -> QuerySet:
 
 
 def _queue_cancellations(meetings: list[Meeting], now: dt.datetime) -> None:
+    """A METHOD:CANCEL for everyone who was sent the event, even if they have since
+    turned invitations off: their calendar still has it."""
     by_id = {m.pk: m for m in meetings}
-    prefs = preferences_of({person for _, person in _invited_people(by_id)})
     rows = []
     for meeting_id, person_id in _invited_people(by_id):
-        if not prefs[person_id].invitations:
-            continue
         meeting = by_id[meeting_id]
         rows.append(
             Reminder(
