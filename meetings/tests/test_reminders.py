@@ -236,3 +236,16 @@ def test_cadence_interval(rule, days):
     from meetings.cadence import cadence_interval, parse_custom_rule
 
     assert cadence_interval(parse_custom_rule(rule)) == dt.timedelta(days=days)
+
+
+def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_off(
+    manager, employee
+):
+    meeting = book(manager, employee)
+    rows(meeting, kind=R.INVITATION, recipient=employee).update(
+        state=S.SENT, sent_at=timezone.now()
+    )
+    reminders.preferences_update(user=employee, invitations=False)
+    services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
+    cancellation = rows(meeting, state=S.PENDING).get()
+    assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
