@@ -249,3 +249,15 @@ def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_of
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
     cancellation = rows(meeting, state=S.PENDING).get()
     assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
+
+
+def test_beat_runs_the_sweep_every_minute_and_the_nudges_hourly():
+    from oneonones.celery import app
+
+    app.loader.import_default_modules()
+    sweep = app.conf.beat_schedule["meetings-send-due-reminders"]
+    assert sweep["schedule"] == 60.0
+    assert sweep["task"] in app.tasks
+    nudges = app.conf.beat_schedule["meetings-queue-lapsed-nudges"]
+    assert nudges["task"] in app.tasks
+    assert nudges["schedule"].minute == {7}
