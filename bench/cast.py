@@ -16,6 +16,7 @@ from functools import cached_property
 from django.db.models import Count, F, Q
 from django.db.models.functions import Abs
 
+from meetings.models import Meeting
 from objectives.models import Level, Objective
 from people.demo import BENCH_DOMAIN
 from people.models import User
@@ -91,4 +92,14 @@ class Cast:
         return _first(
             WellbeingNote.objects.filter(author=self.demo_manager).order_by("pk"),
             "wellbeing note by the demo manager",
+        )
+
+    @cached_property
+    def held_meeting(self) -> Meeting:
+        """The latest held 1:1 of ``manager`` with ``employee``: what the meeting page shows."""
+        return _first(
+            Meeting.objects.filter(
+                organiser=self.manager, participant=self.employee, status=Meeting.Status.COMPLETED
+            ).order_by("-starts_at"),
+            "held 1:1 of the bench manager and employee",
         )

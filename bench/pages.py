@@ -114,6 +114,18 @@ PAGES: list[Page] = [
     # --- meetings: notification settings ---
     Page("meetings:notifications", "employee"),
     Page("meetings:notifications", "manager"),
+    # --- meetings: running and recording a 1:1 ---
+    Page("meetings:meeting", "manager", args=lambda c: [c.held_meeting.pk]),
+    Page(
+        "meetings:meeting",
+        "employee",
+        args=lambda c: [c.held_meeting.pk],
+        label="meetings:meeting as the report",
+    ),
+    Page("meetings:my_actions", "employee"),
+    Page("meetings:my_actions", "manager"),
+    Page("meetings:templates", "manager"),
+    Page("meetings:template_new", "manager"),
     # --- admin site ---
     Page("admin:index", "admin"),
     Page("admin:people_user_changelist", "admin"),
@@ -153,6 +165,18 @@ NOT_PAGES = {
     "wellbeing:checkin_delete",
     "wellbeing:note_create",
     "wellbeing:note_delete",
+    "meetings:agenda_add",
+    "meetings:agenda_move",
+    "meetings:agenda_discussed",
+    "meetings:agenda_remove",
+    "meetings:next_time_add",
+    "meetings:note_save",
+    "meetings:action_add",
+    "meetings:action_done",
+    "meetings:meeting_complete",
+    "meetings:feedback",
+    "meetings:objective_discuss",
+    "meetings:template_delete",
 }
 
 

@@ -8,15 +8,21 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from meetings import services
+from meetings import record_services, services
 from meetings.cadence import Picked, build_cadence, series_starts
 from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    AgendaTemplate,
     CancelReason,
     ChangeRequest,
     Format,
     Kind,
     Meeting,
+    MeetingFeedback,
     MeetingSeries,
+    Note,
+    PreferredFrequency,
 )
 from people.models import User
 
@@ -81,6 +87,7 @@ def _past_meeting(series: MeetingSeries, slot: dt.datetime, number: int) -> Meet
     else:
         meeting.completed_at = meeting.ends_at
         meeting.completed_by = series.organiser
+        meeting.summary_sent_at = meeting.ends_at  # history: the summary went out then
     return meeting
 
 
@@ -151,6 +158,191 @@ def seed_demo(*, org, stdout) -> None:
             note="I'm at the customer site that day.",
         )
     stdout.write(f"Meetings: {len(created)} new recurring 1:1 series booked six months ahead.")
+    seed_records(org=org, stdout=stdout)
+
+
+# --- What was said: agenda, notes, actions, feedback, templates ------------------------------
+
+DEFAULT_TEMPLATES = {
+    Kind.ONE_TO_ONE: "regular_monthly",
+    Kind.MENTORING: "mentoring_check_in",
+    Kind.WELLBEING: "wellbeing_chat",
+}
+REPORT_TOPICS = [
+    "How the release went, and what I would do differently",
+    "I'd like more time for code review training",
+    "Workload in the next sprint feels heavy",
+    "Feedback on my design doc",
+    "Could I lead the next incident review?",
+    "Conference budget for this year",
+    "Pairing with the new joiner: how is it going?",
+    "Progress on my objectives",
+    "Something on my mind: the on-call rota",
+    "Career: what would the next step look like?",
+]
+MANAGER_TOPICS = [
+    "Company update: the new office plans",
+    "Feedback from the customer workshop",
+    "Team offsite dates",
+]
+SHARED_NOTES = [
+    "Good progress this month. Agreed to protect Friday afternoons for focus time.",
+    "Talked through the release. Next time: look at the on-call rota together.",
+    "Happy with the new project; training request approved in principle.",
+]
+PRIVATE_NOTE = "Seemed tired; check in about workload again next time, gently."
+ACTIONS = [
+    ("participant", "Draft the proposal for the incident review"),
+    ("organiser", "Ask finance about the conference budget"),
+    ("participant", "Book the code review training"),
+    ("organiser", "Share the offsite agenda"),
+]
+UPCOMING_TOPICS = [
+    ("participant", "Follow-up on the training request"),
+    ("participant", "Ideas for the team retro"),
+    ("organiser", "Quarterly objectives check"),
+]
+CUSTOM_TEMPLATES = [
+    (
+        "manager",
+        "Engineering 1:1",
+        "Morgan's short version for weekly catch-ups.",
+        [
+            ("How are you?", "How are you, really?"),
+            ("Work", "What are you proud of since last time?"),
+            ("Work", "What is blocking you, and how can I help?"),
+            ("Growth", "One thing you want to learn this quarter"),
+        ],
+    ),
+    (
+        "manager",
+        "Quarterly career chat",
+        "Once a quarter, instead of the usual agenda.",
+        [
+            ("Looking back", "What went well this quarter? What would you change?"),
+            ("Looking ahead", "Where do you want to be in a year?"),
+            ("Looking ahead", "Which responsibility would you like to take on next?"),
+        ],
+    ),
+]
+
+
+def _seed_templates(org) -> None:
+    for owner_key, name, description, prompts in CUSTOM_TEMPLATES:
+        owner = org.people[owner_key]
+        if not AgendaTemplate.objects.filter(owner=owner, name=name).exists():
+            record_services.template_create(
+                owner=owner, name=name, description=description, prompts=prompts
+            )
+    builtins = dict(AgendaTemplate.objects.exclude(builtin_key="").values_list("builtin_key", "pk"))
+    for series in MeetingSeries.objects.filter(
+        organiser__in=org.people.values(), default_template__isnull=True
+    ).select_related("participant"):
+        key = DEFAULT_TEMPLATES[series.kind]
+        if series.participant_id == org.people["nina"].pk:
+            key = "new_starter"
+        series.default_template_id = builtins.get(key)
+        series.save(update_fields=["default_template", "updated_at"])
+
+
+def _fill_held(meeting: Meeting, number: int) -> None:
+    """Mostly the report's items, most discussed; notes, actions and feedback."""
+    people = {"participant": meeting.participant, "organiser": meeting.organiser}
+    texts = [REPORT_TOPICS[(number + k) % len(REPORT_TOPICS)] for k in range(3)]
+    items = [(meeting.participant, text) for text in texts]
+    items.append((meeting.organiser, MANAGER_TOPICS[number % len(MANAGER_TOPICS)]))
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            series_id=meeting.series_id,
+            author=author,
+            text=text,
+            position=position,
+            discussed=position != 2 or number % 2 == 0,
+            discussed_at=meeting.starts_at + dt.timedelta(minutes=5 + position * 5),
+        )
+        for position, (author, text) in enumerate(items)
+    )
+    Note.objects.create(
+        meeting=meeting,
+        author=meeting.organiser,
+        updated_by=meeting.participant,
+        visibility=Note.Visibility.SHARED,
+        body=SHARED_NOTES[number % len(SHARED_NOTES)],
+        version=2,
+    )
+    if number % 3 == 0:
+        Note.objects.create(
+            meeting=meeting,
+            author=meeting.organiser,
+            updated_by=meeting.organiser,
+            visibility=Note.Visibility.PRIVATE,
+            body=PRIVATE_NOTE,
+        )
+    for index in range(2):
+        who, description = ACTIONS[(number + index) % len(ACTIONS)]
+        done = index == 0 or number > 2
+        ActionItem.objects.create(
+            meeting=meeting,
+            series_id=meeting.series_id,
+            owner=people[who],
+            created_by=meeting.organiser,
+            description=description,
+            due_date=(meeting.starts_at + dt.timedelta(days=14)).date(),
+            done=done,
+            done_at=meeting.starts_at + dt.timedelta(days=7) if done else None,
+            done_by=people[who] if done else None,
+        )
+    if number % 4 != 1:
+        MeetingFeedback.objects.get_or_create(
+            meeting=meeting,
+            defaults={
+                "usefulness": 3 + number % 3,
+                "help_more": "More time on career, please." if number % 3 == 0 else "",
+                "preferred_frequency": PreferredFrequency.AS_NOW,
+            },
+        )
+
+
+@transaction.atomic
+def seed_records(*, org, stdout) -> None:
+    """Fill the demo 1:1s with what people wrote in them. Idempotent: a meeting
+    that already has an agenda is left alone."""
+    _seed_templates(org)
+    now = timezone.now()
+    series_list = MeetingSeries.objects.filter(organiser__in=org.people.values())
+    filled = 0
+    for series in series_list.select_related("organiser", "participant"):
+        held = list(
+            series.meetings.filter(status=Meeting.Status.COMPLETED, agenda_items__isnull=True)
+            .select_related("organiser", "participant")
+            .order_by("-starts_at")
+        )
+        # Oldest first, so the latest meetings have the open actions.
+        for number, meeting in enumerate(reversed(held)):
+            _fill_held(meeting, len(held) - 1 - number)
+            filled += 1
+        upcoming = list(
+            series.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+            .select_related("organiser", "participant")
+            .order_by("starts_at")[:2]
+        )
+        # The next 1:1 has three items already, the one after two.
+        for index, meeting in enumerate(upcoming):
+            if meeting.agenda_items.exists():
+                continue
+            people = {"participant": meeting.participant, "organiser": meeting.organiser}
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    meeting=meeting,
+                    series_id=series.pk,
+                    author=people[who],
+                    text=text,
+                    position=position,
+                )
+                for position, (who, text) in enumerate(UPCOMING_TOPICS[: 3 - index])
+            )
+    stdout.write(f"Meetings: filled {filled} held 1:1s with agendas, notes and actions.")
 
 
 # --- Benchmark organisation ------------------------------------------------------------
@@ -187,6 +379,41 @@ REMINDERS_FROM_MEETINGS = """
     WHERE m.series_id = ANY(%s) AND m.status = 'scheduled' AND m.starts_at > now() + interval '1 hour'
     ON CONFLICT DO NOTHING
 """
+
+
+# What the meeting pages and "My actions" show at scale: the held meetings of the last
+# 90 days get two agenda items (the report's first), a shared note and an action.
+BENCH_RECORDS = [
+    """
+    INSERT INTO meetings_agendaitem
+        (meeting_id, series_id, author_id, text, position, discussed, created_at, updated_at)
+    SELECT m.id, m.series_id, who.author_id, who.text, who.position, true, m.ends_at, m.ends_at
+    FROM meetings_meeting m
+    CROSS JOIN LATERAL (VALUES
+        (m.participant_id, 'What I have been working on', 0),
+        (m.organiser_id, 'Team news', 1)) AS who(author_id, text, position)
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+    """
+    INSERT INTO meetings_note
+        (meeting_id, author_id, visibility, body, version, updated_by_id, created_at, updated_at)
+    SELECT m.id, m.organiser_id, 'shared', 'Good progress; agreed next steps.', 1,
+           m.organiser_id, m.ends_at, m.ends_at
+    FROM meetings_meeting m
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+    """
+    INSERT INTO meetings_actionitem
+        (meeting_id, series_id, owner_id, description, due_date, done, done_at, created_by_id,
+         created_at)
+    SELECT m.id, m.series_id, m.participant_id, 'Follow up on what we agreed',
+           (m.starts_at + interval '14 days')::date, m.starts_at < %(since_done)s,
+           CASE WHEN m.starts_at < %(since_done)s THEN m.ends_at + interval '7 days' END,
+           m.organiser_id, m.ends_at
+    FROM meetings_meeting m
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    """,
+]
 
 
 def _bench_starts(first: dt.datetime, weeks: int, until: dt.datetime) -> list[dt.datetime]:
@@ -281,12 +508,23 @@ def seed_bench(*, user_ids, stdout, batch_size: int = 10_000) -> None:
                         completed_at=start + dt.timedelta(minutes=30)
                         if past and not cancelled
                         else None,
+                        # History: its summaries went out long ago.
+                        summary_sent_at=start + dt.timedelta(minutes=30)
+                        if past and not cancelled
+                        else None,
                     )
                 )
         Meeting.objects.bulk_create(meetings, batch_size=batch_size)
         # Both people's attendance rows in one statement, straight from the new meetings.
+        series_ids = [series.pk for series in series_rows]
         with connection.cursor() as cursor:
-            series_ids = [series.pk for series in series_rows]
             cursor.execute(ATTENDANCE_FROM_MEETINGS, [series_ids])
             cursor.execute(REMINDERS_FROM_MEETINGS, [series_ids])
+            params = {
+                "series": series_ids,
+                "since": now - dt.timedelta(days=90),
+                "since_done": now - dt.timedelta(days=30),
+            }
+            for statement in BENCH_RECORDS:
+                cursor.execute(statement, params)
     stdout.write(f"Meetings: {len(series_rows)} benchmark series, {len(meetings)} meetings.")

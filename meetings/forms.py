@@ -17,6 +17,7 @@ from meetings.cadence import (
     picked_from_cadence,
 )
 from meetings.models import CancelReason, Format, Kind, MeetingSeries, NotificationPreferences
+from meetings.record_selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from people.models import time_zone_names
 from people.selectors import reports_of
@@ -104,6 +105,13 @@ class SeriesForm(forms.Form):
         label="Room, link or place",
         help_text="Only the two of you see this.",
     )
+    default_template = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Agenda template",
+        empty_label="No prompts",
+        help_text="Its prompts show on each meeting as ideas; they count as nobody's items.",
+    )
 
     def __init__(self, *args, organiser, series: MeetingSeries | None = None, **kwargs):
         self.organiser = organiser
@@ -126,6 +134,7 @@ class SeriesForm(forms.Form):
                     "end_date": series.end_date,
                     "format": series.format,
                     "location": series.location,
+                    "default_template": series.default_template_id,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -133,6 +142,11 @@ class SeriesForm(forms.Form):
             self.fields["participant"].queryset = reports_of(user=organiser).order_by("full_name")
         else:
             del self.fields["participant"]
+        templates = templates_visible_to(organiser)
+        self.fields["default_template"].queryset = templates
+        if series is None:
+            builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
+            self.fields["default_template"].initial = builtin.get("regular_monthly")
         self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
         self.fields["time_zone"].initial = organiser.time_zone
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -162,6 +176,7 @@ class SeriesForm(forms.Form):
                 ),
             ),
             Fieldset("Where", "format", "location"),
+            Fieldset("Agenda", "default_template"),
         )
 
     def clean_first_date(self):
@@ -210,7 +225,7 @@ class SeriesForm(forms.Form):
 
     def series_fields(self) -> dict:
         names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date")
-        names += ("duration_minutes", "format", "location")
+        names += ("duration_minutes", "format", "location", "default_template")
         return {name: self.cleaned_data[name] for name in names}
 
 

@@ -78,6 +78,14 @@ class MeetingSeries(models.Model):
         max_length=300, blank=True, help_text="Room, video link, phone number or meeting place."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    default_template = models.ForeignKey(
+        "AgendaTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its prompts are offered on every meeting of the series.",
+    )
     # The last day generation has reached; reset when the cadence changes.
     generated_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,6 +172,9 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Claimed by a conditional UPDATE in the transaction that sends the wrap-up email,
+    # so the summary goes out once however many workers or sweeps try.
+    summary_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # iCalendar SEQUENCE: calendars apply a change only when it goes up.
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -340,6 +351,273 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.user_id}"
+
+
+# --- Running and recording a 1:1 -------------------------------------------------------
+#
+# What two people write in a 1:1 stays between them: agenda items, notes, actions
+# and feedback are read only through meetings.selectors (which scope them to the
+# two people) and none of them is registered in the admin site. Their __str__
+# carry no content, so admin pages that list related objects show "Note #12".
+
+
+class AgendaTemplate(models.Model):
+    """Prompts for a kind of conversation. Built-in templates (``owner`` empty,
+    ``builtin_key`` set) come from a data migration; a manager's own templates are
+    seen by that manager only."""
+
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agenda_templates",
+        help_text="Empty for a built-in template.",
+    )
+    builtin_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["builtin_key"],
+                condition=~Q(builtin_key=""),
+                name="agenda_template_builtin_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(builtin_key=""),
+                name="agenda_template_builtin_has_no_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class AgendaTemplateItem(models.Model):
+    template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
+    section = models.CharField(max_length=120, blank=True)
+    text = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template_id", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class AgendaItem(models.Model):
+    """One thing to talk about. On a meeting, or (``meeting`` empty) on the series'
+    "next time" list until the next meeting of the series exists.
+
+    An undiscussed item is carried over by copying it onto the next meeting with
+    ``carried_over_from`` pointing at the original, which stays on the earlier
+    meeting as its record. ``carried_over_from`` is unique: an item is carried over
+    at most once, so completing twice (or two processes at once) cannot duplicate it.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        help_text="Set for every item of a series' meeting and for its next-time list.",
+    )
+    text = models.CharField(max_length=500)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveIntegerField(default=0)
+    discussed = models.BooleanField(default=False)
+    discussed_at = models.DateTimeField(null=True, blank=True)
+    carried_over_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    objective = models.ForeignKey(
+        "objectives.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting_id", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(series__isnull=False),
+                name="agenda_item_on_a_meeting_or_series",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["series"], condition=Q(meeting__isnull=True), name="agenda_next_time_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Agenda item #{self.pk}"
+
+
+class Note(models.Model):
+    """Notes of a meeting: one shared note both people edit, and one private note
+    per person that only its author ever sees.
+
+    ``version`` goes up by one on every save; a save must name the version it was
+    based on, and is refused when someone saved in between (optimistic locking).
+    """
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the other person"
+        PRIVATE = "private", "Private (only you)"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_notes"
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    body = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting_id", "visibility", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(visibility="shared"), name="note_one_shared"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "author"],
+                condition=Q(visibility="private"),
+                name="note_one_private_each",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Note #{self.pk}"
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+
+class ActionItem(models.Model):
+    """Something one of the two people agreed to do. It shows on every later
+    meeting of the series until it is done."""
+
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        help_text="The meeting where it was agreed.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    description = models.CharField(max_length=500)
+    due_date = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done", "due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(series__isnull=False),
+                name="action_on_a_meeting_or_series",
+            ),
+            models.CheckConstraint(
+                condition=Q(done=False) | Q(done_at__isnull=False),
+                name="action_done_has_a_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "done", "due_date"], name="action_owner_idx"),
+            models.Index(fields=["series", "done"], name="action_series_idx"),
+        ]
+
+    def __str__(self):
+        return f"Action #{self.pk}"
+
+
+class PreferredFrequency(models.TextChoices):
+    AS_NOW = "as_now", "As often as now"
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+    LESS_OFTEN = "less_often", "Less often"
+
+
+USEFULNESS_CHOICES = [
+    (1, "1 (not useful)"),
+    (2, "2 (a little useful)"),
+    (3, "3 (useful)"),
+    (4, "4 (very useful)"),
+    (5, "5 (extremely useful)"),
+]
+
+
+class MeetingFeedback(models.Model):
+    """The report's view of one held 1:1. HR reports average ``usefulness``."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    usefulness = models.PositiveSmallIntegerField(
+        choices=USEFULNESS_CHOICES, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    help_more = models.TextField(
+        blank=True, max_length=2000, verbose_name="How could the 1:1s help you more?"
+    )
+    preferred_frequency = models.CharField(
+        max_length=12, choices=PreferredFrequency.choices, blank=True, default=""
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="feedback_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Feedback on meeting {self.meeting_id}"
 
 
 class Reminder(models.Model):

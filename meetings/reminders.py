@@ -18,6 +18,7 @@ send time that a reminder still matches its meeting.
 """
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -26,7 +27,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import Meeting, MeetingSeries, NotificationPreferences, Reminder
+from meetings.models import (
+    ActionItem,
+    Meeting,
+    MeetingSeries,
+    NotificationPreferences,
+    Reminder,
+)
 from people.models import User
 
 R = Reminder.Kind
@@ -303,6 +310,15 @@ def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> N
     _queue_cancellations(doomed, now)
 
 
+def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
+    """The meeting was recorded as held: nobody needs asking to record it."""
+    Reminder.objects.filter(meeting=meeting, kind=R.FOLLOW_UP, state=Reminder.State.PENDING).update(
+        state=Reminder.State.CANCELLED,
+        reason="The meeting was recorded as held.",
+        updated_at=now or timezone.now(),
+    )
+
+
 def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
     """After someone changed their preferences: their upcoming meetings' rows."""
     now = now or timezone.now()
@@ -427,5 +443,69 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         if (row.recipient_id, row.subject) not in already
         and lapsed_series_of(manager_id=row.recipient_id, now=now)
     ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- Action items due tomorrow -------------------------------------------------------------
+
+
+def actions_subject(day: dt.date) -> str:
+    return f"actions:{day.isoformat()}"
+
+
+def day_of(row: Reminder) -> dt.date:
+    """The due date an actions-due reminder is about."""
+    return dt.date.fromisoformat(row.subject.removeprefix("actions:"))
+
+
+def actions_due_of(*, owner_id: int, day: dt.date) -> list[ActionItem]:
+    """The owner's open actions due on ``day``, on meetings that were not cancelled."""
+    return list(
+        ActionItem.objects.filter(owner_id=owner_id, done=False, due_date=day)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting__organiser", "meeting__participant")
+        .order_by("pk")
+    )
+
+
+def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
+    """Run hourly: in the morning (09:00 to noon) of each owner's own day, one row
+    listing their open actions due tomorrow (once: the subject is the due date). The
+    sweep looks again at send time and says nothing if they were all done."""
+    now = now or timezone.now()
+    utc_today = now.astimezone(dt.UTC).date()
+    # Somewhere in the world "tomorrow" is one of these three dates.
+    days = [utc_today + dt.timedelta(days=n) for n in range(3)]
+    open_actions = (
+        ActionItem.objects.filter(done=False, due_date__in=days, owner__is_active=True)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values_list("owner_id", "owner__time_zone", "due_date")
+        .distinct()
+    )
+    wanted = {}
+    for owner_id, zone_name, due_date in open_actions:
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone_name))
+        if MORNING <= local.time() < NOON and due_date == local.date() + dt.timedelta(days=1):
+            wanted[owner_id] = due_date
+    prefs = preferences_of(wanted)
+    rows = [
+        Reminder(
+            kind=R.ACTIONS_DUE,
+            recipient_id=owner_id,
+            subject=actions_subject(day),
+            due_at=now,
+        )
+        for owner_id, day in wanted.items()
+        if prefs[owner_id].actions_due
+    ]
+    already = set(
+        Reminder.objects.filter(
+            kind=R.ACTIONS_DUE,
+            recipient_id__in=[row.recipient_id for row in rows],
+            subject__in={row.subject for row in rows},
+        ).values_list("recipient_id", "subject")
+    )
+    rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from meetings import reminders
 from meetings.calendar import invitation_bytes
 from meetings.models import Meeting, Reminder
+from meetings.record_selectors import agenda_of
 from meetings.services import format_span
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,10 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
         found = _meeting_verdict(row, prefs, now)
         if found is not None:
             return found
+    if (row.kind == R.ACTIONS_DUE and not prefs.actions_due) or (
+        row.kind == R.LAPSED_NUDGE and not prefs.lapsed_nudge
+    ):
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     late = now - row.due_at
     if late > dt.timedelta(minutes=settings.REMINDER_STALE_AFTER_MINUTES):
         minutes = int(late.total_seconds() // 60)
@@ -143,11 +148,11 @@ def _meeting_context(meeting: Meeting, recipient) -> dict:
 
 
 def agenda_items_of(meeting: Meeting) -> list:
-    """The agenda so far, for messages that show it (empty until agendas exist)."""
-    items = getattr(meeting, "agenda_items", None)
-    if items is None:
+    """The agenda so far, as the meeting page shows it (the report's items first).
+    Only ever sent to the meeting's two people, who both see it on the page."""
+    if meeting._state.adding:  # a removed meeting, rebuilt for its cancellation
         return []
-    return list(items.select_related("author").order_by("pk"))
+    return list(agenda_of(meeting))
 
 
 def _agenda_prompt(row: Reminder) -> Email:
@@ -209,6 +214,21 @@ def _lapsed_nudge(row: Reminder, now: dt.datetime) -> Email | None:
     )
 
 
+def _actions_due(row: Reminder) -> Email | None:
+    actions = reminders.actions_due_of(owner_id=row.recipient_id, day=reminders.day_of(row))
+    if not actions:
+        return None
+    count = len(actions)
+    items = "action is" if count == 1 else "actions are"
+    for action in actions:
+        action.meeting_url = absolute("meetings:meeting", action.meeting_id)
+    return Email(
+        f"{count} of your {items} due tomorrow",
+        "actions_due",
+        {"actions": actions, "actions_url": absolute("meetings:my_actions")},
+    )
+
+
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
     """What to send for ``row``; None when there is nothing to say any more."""
     if row.kind == R.AGENDA_PROMPT:
@@ -221,6 +241,8 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return _invitation(row)
     if row.kind == R.LAPSED_NUDGE:
         return _lapsed_nudge(row, now)
+    if row.kind == R.ACTIONS_DUE:
+        return _actions_due(row)
     raise ValueError(f"No email for {row.kind}")
 
 

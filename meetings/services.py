@@ -22,6 +22,7 @@ from meetings.cadence import series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
+    AgendaTemplate,
     Attendance,
     CalendarFeed,
     CancelReason,
@@ -32,6 +33,7 @@ from meetings.models import (
     Reminder,
     SlotClash,
 )
+from meetings.record_services import carry_over, next_time_land
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
+# Fields of the series alone: meetings read them from the series when shown.
+SERIES_ONLY_FIELDS = ("default_template",)
 
 
 class MeetingClash(Exception):
@@ -206,11 +210,13 @@ def series_create(
     kind: str = Kind.ONE_TO_ONE,
     format: str,
     location: str = "",
+    default_template: AgendaTemplate | None = None,
 ) -> MeetingSeries:
     """Create a series; its meetings are generated after commit (and daily)."""
     _check_pair(organiser=organiser, participant=participant)
     if participant.manager_id != organiser.pk:
         raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
+    _check_template(default_template, organiser=organiser)
     series = MeetingSeries(
         organiser=organiser,
         participant=participant,
@@ -223,11 +229,17 @@ def series_create(
         duration_minutes=duration_minutes,
         format=format,
         location=location,
+        default_template=default_template,
     )
     series.full_clean()
     series.save()
     _enqueue_generation(series)
     return series
+
+
+def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None:
+    if template is not None and template.owner_id not in (None, organiser.pk):
+        raise ValidationError("Choose one of the built-in templates or one of your own.")
 
 
 def _touched_meeting_filters():
@@ -269,9 +281,11 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if by.pk != series.organiser_id:
         raise ValidationError("Only the organiser can change this series.")
-    unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS)
+    unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS) - set(SERIES_ONLY_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {sorted(unknown)}")
+    if "default_template" in changes:
+        _check_template(changes["default_template"], organiser=series.organiser)
     retimed = any(
         getattr(series, name) != value
         for name, value in changes.items()
@@ -427,6 +441,8 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
         reminders.sync_meetings(created, now=now)
         series.generated_until = (before - dt.timedelta(days=1)).date()
         series.save(update_fields=["generated_until"])
+        # The next-time list lands on the next meeting as soon as it exists.
+        next_time_land(series_id=series.pk, now=now)
     return result
 
 
@@ -512,6 +528,8 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
     reminders.meeting_cancelled(meeting)
+    # What was on its agenda moves on to the next meeting, as when it is completed.
+    carry_over(meeting=meeting)
     return meeting
 
 

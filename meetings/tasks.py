@@ -45,3 +45,28 @@ def queue_lapsed_nudges() -> int:
     from meetings.reminders import queue_lapsed_nudges as queue
 
     return queue()
+
+
+@shared_task
+def queue_action_reminders() -> int:
+    """Hourly (beat): tomorrow's actions, for owners whose morning it is."""
+    from meetings.reminders import queue_action_reminders as queue
+
+    return queue()
+
+
+@shared_task
+def send_meeting_summary(meeting_id: int) -> bool:
+    """Enqueued when a meeting is completed; the sweep below catches up if it never runs."""
+    from meetings.record_services import meeting_send_summary
+
+    return meeting_send_summary(meeting_id=meeting_id)
+
+
+@shared_task
+def send_pending_summaries() -> int:
+    """Every 10 minutes: summaries of meetings completed in the last two days that have
+    not gone out (the broker was down, or a send failed). Never sends one twice."""
+    from meetings.record_services import send_pending_summaries as sweep
+
+    return sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import record_views, views
 
 app_name = "meetings"
 
@@ -22,6 +22,30 @@ urlpatterns = [
         views.request_decline,
         name="request_decline",
     ),
+    path("<int:pk>/agenda/", record_views.agenda_add, name="agenda_add"),
+    path("<int:pk>/agenda/<int:item_pk>/move/", record_views.agenda_move, name="agenda_move"),
+    path(
+        "<int:pk>/agenda/<int:item_pk>/discussed/",
+        record_views.agenda_discussed,
+        name="agenda_discussed",
+    ),
+    path("<int:pk>/agenda/<int:item_pk>/remove/", record_views.agenda_remove, name="agenda_remove"),
+    path("<int:pk>/next-time/", record_views.next_time_add, name="next_time_add"),
+    path("<int:pk>/notes/", record_views.note_save, name="note_save"),
+    path("<int:pk>/actions/", record_views.action_add, name="action_add"),
+    path("<int:pk>/complete/", record_views.meeting_complete, name="meeting_complete"),
+    path("<int:pk>/feedback/", record_views.feedback, name="feedback"),
+    path("actions/", record_views.my_actions, name="my_actions"),
+    path("actions/<int:action_pk>/done/", record_views.action_done, name="action_done"),
+    path(
+        "objectives/<int:objective_pk>/discuss/",
+        record_views.objective_discuss,
+        name="objective_discuss",
+    ),
+    path("templates/", record_views.templates, name="templates"),
+    path("templates/new/", record_views.template_new, name="template_new"),
+    path("templates/<int:pk>/", record_views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/delete/", record_views.template_delete, name="template_delete"),
     path("series/new/", views.series_new, name="series_new"),
     path("series/preview/", views.series_preview, name="series_preview"),
     path("series/<int:pk>/", views.series_detail, name="series"),

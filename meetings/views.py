@@ -18,6 +18,9 @@ from meetings.forms import (
     SeriesForm,
 )
 from meetings.models import ChangeRequest, Meeting
+from meetings.record_selectors import feedback_of_series
+from meetings.record_services import next_time_land
+from meetings.record_views import meeting_page_context
 from people.selectors import get_person_for_user_or_404, has_reports
 
 PAGE_SIZE = 20
@@ -166,6 +169,7 @@ def series_detail(request, pk: int):
             else []
         ),
         "move_form": MoveForm(),
+        "feedback": feedback_of_series(series=series, viewer=request.user)[:10],
     }
     if request.htmx:
         return render(request, "meetings/series_detail.html#upcoming", context)
@@ -295,6 +299,9 @@ def meeting_detail(request, pk: int):
     requests = []
     if one_of_two:
         requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
+    if one_of_two and meeting.series_id:
+        # A safety net: anything on the series' next-time list lands on its next meeting.
+        next_time_land(series_id=meeting.series_id)
     context = {
         "meeting": meeting,
         "one_of_two": one_of_two,
@@ -305,6 +312,8 @@ def meeting_detail(request, pk: int):
         "requests": requests,
         "pending": next((r for r in requests if r.status == ChangeRequest.Status.PENDING), None),
     }
+    # Agenda, notes, actions and panels: for the two people only (the selector decides).
+    context.update(meeting_page_context(request, meeting))
     return render(request, "meetings/meeting_detail.html", context)
 
 

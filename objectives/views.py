@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from meetings.record_selectors import meetings_discussing
 from objectives import selectors, services
 from objectives.forms import (
     SELF,
@@ -231,6 +232,9 @@ def detail(request, pk: int):
         "comment_form": CommentForm(),
         "score_form": ScoreForm(initial={"score": objective.score}),
         "key_result_form": KeyResultForm(),
+        # Only the people who were in those 1:1s see them (never the line above or HR).
+        "discussed_in": meetings_discussing(objective=objective, viewer=user),
+        "may_discuss": may_change and objective.state in (State.PROPOSED, State.ACTIVE),
     }
     return render(request, "objectives/detail.html", context)
 

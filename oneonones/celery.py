@@ -37,6 +37,15 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.queue_lapsed_nudges",
         "schedule": crontab(minute=7),
     },
+    "meetings-queue-action-reminders": {
+        "task": "meetings.tasks.queue_action_reminders",
+        "schedule": crontab(minute=9),
+    },
+    # Sends wrap-up summaries the on-commit task could not (broker down, failed send).
+    "meetings-send-pending-summaries": {
+        "task": "meetings.tasks.send_pending_summaries",
+        "schedule": crontab(minute="*/10"),
+    },
     "wellbeing-delete-expired-checkins": {
         "task": "wellbeing.tasks.delete_expired_checkins",
         "schedule": crontab(hour=3, minute=41),

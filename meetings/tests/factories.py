@@ -4,7 +4,7 @@ import factory
 import recurrence
 from django.utils import timezone
 
-from meetings.models import Format, Kind, Meeting, MeetingSeries
+from meetings.models import ActionItem, AgendaItem, Format, Kind, Meeting, MeetingSeries, Note
 from meetings.services import save_attendances
 from people.tests.factories import UserFactory
 
@@ -48,3 +48,36 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     def attendances(obj, create, extracted, **kwargs):
         if create:
             save_attendances(meeting=obj, viewer=None)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    series = factory.SelfAttribute("meeting.series")
+    author = factory.SelfAttribute("meeting.participant")
+    text = factory.Sequence(lambda n: f"Topic {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    meeting = factory.SubFactory(MeetingFactory)
+    author = factory.SelfAttribute("meeting.organiser")
+    visibility = Note.Visibility.SHARED
+    body = "Shared note"
+    updated_by = factory.SelfAttribute("author")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    series = factory.SelfAttribute("meeting.series")
+    owner = factory.SelfAttribute("meeting.participant")
+    created_by = factory.SelfAttribute("meeting.organiser")
+    description = factory.Sequence(lambda n: f"Action {n}")

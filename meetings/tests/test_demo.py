@@ -3,10 +3,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    AgendaTemplate,
     Attendance,
     ChangeRequest,
     Meeting,
+    MeetingFeedback,
     MeetingSeries,
+    Note,
     Reminder,
     SlotClash,
 )
@@ -74,3 +79,34 @@ def test_seed_bench_books_a_year_of_history_quickly_and_once(db, django_assert_m
     assert Reminder.objects.filter(kind="starting_soon").count() >= 2 * upcoming - 2 * pairs
     call_command("seed_demo", people=300)
     assert Meeting.objects.count() == count
+
+
+def test_seed_demo_fills_the_1_1s_with_what_people_wrote(db):
+    call_command("seed_demo")
+    emma = User.objects.get(email="employee@example.com")
+    held = Meeting.objects.filter(participant=emma, status="completed")
+    assert held.exists()
+    assert not held.filter(agenda_items__isnull=True).exists()
+    items = AgendaItem.objects.filter(meeting__in=held)
+    assert items.filter(author=emma).count() >= 0.75 * items.count()
+    assert Note.objects.filter(meeting__in=held, visibility="shared").count() == held.count()
+    assert Note.objects.filter(meeting__in=held, visibility="private").exists()
+    actions = ActionItem.objects.filter(meeting__in=held)
+    assert actions.filter(done=True).exists() and actions.filter(done=False).exists()
+    assert MeetingFeedback.objects.filter(meeting__in=held).exists()
+    upcoming = Meeting.objects.filter(participant=emma, status="scheduled").order_by("starts_at")
+    assert upcoming[0].agenda_items.count() == 3
+    assert AgendaTemplate.objects.filter(owner__email="manager@example.com").count() == 2
+    assert not MeetingSeries.objects.filter(default_template__isnull=True).exists()
+    # Nothing old is waiting to be emailed by the summary sweep.
+    assert not Meeting.objects.filter(status="completed", summary_sent_at__isnull=True).exists()
+
+
+def test_seed_demo_records_are_idempotent(db):
+    call_command("seed_demo")
+    counts = [m.objects.count() for m in (AgendaItem, Note, ActionItem, MeetingFeedback)]
+    counts.append(AgendaTemplate.objects.count())
+    call_command("seed_demo")
+    again = [m.objects.count() for m in (AgendaItem, Note, ActionItem, MeetingFeedback)]
+    again.append(AgendaTemplate.objects.count())
+    assert again == counts

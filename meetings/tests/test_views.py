@@ -11,7 +11,7 @@ from meetings import services
 from meetings.cadence import next_starts
 from meetings.models import ChangeRequest, Meeting, MeetingSeries, SlotClash
 from meetings.tasks import generate_series_meetings
-from meetings.tests.factories import MeetingFactory, SeriesFactory, weekly
+from meetings.tests.factories import MeetingFactory, SeriesFactory
 from people.tests.factories import UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -22,13 +22,6 @@ ROLES_THAT_DO_NOT = ["other_manager", "outsider"]
 def local(days: int, hour: int) -> str:
     day = timezone.localdate() + dt.timedelta(days=days)
     return f"{day.isoformat()}T{hour:02d}:00"
-
-
-@pytest.fixture
-def series(manager, employee, grand_manager):
-    series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly(interval=2))
-    services.series_generate(series_id=series.pk)
-    return series
 
 
 @pytest.fixture

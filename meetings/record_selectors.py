@@ -1,0 +1,299 @@
+"""Reads of what is said and agreed in a 1:1: agenda, notes, actions, feedback.
+
+All of it is for the two people of the meeting only (DESIGN.md): the manager's
+manager and HR see when meetings are, never what is in them, and a private note
+is seen by its author alone. Every read here takes the viewer and filters on
+that; ``meeting_record_for`` returns nothing at all for anyone else.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    AgendaTemplate,
+    AgendaTemplateItem,
+    Meeting,
+    MeetingFeedback,
+    MeetingSeries,
+    Note,
+)
+from people.models import User
+
+# The practice: the report drives at least three quarters of the agenda.
+REPORT_SHARE_AIM = 75
+
+
+def _two_people(user: User, *, prefix: str) -> Q:
+    return Q(**{f"{prefix}organiser": user}) | Q(**{f"{prefix}participant": user})
+
+
+# --- Agenda ------------------------------------------------------------------------------
+
+
+def report_first(participant_id: int):
+    """Sort key: the report's items before the organiser's."""
+    return Case(
+        When(author_id=participant_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
+
+def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """A meeting's agenda in order: the report's items first, then by position."""
+    return (
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .select_related("author", "objective", "carried_over_from__meeting")
+        .order_by(report_first(meeting.participant_id), "position", "pk")
+    )
+
+
+def next_time_items(series: MeetingSeries) -> QuerySet[AgendaItem]:
+    """The series' next-time list: items waiting for the next meeting to be booked."""
+    return (
+        AgendaItem.objects.filter(series_id=series.pk, meeting__isnull=True)
+        .select_related("author", "carried_over_from__meeting")
+        .order_by(report_first(series.participant_id), "position", "pk")
+    )
+
+
+def agenda_items_visible_to(user: User) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(
+        _two_people(user, prefix="meeting__") | _two_people(user, prefix="series__")
+    ).select_related("meeting", "series")
+
+
+def get_agenda_item_for_user_or_404(user: User, pk: int, *, meeting: Meeting) -> AgendaItem:
+    try:
+        return agenda_items_visible_to(user).get(pk=pk, meeting=meeting)
+    except AgendaItem.DoesNotExist:
+        raise Http404("No such agenda item.") from None
+
+
+@dataclass
+class AgendaShare:
+    """How much of the agenda the report wrote."""
+
+    by_report: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.by_report / self.total) if self.total else 0
+
+    @property
+    def meets_aim(self) -> bool:
+        return self.percent >= REPORT_SHARE_AIM
+
+
+def agenda_share(items: list[AgendaItem], *, participant_id: int) -> AgendaShare:
+    return AgendaShare(
+        by_report=sum(1 for item in items if item.author_id == participant_id), total=len(items)
+    )
+
+
+# --- Meetings of a series ----------------------------------------------------------------
+
+
+def next_meeting_of_series(
+    *,
+    series_id: int,
+    after: dt.datetime,
+    exclude_pk: int | None = None,
+    not_over_at: dt.datetime | None = None,
+) -> Meeting | None:
+    """The first scheduled meeting of the series that starts after ``after`` (and, with
+    ``not_over_at``, has not ended by then: a past meeting nobody completed is skipped,
+    so nothing is carried onto it and forgotten)."""
+    meetings = Meeting.objects.filter(
+        series_id=series_id, status=Meeting.Status.SCHEDULED, starts_at__gt=after
+    )
+    if not_over_at is not None:
+        meetings = meetings.filter(ends_at__gt=not_over_at)
+    if exclude_pk is not None:
+        meetings = meetings.exclude(pk=exclude_pk)
+    return meetings.order_by("starts_at", "pk").first()
+
+
+def next_meeting_between(*, first: User, second_id: int) -> Meeting | None:
+    """The next scheduled 1:1 of the two people, either way round."""
+    return (
+        Meeting.objects.filter(
+            Q(organiser=first, participant_id=second_id)
+            | Q(organiser_id=second_id, participant=first),
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def actions_visible_to(user: User) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(
+        _two_people(user, prefix="meeting__") | _two_people(user, prefix="series__")
+    )
+
+
+def get_action_for_user_or_404(user: User, pk: int) -> ActionItem:
+    try:
+        return actions_visible_to(user).select_related("meeting", "series").get(pk=pk)
+    except ActionItem.DoesNotExist:
+        raise Http404("No such action.") from None
+
+
+def actions_on(meeting: Meeting) -> QuerySet[ActionItem]:
+    """What a meeting page lists: actions agreed at it, and actions from earlier
+    meetings of the series that were still open when it began (with their state now)."""
+    shown = Q(meeting_id=meeting.pk)
+    if meeting.series_id:
+        shown |= Q(series_id=meeting.series_id, meeting__starts_at__lt=meeting.starts_at) & (
+            Q(done=False) | Q(done_at__gte=meeting.starts_at)
+        )
+    return (
+        ActionItem.objects.filter(shown)
+        .select_related("owner", "meeting", "done_by")
+        .order_by("done", F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def summary_actions(meeting: Meeting) -> list[ActionItem]:
+    """For the wrap-up email: agreed at this meeting, or still open from earlier."""
+    return [
+        action
+        for action in actions_on(meeting)
+        if not action.done or action.meeting_id == meeting.pk
+    ]
+
+
+def my_actions(user: User) -> QuerySet[ActionItem]:
+    """``user``'s actions across all meetings: open first (soonest due first), then
+    done (most recently done first)."""
+    return (
+        ActionItem.objects.filter(owner=user)
+        .select_related("meeting__organiser", "meeting__participant", "series")
+        .order_by(
+            "done",
+            F("due_date").asc(nulls_last=True),
+            F("done_at").desc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+# --- Notes -------------------------------------------------------------------------------
+
+
+def notes_visible_to(user: User) -> QuerySet[Note]:
+    """Shared notes of the user's own meetings, and their own private notes."""
+    return Note.objects.filter(_two_people(user, prefix="meeting__")).filter(
+        Q(visibility=Note.Visibility.SHARED) | Q(author=user)
+    )
+
+
+# --- The whole record of a meeting --------------------------------------------------------
+
+
+@dataclass
+class MeetingRecord:
+    agenda: list[AgendaItem]
+    share: AgendaShare
+    next_time: list[AgendaItem]
+    actions: list[ActionItem]
+    shared_note: Note | None
+    private_note: Note | None
+    feedback: MeetingFeedback | None
+    prompts: list[AgendaTemplateItem] = field(default_factory=list)
+
+
+def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | None:
+    """Everything written in and for ``meeting``, as ``viewer`` may see it; None for
+    anyone but its two people. A fixed number of queries however much is written."""
+    if viewer.pk not in (meeting.organiser_id, meeting.participant_id):
+        return None
+    agenda = list(agenda_of(meeting))
+    notes = {
+        note.visibility: note
+        for note in notes_visible_to(viewer)
+        .filter(meeting_id=meeting.pk)
+        .select_related("author", "updated_by")
+    }
+    series = meeting.series
+    prompts = []
+    if (
+        series is not None
+        and series.default_template_id
+        and meeting.status == Meeting.Status.SCHEDULED
+    ):
+        prompts = list(
+            AgendaTemplateItem.objects.filter(template_id=series.default_template_id).order_by(
+                "position", "pk"
+            )
+        )
+    return MeetingRecord(
+        agenda=agenda,
+        share=agenda_share(agenda, participant_id=meeting.participant_id),
+        next_time=list(next_time_items(series)) if series is not None else [],
+        actions=list(actions_on(meeting)),
+        shared_note=notes.get(Note.Visibility.SHARED),
+        private_note=notes.get(Note.Visibility.PRIVATE),
+        feedback=MeetingFeedback.objects.filter(meeting_id=meeting.pk).first(),
+        prompts=prompts,
+    )
+
+
+# --- Feedback ----------------------------------------------------------------------------
+
+
+def feedback_of_series(*, series: MeetingSeries, viewer: User) -> QuerySet[MeetingFeedback]:
+    """The report's feedback on the series' meetings, newest first: for the two only."""
+    if viewer.pk not in (series.organiser_id, series.participant_id):
+        return MeetingFeedback.objects.none()
+    return (
+        MeetingFeedback.objects.filter(meeting__series=series)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+    )
+
+
+# --- Templates ---------------------------------------------------------------------------
+
+
+def templates_visible_to(user: User) -> QuerySet[AgendaTemplate]:
+    """The built-in templates and ``user``'s own; nobody else's."""
+    return AgendaTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=user)).order_by(
+        F("owner_id").asc(nulls_first=True), "name", "pk"
+    )
+
+
+def get_template_for_user_or_404(user: User, pk: int, *, write: bool = False) -> AgendaTemplate:
+    templates = AgendaTemplate.objects.filter(owner=user) if write else templates_visible_to(user)
+    try:
+        return templates.get(pk=pk)
+    except AgendaTemplate.DoesNotExist:
+        raise Http404("No such template.") from None
+
+
+# --- Objectives ----------------------------------------------------------------------------
+
+
+def meetings_discussing(*, objective, viewer: User) -> QuerySet[Meeting]:
+    """Meetings of ``viewer``'s where ``objective`` was on the agenda and was
+    discussed (the item ticked, or the meeting held). Empty for anyone who was not
+    in them: the line above and HR never see agenda content."""
+    items = AgendaItem.objects.filter(objective=objective).filter(
+        Q(discussed=True) | Q(meeting__status=Meeting.Status.COMPLETED)
+    )
+    return (
+        Meeting.objects.filter(_two_people(viewer, prefix=""))
+        .filter(pk__in=items.values("meeting_id"))
+        .select_related("organiser", "participant")
+        .order_by("-starts_at")
+    )

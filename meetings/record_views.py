@@ -1,0 +1,427 @@
+"""Views of the meeting page's content: agenda, next-time list, notes, actions,
+wrap-up, feedback, "My actions" and agenda templates.
+
+Every change is a POST. From htmx it answers with the updated fragment of the
+meeting page (a template partial); without JavaScript it redirects back to the
+page with a message, so the page works either way.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from meetings import record_selectors, record_services, selectors
+from meetings.models import Meeting
+from meetings.record_forms import (
+    ActionForm,
+    AgendaItemForm,
+    FeedbackForm,
+    NoteForm,
+    TemplateForm,
+)
+from objectives.selectors import active_objectives_for, get_objective_for_user_or_404
+from people.selectors import has_reports
+from wellbeing.forms import CheckInForm
+from wellbeing.selectors import latest_shared_checkin_for
+
+PAGE_SIZE = 20
+PAGE = "meetings/_meeting_record.html"
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return errors[0]
+    return "That was not understood; nothing was changed."
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- The meeting page -----------------------------------------------------------------------
+
+
+def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
+    """What the meeting page shows its two people beyond time and place. Nothing for
+    anyone else (the selector returns no record for them)."""
+    user = request.user
+    record = record_selectors.meeting_record_for(meeting=meeting, viewer=user)
+    if record is None:
+        return {"record": None}
+    now = timezone.now()
+    is_participant = user.pk == meeting.participant_id
+    scheduled = meeting.status == Meeting.Status.SCHEDULED
+    context = {
+        "record": record,
+        "is_participant": is_participant,
+        "agenda_open": scheduled,
+        "may_complete": scheduled and meeting.starts_at <= now,
+        "action_form": ActionForm(meeting=meeting, viewer=user),
+        "feedback_form": _feedback_form(record),
+        "objectives": _objectives_panel(meeting, user),
+        # The objectives panel's "Discuss in this 1:1" button while the agenda is open,
+        # "Discuss at next 1:1" once the meeting is over.
+        "discuss_meeting": meeting if scheduled else None,
+        "discuss_next": True,
+        **_wellbeing_panel(meeting, user),
+    }
+    context.update(extra)
+    return context
+
+
+def _feedback_form(record) -> FeedbackForm:
+    feedback = record.feedback
+    if feedback is None:
+        return FeedbackForm()
+    return FeedbackForm(
+        initial={
+            "usefulness": feedback.usefulness,
+            "help_more": feedback.help_more,
+            "preferred_frequency": feedback.preferred_frequency,
+        }
+    )
+
+
+def _objectives_panel(meeting: Meeting, user):
+    return active_objectives_for(owner=meeting.participant, viewer=user)
+
+
+def _wellbeing_panel(meeting: Meeting, user) -> dict:
+    context = {
+        "wellbeing_checkin": latest_shared_checkin_for(report=meeting.participant, viewer=user)
+    }
+    if user.pk == meeting.participant_id:
+        context["checkin_form"] = CheckInForm()
+    return context
+
+
+def _fragment(request, meeting: Meeting, partial: str, **extra):
+    """The updated fragment for htmx, or back to the page for a plain form post."""
+    if not request.htmx:
+        error = extra.get("error")
+        if error:
+            messages.error(request, error)
+        elif extra.get("done"):
+            messages.success(request, extra["done"])
+        return redirect("meetings:meeting", meeting.pk)
+    meeting = selectors.get_meeting_for_user_or_404(request.user, meeting.pk, write=True)
+    context = {"meeting": meeting, "one_of_two": True, **extra}
+    context.update(meeting_page_context(request, meeting, **extra))
+    return render(request, f"{PAGE}#{partial}", context)
+
+
+def _write_meeting(request, pk: int) -> Meeting:
+    return selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+
+@require_POST
+def agenda_add(request, pk: int):
+    meeting = _write_meeting(request, pk)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _fragment(request, meeting, "agenda", error=_first_error(form))
+    try:
+        record_services.agenda_item_add(
+            meeting=meeting, by=request.user, text=form.cleaned_data["text"]
+        )
+    except ValidationError as error:
+        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    return _fragment(request, meeting, "agenda", done="Added to the agenda.", focus="add")
+
+
+@require_POST
+def agenda_move(request, pk: int, item_pk: int):
+    meeting = _write_meeting(request, pk)
+    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    direction = request.POST.get("direction", "")
+    try:
+        record_services.agenda_item_move(item=item, by=request.user, direction=direction)
+    except ValidationError as error:
+        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    return _fragment(request, meeting, "agenda", focus=direction, focus_id=item.pk)
+
+
+@require_POST
+def agenda_discussed(request, pk: int, item_pk: int):
+    meeting = _write_meeting(request, pk)
+    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    discussed = request.POST.get("discussed") == "1"
+    try:
+        record_services.agenda_item_set_discussed(item=item, by=request.user, discussed=discussed)
+    except ValidationError as error:
+        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    return _fragment(request, meeting, "agenda", focus="discussed", focus_id=item.pk)
+
+
+@require_POST
+def agenda_remove(request, pk: int, item_pk: int):
+    meeting = _write_meeting(request, pk)
+    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    try:
+        record_services.agenda_item_remove(item=item, by=request.user)
+    except ValidationError as error:
+        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    return _fragment(request, meeting, "agenda", done="Removed from the agenda.")
+
+
+@require_POST
+def next_time_add(request, pk: int):
+    """Add to the series' next-time list, from one of its meetings' pages."""
+    meeting = _write_meeting(request, pk)
+    if meeting.series_id is None:
+        raise Http404("A one-off meeting has no next time.")
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _fragment(request, meeting, "next_time", next_time_error=_first_error(form))
+    try:
+        item = record_services.next_time_add(
+            series=meeting.series, by=request.user, text=form.cleaned_data["text"]
+        )
+    except ValidationError as error:
+        return _fragment(request, meeting, "next_time", next_time_error=_error_text(error))
+    if item.meeting_id:
+        landed = timezone.localtime(item.meeting.starts_at)
+        done = f"Added to the 1:1 on {landed:%a} {landed.day} {landed:%b}."
+    else:
+        done = "Added to the next-time list; it moves to the next 1:1 once one is booked."
+    return _fragment(request, meeting, "next_time", next_time_done=done, done=done)
+
+
+# --- Notes -----------------------------------------------------------------------------------
+
+
+@require_POST
+def note_save(request, pk: int):
+    meeting = _write_meeting(request, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise Http404("That note was not understood.")
+    data = form.cleaned_data
+    partial = f"note_{data['visibility']}"
+    try:
+        note = record_services.note_save(
+            meeting=meeting,
+            by=request.user,
+            visibility=data["visibility"],
+            body=data["body"],
+            base_version=data["version"],
+        )
+    except record_services.NoteConflict as conflict:
+        newer = conflict.note
+        who = newer.updated_by or newer.author
+        message = (
+            f"{who} saved a newer version at {timezone.localtime(newer.updated_at):%H:%M} "
+            "while you were editing, so yours was not saved. Their text is shown below; "
+            "your text is still in the box. Combine them and save again."
+        )
+        if not request.htmx:
+            messages.error(request, message)
+            return redirect("meetings:meeting", meeting.pk)
+        return _fragment(
+            request, meeting, partial, conflict=newer, draft=data["body"], error=message
+        )
+    except ValidationError as error:
+        return _fragment(request, meeting, partial, error=_error_text(error))
+    saved = f"Saved at {timezone.localtime(note.updated_at):%H:%M}."
+    return _fragment(request, meeting, partial, done=saved, note_saved=saved)
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+@require_POST
+def action_add(request, pk: int):
+    meeting = _write_meeting(request, pk)
+    form = ActionForm(request.POST, meeting=meeting, viewer=request.user)
+    if not form.is_valid():
+        return _fragment(request, meeting, "actions", action_error=_first_error(form))
+    try:
+        record_services.action_add(
+            meeting=meeting,
+            by=request.user,
+            owner=form.owner_person(),
+            description=form.cleaned_data["description"],
+            due_date=form.cleaned_data["due_date"],
+        )
+    except ValidationError as error:
+        return _fragment(request, meeting, "actions", action_error=_error_text(error))
+    return _fragment(request, meeting, "actions", done="Action added.", focus="action-new")
+
+
+@require_POST
+def action_done(request, action_pk: int):
+    """Tick or untick an action, from a meeting page or from "My actions"."""
+    action = record_selectors.get_action_for_user_or_404(request.user, action_pk)
+    done = request.POST.get("done") == "1"
+    record_services.action_set_done(action=action, by=request.user, done=done)
+    meeting_pk = request.POST.get("meeting")
+    if request.htmx and meeting_pk:
+        try:
+            meeting = _write_meeting(request, int(meeting_pk))
+        except ValueError:
+            raise Http404("No such meeting.") from None
+        return _fragment(request, meeting, "actions", focus="done", focus_id=action.pk)
+    if request.htmx:
+        action = record_selectors.my_actions(request.user).filter(pk=action.pk).first()
+        if action is None:  # someone else's action, ticked from a meeting page
+            raise Http404("No such action.")
+        return render(request, "meetings/my_actions.html#row", {"action": action, "focus": True})
+    messages.success(request, "Marked done." if done else "Marked not done.")
+    return redirect(_safe_next(request, reverse("meetings:my_actions")))
+
+
+def my_actions(request):
+    actions = record_selectors.my_actions(request.user)
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_count = actions.filter(done=False).count()
+    return render(request, "meetings/my_actions.html", {"page": page, "open_count": open_count})
+
+
+# --- Wrap-up and feedback ----------------------------------------------------------------------
+
+
+@require_POST
+def meeting_complete(request, pk: int):
+    meeting = _write_meeting(request, pk)
+    try:
+        record_services.meeting_complete(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            "Completed. Anything not discussed moves to the next 1:1, and you both get a "
+            "summary by email.",
+        )
+    return redirect("meetings:meeting", meeting.pk)
+
+
+@require_POST
+def feedback(request, pk: int):
+    meeting = _write_meeting(request, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect("meetings:meeting", meeting.pk)
+    try:
+        record_services.feedback_save(meeting=meeting, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Thank you. {meeting.organiser} can see your feedback.")
+    return redirect("meetings:meeting", meeting.pk)
+
+
+# --- Objectives at the next 1:1 ------------------------------------------------------------------
+
+
+@require_POST
+def objective_discuss(request, objective_pk: int):
+    """ "Discuss at next 1:1" on an objective (or "in this 1:1" from a meeting page)."""
+    objective = get_objective_for_user_or_404(viewer=request.user, pk=objective_pk, write=True)
+    meeting = None
+    if request.POST.get("meeting"):
+        try:
+            meeting = _write_meeting(request, int(request.POST["meeting"]))
+        except ValueError:
+            raise Http404("No such meeting.") from None
+    try:
+        result = record_services.agenda_discuss_objective(
+            objective=objective, by=request.user, meeting=meeting
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(_safe_next(request, reverse("objectives:detail", args=[objective.pk])))
+    when = timezone.localtime(result.item.meeting.starts_at)
+    day = f"{when:%a} {when.day} {when:%b}"
+    if result.created:
+        messages.success(request, f"“{objective.title}” is on the agenda of the 1:1 on {day}.")
+    else:
+        messages.info(request, f"“{objective.title}” is already on the agenda of the 1:1 on {day}.")
+    return redirect(_safe_next(request, reverse("meetings:meeting", args=[result.item.meeting_id])))
+
+
+# --- Agenda templates ----------------------------------------------------------------------------
+
+
+def templates(request):
+    context = {
+        "templates": record_selectors.templates_visible_to(request.user).prefetch_related("items"),
+        "is_manager": has_reports(user=request.user),
+    }
+    return render(request, "meetings/templates.html", context)
+
+
+def _template_form_page(request, form, template=None):
+    return render(request, "meetings/template_form.html", {"form": form, "template": template})
+
+
+def template_new(request):
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_services.template_create(
+                owner=request.user,
+                name=data["name"],
+                description=data["description"],
+                prompts=record_services.parse_prompts(data["prompts"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, f"Saved the template “{data['name']}”. Only you see it.")
+            return redirect("meetings:templates")
+    return _template_form_page(request, form)
+
+
+def template_edit(request, pk: int):
+    template = record_selectors.get_template_for_user_or_404(request.user, pk, write=True)
+    initial = {
+        "name": template.name,
+        "description": template.description,
+        "prompts": record_services.prompts_text(template),
+    }
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_services.template_update(
+                template=template,
+                by=request.user,
+                name=data["name"],
+                description=data["description"],
+                prompts=record_services.parse_prompts(data["prompts"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "Saved. Your series using it show the new prompts.")
+            return redirect("meetings:templates")
+    return _template_form_page(request, form, template)
+
+
+@require_POST
+def template_delete(request, pk: int):
+    template = record_selectors.get_template_for_user_or_404(request.user, pk, write=True)
+    record_services.template_delete(template=template, by=request.user)
+    messages.success(request, f"Deleted “{template.name}”.")
+    return redirect("meetings:templates")

@@ -1,0 +1,158 @@
+"""The meeting page in a real browser: the demo people run a 1:1 together."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from conftest import sign_in
+from meetings import record_services, services
+from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
+from people.demo import DEMO_PASSWORD
+from wellbeing.models import CheckIn
+
+pytestmark = pytest.mark.browser
+
+TOPIC = "Browser topic: what would a promotion take?"
+ACTION = "Send Emma the promotion criteria"
+CHECKIN_NOTE = "Checked in from the meeting page: busy but fine."
+
+
+def watch_for_errors(page) -> list:
+    """CSP violations show up as console errors, missing files as 404s."""
+    errors = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status == 404
+            and not response.url.endswith("/favicon.ico")
+            and errors.append(response.url)
+        ),
+    )
+    return errors
+
+
+def meeting_in_progress(series: MeetingSeries) -> Meeting:
+    """A meeting of the series that began a few minutes ago, at a time both are free."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    for minutes_ago in (5, 25, 45, 65, 85, 105):
+        start = now - dt.timedelta(minutes=minutes_ago)
+        try:
+            with transaction.atomic():
+                meeting = services.series_meeting(series, slot=start, starts_at=start)
+                meeting.save()
+                services.save_attendances(meeting=meeting, viewer=None)
+        except services.MeetingClash:
+            continue
+        return meeting
+    raise AssertionError("No free time in the last two hours")
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+
+def test_the_employee_adds_an_item_and_the_manager_runs_and_completes_the_1_1(
+    page, transactional_db
+):
+    call_command("seed_demo")
+    series = MeetingSeries.objects.get(
+        organiser__email="manager@example.com", participant__email="employee@example.com"
+    )
+    meeting = meeting_in_progress(series)
+    errors = watch_for_errors(page)
+
+    sign_in(page, "employee@example.com", DEMO_PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/")
+    page.evaluate("window.samePage = true")
+    page.get_by_label("Add an item to the agenda").fill(TOPIC)
+    page.get_by_role("button", name="Add to agenda").click()
+    agenda = page.get_by_test_id("agenda")
+    agenda.get_by_text(TOPIC, exact=True).wait_for()
+    assert page.evaluate("window.samePage") is True  # htmx: no full reload
+    assert "You wrote 1 of 1 item (100 %)" in page.get_by_test_id("agenda-share").inner_text()
+    sign_out(page)
+
+    sign_in(page, "manager@example.com", DEMO_PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/")
+    page.evaluate("window.samePage = true")
+    assert page.get_by_test_id("agenda-item").filter(has_text=TOPIC).is_visible()
+    item = page.get_by_test_id("agenda-item").filter(has_text=TOPIC)
+    tick = item.get_by_role("button", name="Discussed")
+    tick.click()
+    page.wait_for_selector('#agenda button[aria-pressed="true"]')
+    # Focus lands back on the button that was pressed, for keyboard users.
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+
+    page.get_by_label("New action").fill(ACTION)
+    page.get_by_label("Who").select_option(label="Me")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_test_id("actions").get_by_text(ACTION, exact=True).wait_for()
+    assert page.evaluate("window.samePage") is True
+
+    page.get_by_role("button", name="Complete the 1:1").click()
+    page.get_by_test_id("completed").wait_for()
+    assert "Completed by Morgan Reid" in page.get_by_test_id("completed").inner_text()
+    assert errors == []
+
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.COMPLETED
+    assert meeting.completed_by.email == "manager@example.com"
+    assert AgendaItem.objects.get(meeting=meeting, text=TOPIC).discussed
+    action = ActionItem.objects.get(description=ACTION)
+    assert action.owner.email == "manager@example.com" and action.due_date is not None
+    # The summary reaches both, once, even with no worker running: the sweep sends it.
+    record_services.send_pending_summaries()
+    record_services.send_pending_summaries()
+    assert sorted(m.to[0] for m in mail.outbox) == ["employee@example.com", "manager@example.com"]
+    assert all(TOPIC in m.body and ACTION in m.body for m in mail.outbox)
+
+
+def test_the_employee_checks_in_from_the_meeting_page_and_the_manager_sees_it(
+    page, transactional_db
+):
+    call_command("seed_demo")
+    upcoming = (
+        Meeting.objects.filter(
+            organiser__email="manager@example.com",
+            participant__email="employee@example.com",
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    errors = watch_for_errors(page)
+
+    sign_in(page, "employee@example.com", DEMO_PASSWORD)
+    page.goto(f"/meetings/{upcoming.pk}/")
+    page.get_by_role("heading", name="Check in before your 1:1").wait_for()
+    form = page.locator("form.wellbeing-compact-form")
+    form.get_by_role("group", name="How happy are you at work at the moment?").get_by_label(
+        "3 (okay)"
+    ).check()
+    form.get_by_role("group", name="How is your workload?").get_by_label("a bit too much").check()
+    form.get_by_role("group", name="How is your work-life balance?").get_by_label(
+        "4 (good)"
+    ).check()
+    form.get_by_label("Anything you want to add? (optional)").fill(CHECKIN_NOTE)
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url(f"**/meetings/{upcoming.pk}/")
+    assert page.get_by_role("status").get_by_text("shared with Morgan Reid").is_visible()
+    sign_out(page)
+
+    sign_in(page, "manager@example.com", DEMO_PASSWORD)
+    page.goto(f"/meetings/{upcoming.pk}/")
+    panel = page.get_by_test_id("checkin-panel")
+    assert panel.get_by_text(CHECKIN_NOTE).is_visible()
+    assert errors == []
+    assert CheckIn.objects.get(note=CHECKIN_NOTE).shared_with_manager
