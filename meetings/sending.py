@@ -206,9 +206,8 @@ def _lapsed_nudge(row: Reminder, now: dt.datetime) -> Email | None:
     if not lapsed:
         return None
     count = len(lapsed)
-    people = "report has" if count == 1 else "reports have"
     return Email(
-        f"{count} of your {people} not had a 1:1 for a while",
+        f"{count} of your reports {'has' if count == 1 else 'have'} not had a 1:1 for a while",
         "lapsed_nudge",
         {"lapsed": lapsed, "team_url": absolute("meetings:team")},
     )
@@ -219,11 +218,10 @@ def _actions_due(row: Reminder) -> Email | None:
     if not actions:
         return None
     count = len(actions)
-    items = "action is" if count == 1 else "actions are"
     for action in actions:
         action.meeting_url = absolute("meetings:meeting", action.meeting_id)
     return Email(
-        f"{count} of your {items} due tomorrow",
+        f"{count} of your actions {'is' if count == 1 else 'are'} due tomorrow",
         "actions_due",
         {"actions": actions, "actions_url": absolute("meetings:my_actions")},
     )

@@ -349,3 +349,112 @@ def test_a_sweep_sends_every_due_row_once(pair):
     assert len(mail.outbox) == 4
     assert sending.send_due_reminders().sent == 0
     assert len(mail.outbox) == 4
+
+
+# --- With agendas and actions ------------------------------------------------------------
+
+
+def test_the_prompt_and_the_reminder_show_the_agenda_so_far(pair):
+    from meetings import record_services
+
+    manager, report = pair
+    meeting = book_at(manager, report, next_utc(days=5, hour=14))
+    record_services.agenda_item_add(meeting=meeting, by=manager, text="Team news & plans")
+    record_services.agenda_item_add(meeting=meeting, by=report, text="My <b>workload</b>")
+    row = Reminder.objects.get(meeting=meeting, kind=R.AGENDA_PROMPT, recipient=manager)
+    [message] = send_row(row)
+    body = message.body
+    # The report's items first, as on the meeting page; plain text stays plain.
+    assert body.index("- My <b>workload</b> (Kenji Tokyo)") < body.index(
+        "- Team news & plans (Nora York)"
+    )
+    assert "Nothing on the agenda yet." not in body
+    html = message.alternatives[0][0]
+    assert "My &lt;b&gt;workload&lt;/b&gt;" in html
+    row = Reminder.objects.get(meeting=meeting, kind=R.STARTING_SOON, recipient=report)
+    [message] = send_row(row)
+    assert "Agenda so far:" in message.body
+    assert "Team news & plans" in message.body
+
+
+def test_completing_a_meeting_cancels_its_follow_up(pair):
+    from meetings import record_services
+
+    manager, report = pair
+    meeting = book_at(manager, report, next_utc(days=2, hour=9))
+    record_services.meeting_complete(
+        meeting=meeting, by=manager, now=meeting.starts_at + dt.timedelta(minutes=20)
+    )
+    row = Reminder.objects.get(meeting=meeting, kind=R.FOLLOW_UP)
+    assert (row.state, row.reason) == (S.CANCELLED, "The meeting was recorded as held.")
+
+
+def _action(meeting, owner, text, due, *, done=False):
+    from meetings.models import ActionItem
+
+    return ActionItem.objects.create(
+        meeting=meeting,
+        owner=owner,
+        description=text,
+        due_date=due,
+        done=done,
+        done_at=timezone.now() if done else None,
+        created_by=owner,
+    )
+
+
+def test_actions_due_tomorrow_go_to_their_owner_in_their_own_morning(pair):
+    manager, report = pair
+    meeting = book_at(manager, report, next_utc(days=1, hour=9))
+    # 09:30 on a day in Tokyo: the report's morning, the middle of the night in New York.
+    tokyo_morning = dt.datetime.combine(
+        timezone.now().date() + dt.timedelta(days=3), dt.time(9, 30), tzinfo=report.zone
+    )
+    tomorrow = tokyo_morning.date() + dt.timedelta(days=1)
+    _action(meeting, report, "Write up the release notes", tomorrow)
+    _action(meeting, report, "Already done", tomorrow, done=True)
+    _action(meeting, report, "Later", tomorrow + dt.timedelta(days=1))
+    _action(meeting, manager, "Manager's own", tomorrow)
+    assert reminders.queue_action_reminders(now=tokyo_morning) == 1
+    assert reminders.queue_action_reminders(now=tokyo_morning + dt.timedelta(hours=1)) == 0
+    row = Reminder.objects.get(kind=R.ACTIONS_DUE)
+    assert (row.recipient, row.subject) == (report, f"actions:{tomorrow.isoformat()}")
+    mail.outbox.clear()
+    assert sending.deliver(row.pk, connection=mail.get_connection(), now=tokyo_morning) == "sent"
+    [message] = mail.outbox
+    assert message.to == ["Kenji Tokyo <kenji@example.org>"]
+    assert message.subject == "1 of your actions is due tomorrow"
+    assert "- Write up the release notes (from your 1:1 with Nora York:" in message.body
+    assert f"{SITE}/meetings/{meeting.pk}/" in message.body
+    assert f"{SITE}/meetings/actions/" in message.body
+    assert "Already done" not in message.body and "Later" not in message.body
+    assert "Manager's own" not in message.body
+
+
+def test_no_actions_email_once_they_are_all_done(pair):
+    manager, report = pair
+    meeting = book_at(manager, report, next_utc(days=1, hour=9))
+    tokyo_morning = dt.datetime.combine(
+        timezone.now().date() + dt.timedelta(days=3), dt.time(10, 0), tzinfo=report.zone
+    )
+    action = _action(meeting, report, "Write it", tokyo_morning.date() + dt.timedelta(days=1))
+    reminders.queue_action_reminders(now=tokyo_morning)
+    from meetings import record_services
+
+    record_services.action_set_done(action=action, by=report, done=True)
+    row = Reminder.objects.get(kind=R.ACTIONS_DUE)
+    assert sending.deliver(row.pk, connection=mail.get_connection(), now=tokyo_morning) == (
+        "cancelled"
+    )
+    assert mail.outbox == []
+
+
+def test_people_who_turned_actions_emails_off_get_none(pair):
+    manager, report = pair
+    meeting = book_at(manager, report, next_utc(days=1, hour=9))
+    reminders.preferences_update(user=report, actions_due=False)
+    tokyo_morning = dt.datetime.combine(
+        timezone.now().date() + dt.timedelta(days=3), dt.time(10, 0), tzinfo=report.zone
+    )
+    _action(meeting, report, "Write it", tokyo_morning.date() + dt.timedelta(days=1))
+    assert reminders.queue_action_reminders(now=tokyo_morning) == 0

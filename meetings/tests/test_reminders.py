@@ -261,3 +261,5 @@ def test_beat_runs_the_sweep_every_minute_and_the_nudges_hourly():
     nudges = app.conf.beat_schedule["meetings-queue-lapsed-nudges"]
     assert nudges["task"] in app.tasks
     assert nudges["schedule"].minute == {7}
+    actions = app.conf.beat_schedule["meetings-queue-action-reminders"]
+    assert actions["task"] in app.tasks
