@@ -111,6 +111,9 @@ PAGES: list[Page] = [
     Page("wellbeing:report", "manager", args=lambda c: [c.employee.pk]),
     Page("wellbeing:note_edit", "demo_manager", args=lambda c: [c.wellbeing_note.pk]),
     Page("wellbeing:trends", "hr"),
+    # --- meetings: notification settings ---
+    Page("meetings:notifications", "employee"),
+    Page("meetings:notifications", "manager"),
     # --- meetings: running and recording a 1:1 ---
     Page("meetings:meeting", "manager", args=lambda c: [c.held_meeting.pk]),
     Page(
@@ -132,6 +135,7 @@ PAGES: list[Page] = [
     Page("admin:people_team_changelist", "admin"),
     Page("admin:people_team_change", "admin", args=lambda c: [c.manager.team_id]),
     Page("admin:objectives_objective_changelist", "admin"),
+    Page("admin:meetings_reminder_changelist", "admin"),
 ]
 
 OPERATIONS: list[Operation] = []

@@ -17,6 +17,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
 
+from meetings import reminders
 from meetings.cadence import series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -29,6 +30,7 @@ from meetings.models import (
     Kind,
     Meeting,
     MeetingSeries,
+    Reminder,
     SlotClash,
 )
 from meetings.record_services import carry_over, next_time_land
@@ -169,6 +171,7 @@ def meeting_book(
         location=location,
     )
     save_attendances(meeting=meeting, viewer=organiser)
+    reminders.sync_meetings([meeting])
     return meeting
 
 
@@ -242,7 +245,7 @@ def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None
 def _touched_meeting_filters():
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
-    bookkeeping = {Attendance, SlotClash}
+    bookkeeping = {Attendance, SlotClash, Reminder}
     return [
         rel.name
         for rel in Meeting._meta.related_objects
@@ -264,7 +267,9 @@ def untouched_future_meetings(*, series: MeetingSeries):
 
 
 def _remove_untouched_future(series: MeetingSeries) -> int:
-    removed, _ = untouched_future_meetings(series=series).delete()
+    doomed = untouched_future_meetings(series=series)
+    reminders.meetings_removed(doomed)
+    removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
     return removed
 
@@ -299,12 +304,16 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
     )
     details = {name: changes[name] for name in DETAIL_FIELDS if name in changes}
     if details:
+        changed = []
         for meeting in future:
             if any(getattr(meeting, name) != value for name, value in details.items()):
                 for name, value in details.items():
                     setattr(meeting, name, value)
                 meeting.sequence += 1
                 meeting.save(update_fields=[*details, "sequence", "updated_at"])
+                changed.append(meeting)
+        # A new version of each changed meeting: calendars that have it get it again.
+        reminders.sync_meetings(changed)
     if retimed:
         _remove_untouched_future(series)
     if series.status == MeetingSeries.Status.ACTIVE:
@@ -409,6 +418,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
                 "slot", flat=True
             )
         )
+        created = []
         for slot in slots:
             if slot in booked or slot in skipped:
                 continue
@@ -426,7 +436,9 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
                 result.clashes += 1
             elif outcome is not None:
                 result.created += 1
+                created.append(outcome)
                 SlotClash.objects.filter(series=series, slot=slot).delete()
+        reminders.sync_meetings(created, now=now)
         series.generated_until = (before - dt.timedelta(days=1)).date()
         series.save(update_fields=["generated_until"])
         # The next-time list lands on the next meeting as soon as it exists.
@@ -474,6 +486,7 @@ def clash_book_other_time(
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
     clash.delete()
+    reminders.sync_meetings([meeting])
     return meeting
 
 
@@ -514,6 +527,7 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.sequence += 1
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
+    reminders.meeting_cancelled(meeting)
     # What was on its agenda moves on to the next meeting, as when it is completed.
     carry_over(meeting=meeting)
     return meeting
@@ -532,6 +546,8 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     meeting.sequence += 1
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
+    # Due times follow the new time; calendars that have the meeting get the new version.
+    reminders.sync_meetings([meeting])
     return meeting
 
 

@@ -177,6 +177,14 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
+# Reminders (meetings.Reminder): sent by a sweep every minute. One due longer ago than
+# this is dropped, not sent late; a failing one is retried on each sweep up to the cap.
+REMINDER_STALE_AFTER_MINUTES = env.int("REMINDER_STALE_AFTER_MINUTES", default=60)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=50)
+# A series' meetings are invited (.ics by email) this many days before they happen.
+REMINDER_INVITATION_LEAD_DAYS = env.int("REMINDER_INVITATION_LEAD_DAYS", default=14)
+
 # Wellbeing check-ins older than this many months are deleted by a daily job.
 WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)
 
