@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import recurrence
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
@@ -43,6 +43,8 @@ EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
+DEADLOCK_DETECTED = "40P01"
+ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
 
@@ -105,28 +107,40 @@ def _first_clash(
     return busy.person, busy.meeting
 
 
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+
+
 def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
     """Create or update the two attendance rows; raise MeetingClash on a double booking.
 
     Runs in its own savepoint so that a clash leaves the caller's transaction usable.
+    Two bookings of the same time racing each other can make PostgreSQL's exclusion
+    check deadlock instead of reporting the clash; the loser retries once the winner
+    has committed, and then sees the clash like anyone else.
     """
     during = DateTimeTZRange(meeting.starts_at, meeting.ends_at)
     active = meeting.status != Meeting.Status.CANCELLED
-    try:
-        with transaction.atomic():
-            for person_id in (meeting.organiser_id, meeting.participant_id):
-                Attendance.objects.update_or_create(
-                    meeting=meeting,
-                    person_id=person_id,
-                    defaults={"during": during, "active": active},
-                )
-    except IntegrityError as error:
-        if _violated_constraint(error) != DOUBLE_BOOKING_CONSTRAINT:
-            raise
-        person, clashing = _first_clash(
-            meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at
-        )
-        raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
+    for attempt in range(1, ATTENDANCE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                for person_id in (meeting.organiser_id, meeting.participant_id):
+                    Attendance.objects.update_or_create(
+                        meeting=meeting,
+                        person_id=person_id,
+                        defaults={"during": during, "active": active},
+                    )
+            return
+        except OperationalError as error:
+            if not _is_deadlock(error) or attempt == ATTENDANCE_ATTEMPTS:
+                raise
+        except IntegrityError as error:
+            if _violated_constraint(error) != DOUBLE_BOOKING_CONSTRAINT:
+                raise
+            person, clashing = _first_clash(
+                meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at
+            )
+            raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
 
 
 def _check_pair(*, organiser: User, participant: User) -> None:
