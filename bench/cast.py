@@ -15,8 +15,9 @@ from functools import cached_property
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Abs
+from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import CalendarFeed, Meeting, MeetingSeries
 from objectives.models import Level, Objective
 from people.demo import BENCH_DOMAIN
 from people.models import User
@@ -93,6 +94,31 @@ class Cast:
             WellbeingNote.objects.filter(author=self.demo_manager).order_by("pk"),
             "wellbeing note by the demo manager",
         )
+
+    @cached_property
+    def series(self) -> MeetingSeries:
+        """The active series of ``manager`` with ``employee``."""
+        return _first(
+            MeetingSeries.objects.filter(
+                organiser=self.manager,
+                participant=self.employee,
+                status=MeetingSeries.Status.ACTIVE,
+            ).order_by("pk"),
+            "active series of the bench manager and employee",
+        )
+
+    @cached_property
+    def upcoming_meeting(self) -> Meeting:
+        return _first(
+            Meeting.objects.filter(series=self.series, status=Meeting.Status.SCHEDULED)
+            .filter(starts_at__gt=timezone.now())
+            .order_by("starts_at"),
+            "upcoming 1:1 of the bench manager and employee",
+        )
+
+    @cached_property
+    def feed_token(self) -> str:
+        return CalendarFeed.objects.get_or_create(user=self.manager)[0].token
 
     @cached_property
     def held_meeting(self) -> Meeting:

@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 DEFAULT_BUDGET_MS = 1000.0
 DEFAULT_BUDGET_MB = 64.0
 
@@ -144,6 +146,42 @@ PAGES: list[Page] = [
     Page("reports:manager", "hr", args=lambda c: [c.manager.pk]),
     Page("reports:manager", "hr", args=lambda c: [c.head.pk], label="reports:manager of the head"),
     Page("reports:manager_export", "hr", args=lambda c: [c.head.pk, "meetings"]),
+    # --- meetings: booking, series and the lists ---
+    Page("meetings:mine", "employee"),
+    Page("meetings:mine", "manager"),
+    Page(
+        "meetings:mine", "manager", query={"when": "past"}, label="meetings:mine, past, as manager"
+    ),
+    Page("meetings:team", "manager"),
+    Page("meetings:team", "head"),
+    Page("meetings:series", "manager", args=lambda c: [c.series.pk]),
+    Page("meetings:series", "hr", args=lambda c: [c.series.pk]),
+    Page("meetings:series_new", "manager"),
+    Page("meetings:series_edit", "manager", args=lambda c: [c.series.pk]),
+    Page(
+        "meetings:series_preview",
+        "manager",
+        query=lambda c: {
+            "participant": str(c.employee.pk),
+            "kind": "one_to_one",
+            "pattern": "fortnightly",
+            "weekday": "1",
+            "first_date": timezone.localdate().isoformat(),
+            "start_time": "09:30",
+            "duration_minutes": "30",
+            "time_zone": "Europe/London",
+            "format": "video",
+        },
+    ),
+    Page("meetings:meeting_new", "manager"),
+    Page("meetings:meeting_cancel", "manager", args=lambda c: [c.upcoming_meeting.pk]),
+    Page("meetings:meeting_move", "employee", args=lambda c: [c.upcoming_meeting.pk]),
+    Page("meetings:meeting", "hr", args=lambda c: [c.upcoming_meeting.pk]),
+    Page("meetings:meeting_ics", "manager", args=lambda c: [c.upcoming_meeting.pk]),
+    Page("meetings:calendar_feed", "anonymous", args=lambda c: [c.feed_token]),
+    # --- meetings: notification settings ---
+    Page("meetings:notifications", "employee"),
+    Page("meetings:notifications", "manager"),
     # --- meetings: running and recording a 1:1 ---
     Page("meetings:meeting", "manager", args=lambda c: [c.held_meeting.pk]),
     Page(
@@ -165,14 +203,27 @@ PAGES: list[Page] = [
     Page("admin:people_team_changelist", "admin"),
     Page("admin:people_team_change", "admin", args=lambda c: [c.manager.team_id]),
     Page("admin:objectives_objective_changelist", "admin"),
+    Page("admin:meetings_reminder_changelist", "admin"),
 ]
 
-OPERATIONS: list[Operation] = []
+OPERATIONS: list[Operation] = [
+    # The daily run, one day later: only the new slot of one series is touched, so
+    # its queries must not grow with the organisation.
+    Operation("extend one series' horizon by a day", "bench.operations.extend_horizon_by_a_day"),
+]
 
 # Named routes that are not pages to measure: they change something (POST only),
 # or are about signing in. `make bench` lists any other route missing from PAGES.
 NOT_PAGES = {
     "healthz",
+    "meetings:calendar_regenerate",
+    "meetings:clash_rebook",
+    "meetings:clash_skip",
+    "meetings:request_accept",
+    "meetings:request_decline",
+    "meetings:series_end",
+    "meetings:series_pause",
+    "meetings:series_resume",
     "login",
     "logout",
     "password_change",

@@ -216,3 +216,18 @@ def describe_series(series) -> str:
     if series.end_date:
         text += f", until {series.end_date:%-d %b %Y}"
     return text
+
+
+# Typical length of one step of each frequency, for "how long is one cadence".
+FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
+
+
+def cadence_interval(cadence: recurrence.Recurrence) -> dt.timedelta | None:
+    """The usual gap between meetings of the rule (the longest of its rules), e.g. 14
+    days for every 2 weeks, 30 days for monthly; None when there is no rule."""
+    gaps = [
+        dt.timedelta(days=FREQUENCY_DAYS[rule.freq] * (rule.interval or 1))
+        for rule in cadence.rrules
+        if rule.freq in FREQUENCY_DAYS
+    ]
+    return max(gaps, default=None)

@@ -10,7 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting
 
@@ -57,4 +57,34 @@ def calendar_bytes(meetings, *, for_user, name: str) -> bytes:
     stamp = timezone.now()
     for meeting in meetings:
         calendar.add_component(_event(meeting, for_user=for_user, stamp=stamp))
+    return calendar.to_ical()
+
+
+def _person_address(user, **parameters) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.full_name or user.email)
+    for name, value in parameters.items():
+        address.params[name.replace("_", "-")] = vText(value)
+    return address
+
+
+def invitation_bytes(meeting: Meeting, *, for_user, method: str) -> bytes:
+    """An iTIP message (RFC 5546) for one person: METHOD:REQUEST for a new or changed
+    meeting, METHOD:CANCEL for a cancelled or removed one. Same UID as the feed."""
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(method)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    event = _event(meeting, for_user=for_user, stamp=timezone.now())
+    event.add("organizer", _person_address(meeting.organiser))
+    event.add(
+        "attendee",
+        _person_address(
+            meeting.participant, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="FALSE"
+        ),
+    )
+    calendar.add_component(event)
     return calendar.to_ical()

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import reminders
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -365,6 +366,7 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
     meeting.completed_at = now
     meeting.completed_by = by
     meeting.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
+    reminders.meeting_completed(meeting, now=now)
     carry_over(meeting=meeting, now=now)
     if meeting.series_id:
         next_time_land(series_id=meeting.series_id, now=now)

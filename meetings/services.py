@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import recurrence
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
 
+from meetings import reminders
 from meetings.cadence import series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -29,6 +30,7 @@ from meetings.models import (
     Kind,
     Meeting,
     MeetingSeries,
+    Reminder,
     SlotClash,
 )
 from meetings.record_services import carry_over, next_time_land
@@ -41,6 +43,8 @@ EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
+DEADLOCK_DETECTED = "40P01"
+ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
 
@@ -103,28 +107,40 @@ def _first_clash(
     return busy.person, busy.meeting
 
 
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+
+
 def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
     """Create or update the two attendance rows; raise MeetingClash on a double booking.
 
     Runs in its own savepoint so that a clash leaves the caller's transaction usable.
+    Two bookings of the same time racing each other can make PostgreSQL's exclusion
+    check deadlock instead of reporting the clash; the loser retries once the winner
+    has committed, and then sees the clash like anyone else.
     """
     during = DateTimeTZRange(meeting.starts_at, meeting.ends_at)
     active = meeting.status != Meeting.Status.CANCELLED
-    try:
-        with transaction.atomic():
-            for person_id in (meeting.organiser_id, meeting.participant_id):
-                Attendance.objects.update_or_create(
-                    meeting=meeting,
-                    person_id=person_id,
-                    defaults={"during": during, "active": active},
-                )
-    except IntegrityError as error:
-        if _violated_constraint(error) != DOUBLE_BOOKING_CONSTRAINT:
-            raise
-        person, clashing = _first_clash(
-            meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at
-        )
-        raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
+    for attempt in range(1, ATTENDANCE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                for person_id in (meeting.organiser_id, meeting.participant_id):
+                    Attendance.objects.update_or_create(
+                        meeting=meeting,
+                        person_id=person_id,
+                        defaults={"during": during, "active": active},
+                    )
+            return
+        except OperationalError as error:
+            if not _is_deadlock(error) or attempt == ATTENDANCE_ATTEMPTS:
+                raise
+        except IntegrityError as error:
+            if _violated_constraint(error) != DOUBLE_BOOKING_CONSTRAINT:
+                raise
+            person, clashing = _first_clash(
+                meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at
+            )
+            raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
 
 
 def _check_pair(*, organiser: User, participant: User) -> None:
@@ -169,6 +185,7 @@ def meeting_book(
         location=location,
     )
     save_attendances(meeting=meeting, viewer=organiser)
+    reminders.sync_meetings([meeting])
     return meeting
 
 
@@ -242,7 +259,7 @@ def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None
 def _touched_meeting_filters():
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
-    bookkeeping = {Attendance, SlotClash}
+    bookkeeping = {Attendance, SlotClash, Reminder}
     return [
         rel.name
         for rel in Meeting._meta.related_objects
@@ -264,7 +281,9 @@ def untouched_future_meetings(*, series: MeetingSeries):
 
 
 def _remove_untouched_future(series: MeetingSeries) -> int:
-    removed, _ = untouched_future_meetings(series=series).delete()
+    doomed = untouched_future_meetings(series=series)
+    reminders.meetings_removed(doomed)
+    removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
     return removed
 
@@ -299,12 +318,16 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
     )
     details = {name: changes[name] for name in DETAIL_FIELDS if name in changes}
     if details:
+        changed = []
         for meeting in future:
             if any(getattr(meeting, name) != value for name, value in details.items()):
                 for name, value in details.items():
                     setattr(meeting, name, value)
                 meeting.sequence += 1
                 meeting.save(update_fields=[*details, "sequence", "updated_at"])
+                changed.append(meeting)
+        # A new version of each changed meeting: calendars that have it get it again.
+        reminders.sync_meetings(changed)
     if retimed:
         _remove_untouched_future(series)
     if series.status == MeetingSeries.Status.ACTIVE:
@@ -409,6 +432,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
                 "slot", flat=True
             )
         )
+        created = []
         for slot in slots:
             if slot in booked or slot in skipped:
                 continue
@@ -426,7 +450,9 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
                 result.clashes += 1
             elif outcome is not None:
                 result.created += 1
+                created.append(outcome)
                 SlotClash.objects.filter(series=series, slot=slot).delete()
+        reminders.sync_meetings(created, now=now)
         series.generated_until = (before - dt.timedelta(days=1)).date()
         series.save(update_fields=["generated_until"])
         # The next-time list lands on the next meeting as soon as it exists.
@@ -474,6 +500,7 @@ def clash_book_other_time(
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
     clash.delete()
+    reminders.sync_meetings([meeting])
     return meeting
 
 
@@ -514,6 +541,7 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.sequence += 1
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
+    reminders.meeting_cancelled(meeting)
     # What was on its agenda moves on to the next meeting, as when it is completed.
     carry_over(meeting=meeting)
     return meeting
@@ -532,6 +560,8 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     meeting.sequence += 1
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
+    # Due times follow the new time; calendars that have the meeting get the new version.
+    reminders.sync_meetings([meeting])
     return meeting
 
 

@@ -32,6 +32,30 @@ def generate_meetings() -> int:
 
 
 @shared_task
+def send_due_reminders() -> dict:
+    """Every minute (beat): send what is due. Safe to overlap with another run."""
+    from meetings.sending import send_due_reminders as sweep
+
+    return vars(sweep())
+
+
+@shared_task
+def queue_lapsed_nudges() -> int:
+    """Hourly (beat): this week's nudge for managers whose chosen morning it is."""
+    from meetings.reminders import queue_lapsed_nudges as queue
+
+    return queue()
+
+
+@shared_task
+def queue_action_reminders() -> int:
+    """Hourly (beat): tomorrow's actions, for owners whose morning it is."""
+    from meetings.reminders import queue_action_reminders as queue
+
+    return queue()
+
+
+@shared_task
 def send_meeting_summary(meeting_id: int) -> bool:
     """Enqueued when a meeting is completed; the sweep below catches up if it never runs."""
     from meetings.record_services import meeting_send_summary

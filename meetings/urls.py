@@ -55,6 +55,7 @@ urlpatterns = [
     path("series/<int:pk>/end/", views.series_end, name="series_end"),
     path("clashes/<int:pk>/rebook/", views.clash_rebook, name="clash_rebook"),
     path("clashes/<int:pk>/skip/", views.clash_skip, name="clash_skip"),
+    path("notifications/", views.notifications, name="notifications"),
     path("calendar/new-address/", views.calendar_regenerate, name="calendar_regenerate"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -8,9 +8,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings import selectors, services
+from meetings import reminders, selectors, services
 from meetings.calendar import calendar_bytes
-from meetings.forms import CancelForm, MoveForm, OneOffForm, SeriesForm
+from meetings.forms import (
+    CancelForm,
+    MoveForm,
+    NotificationPreferencesForm,
+    OneOffForm,
+    SeriesForm,
+)
 from meetings.models import ChangeRequest, Meeting
 from meetings.record_selectors import feedback_of_series
 from meetings.record_services import next_time_land
@@ -431,3 +437,25 @@ def calendar_feed(request, token: str):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
     return response
+
+
+# --- Notification settings ---------------------------------------------------------------
+
+
+def notifications(request):
+    """Which reminder emails the signed-in person gets, and when (their own only)."""
+    prefs = reminders.preferences_for(request.user.pk)
+    manager = has_reports(user=request.user)
+    form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reminders.preferences_update(
+                user=request.user,
+                **{name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("meetings:notifications")
+    return render(request, "meetings/notifications.html", {"form": form})

@@ -27,6 +27,20 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.generate_meetings",
         "schedule": crontab(hour=2, minute=5),
     },
+    # The reminder outbox: rows are written with the meeting changes; this sends
+    # what is due. Every minute, so nothing needs an ETA or countdown task.
+    "meetings-send-due-reminders": {
+        "task": "meetings.tasks.send_due_reminders",
+        "schedule": 60.0,
+    },
+    "meetings-queue-lapsed-nudges": {
+        "task": "meetings.tasks.queue_lapsed_nudges",
+        "schedule": crontab(minute=7),
+    },
+    "meetings-queue-action-reminders": {
+        "task": "meetings.tasks.queue_action_reminders",
+        "schedule": crontab(minute=9),
+    },
     # Sends wrap-up summaries the on-commit task could not (broker down, failed send).
     "meetings-send-pending-summaries": {
         "task": "meetings.tasks.send_pending_summaries",

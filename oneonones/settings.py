@@ -171,12 +171,23 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With late acks, a task cut off by a lost broker connection is redelivered (tasks are
+# idempotent) rather than left running unacknowledged: the Celery 6 default, now.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+
+# Reminders (meetings.Reminder): sent by a sweep every minute. One due longer ago than
+# this is dropped, not sent late; a failing one is retried on each sweep up to the cap.
+REMINDER_STALE_AFTER_MINUTES = env.int("REMINDER_STALE_AFTER_MINUTES", default=60)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=50)
+# A series' meetings are invited (.ics by email) this many days before they happen.
+REMINDER_INVITATION_LEAD_DAYS = env.int("REMINDER_INVITATION_LEAD_DAYS", default=14)
 
 # Wellbeing check-ins older than this many months are deleted by a daily job.
 WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)

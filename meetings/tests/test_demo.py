@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from meetings.models import (
     ActionItem,
@@ -11,6 +12,7 @@ from meetings.models import (
     MeetingFeedback,
     MeetingSeries,
     Note,
+    Reminder,
     SlotClash,
 )
 from people.models import User
@@ -42,9 +44,23 @@ def test_seed_demo_books_every_pair_with_history(db):
 
 def test_seed_demo_is_idempotent(db):
     call_command("seed_demo")
-    counts = (MeetingSeries.objects.count(), Meeting.objects.count())
+    counts = (MeetingSeries.objects.count(), Meeting.objects.count(), Reminder.objects.count())
     call_command("seed_demo")
-    assert (MeetingSeries.objects.count(), Meeting.objects.count()) == counts
+    assert (
+        MeetingSeries.objects.count(),
+        Meeting.objects.count(),
+        Reminder.objects.count(),
+    ) == counts
+
+
+def test_seed_demo_writes_the_reminders_of_upcoming_meetings(db):
+    call_command("seed_demo")
+    emma = User.objects.get(email="employee@example.com")
+    upcoming = Meeting.objects.filter(participant=emma, status="scheduled")
+    soon = Reminder.objects.filter(kind="starting_soon", recipient=emma, state="pending")
+    assert soon.count() == upcoming.count() > 0
+    assert not Reminder.objects.filter(meeting__status="completed").exists()
+    assert Reminder.objects.filter(kind="invitation", meeting__participant=emma).exists()
 
 
 def test_seed_bench_books_a_year_of_history_quickly_and_once(db, django_assert_max_num_queries):
@@ -59,6 +75,8 @@ def test_seed_bench_books_a_year_of_history_quickly_and_once(db, django_assert_m
     count = Meeting.objects.count()
     assert Attendance.objects.count() == 2 * count
     assert not Attendance.objects.filter(active=True, meeting__status="cancelled").exists()
+    upcoming = Meeting.objects.filter(status="scheduled", starts_at__gt=timezone.now()).count()
+    assert Reminder.objects.filter(kind="starting_soon").count() >= 2 * upcoming - 2 * pairs
     call_command("seed_demo", people=300)
     assert Meeting.objects.count() == count
 

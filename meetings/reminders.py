@@ -1,0 +1,511 @@
+"""The reminder outbox: which messages are due, to whom and when.
+
+The services of ``meetings.services`` call these functions inside their own
+transaction, so a meeting and its reminders change together or not at all:
+
+- ``sync_meetings`` after meetings are booked, generated, moved or changed:
+  it writes the rows a scheduled meeting should have (agenda prompts, the
+  starting-soon reminder, the follow-up and the calendar invitation), moves the
+  waiting ones whose time changed, and cancels the waiting ones nobody wants
+  any more. Running it twice changes nothing.
+- ``meeting_cancelled`` cancels what is waiting and, for whoever already has
+  the event in their calendar, queues a METHOD:CANCEL invitation.
+- ``meetings_removed`` does the same for meetings about to be deleted (a series
+  edited or ended), before they go.
+
+Nothing here sends anything: ``meetings.sending`` does, and it checks again at
+send time that a reminder still matches its meeting.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from meetings.cadence import cadence_interval
+from meetings.models import (
+    ActionItem,
+    Meeting,
+    MeetingSeries,
+    NotificationPreferences,
+    Reminder,
+)
+from people.models import User
+
+R = Reminder.Kind
+MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
+# Local time of day for the messages that are about a day, not a meeting.
+MORNING = dt.time(9, 0)
+NOON = dt.time(12, 0)
+
+
+def preferences_for(user_id: int) -> NotificationPreferences:
+    """The person's preferences, or the defaults (unsaved) when they never chose."""
+    return NotificationPreferences.objects.filter(user_id=user_id).first() or (
+        NotificationPreferences(user_id=user_id)
+    )
+
+
+def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
+    """Preferences for several people in one query; the defaults for those without a row."""
+    ids = set(user_ids)
+    found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}
+    return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
+
+
+def meeting_subject(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def invitation_subject(meeting_id: int, sequence: int) -> str:
+    return f"meeting:{meeting_id}:v{sequence}"
+
+
+# --- When each reminder of a meeting is due --------------------------------------------
+
+
+def meeting_reminder_due(
+    *, kind: str, meeting: Meeting, person_id: int, prefs: NotificationPreferences
+) -> dt.datetime | None:
+    """When ``kind`` about ``meeting`` is due for the person, or None if they get none.
+
+    Counted in UTC (elapsed time): a freshly generated meeting's start is in its
+    series' zone, where Python's arithmetic would be wall-clock time instead."""
+    organiser = person_id == meeting.organiser_id
+    starts_at, ends_at = meeting.starts_at.astimezone(dt.UTC), meeting.ends_at.astimezone(dt.UTC)
+    if kind == R.AGENDA_PROMPT:
+        if not prefs.agenda_prompt:
+            return None
+        days = prefs.agenda_days_as_organiser if organiser else prefs.agenda_days_as_participant
+        return starts_at - dt.timedelta(days=days)
+    if kind == R.STARTING_SOON:
+        if not prefs.starting_soon:
+            return None
+        return starts_at - dt.timedelta(minutes=prefs.starting_soon_minutes)
+    if kind == R.FOLLOW_UP:
+        if not (organiser and prefs.follow_up):
+            return None
+        return ends_at + dt.timedelta(hours=prefs.follow_up_hours)
+    raise ValueError(f"{kind} is not a reminder of a meeting")
+
+
+def invitation_due(*, meeting: Meeting, now: dt.datetime, update: bool) -> dt.datetime:
+    """A one-off, or a change to an event people already have, is sent at once. A
+    series' meetings are invited a fortnight or so ahead (REMINDER_INVITATION_LEAD_DAYS),
+    so booking six months of them does not send twenty-six emails in one go."""
+    if update or meeting.series_id is None:
+        return now
+    lead = dt.timedelta(days=settings.REMINDER_INVITATION_LEAD_DAYS)
+    return max(now, meeting.starts_at.astimezone(dt.UTC) - lead)
+
+
+def meeting_snapshot(meeting: Meeting) -> dict:
+    """The event as a calendar has it, for a cancellation sent after the row may be gone."""
+    return {
+        "id": meeting.pk,
+        "organiser_id": meeting.organiser_id,
+        "participant_id": meeting.participant_id,
+        "kind": meeting.kind,
+        "format": meeting.format,
+        "location": meeting.location,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "sequence": meeting.sequence,
+        "created_at": meeting.created_at.isoformat(),
+    }
+
+
+def meeting_from_snapshot(snapshot: dict) -> Meeting:
+    """An unsaved, cancelled meeting as it was when the snapshot was taken."""
+    return Meeting(
+        pk=snapshot["id"],
+        organiser_id=snapshot["organiser_id"],
+        participant_id=snapshot["participant_id"],
+        kind=snapshot["kind"],
+        format=snapshot["format"],
+        location=snapshot["location"],
+        starts_at=dt.datetime.fromisoformat(snapshot["starts_at"]),
+        ends_at=dt.datetime.fromisoformat(snapshot["ends_at"]),
+        sequence=snapshot["sequence"],
+        status=Meeting.Status.CANCELLED,
+        created_at=dt.datetime.fromisoformat(snapshot["created_at"]),
+        updated_at=timezone.now(),
+    )
+
+
+# --- Keeping the rows of meetings in step ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wanted:
+    kind: str
+    recipient_id: int
+    subject: str
+    due_at: dt.datetime | None  # None: the person does not want it
+    payload: dict
+
+
+def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) -> list[Wanted]:
+    wanted = []
+    for person_id in (meeting.organiser_id, meeting.participant_id):
+        for kind in MEETING_KINDS:
+            due = meeting_reminder_due(
+                kind=kind, meeting=meeting, person_id=person_id, prefs=prefs[person_id]
+            )
+            wanted.append(Wanted(kind, person_id, meeting_subject(meeting.pk), due, {}))
+        due = None
+        if prefs[person_id].invitations:
+            update = (meeting.pk, person_id) in invited
+            due = invitation_due(meeting=meeting, now=now, update=update)
+        # "update": the person has an earlier version in their calendar.
+        payload = {
+            "method": "REQUEST",
+            "sequence": meeting.sequence,
+            "update": (meeting.pk, person_id) in invited,
+        }
+        subject = invitation_subject(meeting.pk, meeting.sequence)
+        wanted.append(Wanted(R.INVITATION, person_id, subject, due, payload))
+    return wanted
+
+
+def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
+    """Bring the outbox rows of ``meetings`` in line with their time and status.
+
+    Call inside the transaction that changed the meetings. A few queries whatever
+    the number of meetings: one for preferences, one for the existing rows, one
+    insert, one update per changed field set.
+    """
+    now = now or timezone.now()
+    meetings = [m for m in meetings if m.status == Meeting.Status.SCHEDULED]
+    if not meetings:
+        return
+    by_id = {m.pk: m for m in meetings}
+    people = {m.organiser_id for m in meetings} | {m.participant_id for m in meetings}
+    prefs = preferences_of(people)
+    existing = {
+        (row.kind, row.recipient_id, row.subject): row
+        for row in Reminder.objects.filter(meeting_id__in=by_id).select_for_update()
+    }
+    invited = {
+        (row.meeting_id, row.recipient_id)
+        for row in existing.values()
+        if row.kind == R.INVITATION and row.state == Reminder.State.SENT
+    }
+    to_create, to_update, wanted_keys = [], [], set()
+    for meeting in meetings:
+        for want in _wanted_rows(meeting, prefs, invited, now):
+            key = (want.kind, want.recipient_id, want.subject)
+            wanted_keys.add(key)
+            row = existing.get(key)
+            if row is None:
+                if want.due_at is not None and want.due_at >= now:
+                    to_create.append(
+                        Reminder(
+                            kind=want.kind,
+                            recipient_id=want.recipient_id,
+                            meeting=meeting,
+                            subject=want.subject,
+                            payload=want.payload,
+                            due_at=want.due_at,
+                        )
+                    )
+            elif row.state == Reminder.State.PENDING:
+                if want.kind == R.INVITATION and want.due_at is not None:
+                    # One version of a meeting, one invitation: "now" never postpones it.
+                    want = replace(want, due_at=min(want.due_at, row.due_at))
+                if want.due_at is None:
+                    _cancel(row, "Turned off in the person's notification settings.", now)
+                    to_update.append(row)
+                elif row.due_at != want.due_at:
+                    row.due_at = want.due_at  # the meeting moved: the reminder moves with it
+                    row.updated_at = now
+                    to_update.append(row)
+            elif row.state == Reminder.State.CANCELLED and want.due_at and want.due_at >= now:
+                # Turned back on (or the meeting came back): wanted again.
+                row.state, row.reason, row.due_at, row.updated_at = (
+                    Reminder.State.PENDING,
+                    "",
+                    want.due_at,
+                    now,
+                )
+                to_update.append(row)
+    for key, row in existing.items():
+        # Anything still waiting that no version of the meeting wants, e.g. the
+        # invitation for the time before it moved.
+        if key not in wanted_keys and row.state == Reminder.State.PENDING:
+            _cancel(row, "Replaced by a newer version of the meeting.", now)
+            to_update.append(row)
+    # The lock on the meetings being changed keeps two writers apart; the conflict
+    # clause only covers a row another transaction wrote in between, which is the same row.
+    Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+    if to_update:
+        Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
+
+
+def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:
+    row.state = Reminder.State.CANCELLED
+    row.reason = reason
+    row.updated_at = now
+
+
+def _invited_people(meeting_ids) -> QuerySet:
+    """(meeting, person) pairs who were sent an invitation: they need a cancellation."""
+    return (
+        Reminder.objects.filter(
+            meeting_id__in=meeting_ids,
+            kind=R.INVITATION,
+            state=Reminder.State.SENT,
+            payload__method="REQUEST",
+        )
+        .values_list("meeting_id", "recipient_id")
+        .distinct()
+    )
+
+
+def _queue_cancellations(meetings: list[Meeting], now: dt.datetime) -> None:
+    """A METHOD:CANCEL for everyone who was sent the event, even if they have since
+    turned invitations off: their calendar still has it."""
+    by_id = {m.pk: m for m in meetings}
+    rows = []
+    for meeting_id, person_id in _invited_people(by_id):
+        meeting = by_id[meeting_id]
+        rows.append(
+            Reminder(
+                kind=R.INVITATION,
+                recipient_id=person_id,
+                meeting=meeting,
+                subject=invitation_subject(meeting.pk, meeting.sequence),
+                payload={"method": "CANCEL", "event": meeting_snapshot(meeting)},
+                due_at=now,
+            )
+        )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
+    """The meeting was cancelled (its sequence already raised): nothing more about it
+    goes out except the cancellation to calendars that have it."""
+    now = now or timezone.now()
+    Reminder.objects.filter(meeting=meeting, state=Reminder.State.PENDING).update(
+        state=Reminder.State.CANCELLED, reason="The meeting was cancelled.", updated_at=now
+    )
+    _queue_cancellations([meeting], now)
+
+
+def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> None:
+    """Call just before deleting ``meetings``: their waiting rows go with them, and
+    people who were sent an invitation get a cancellation. Sent rows stay as a
+    record, their meeting emptied by the delete."""
+    now = now or timezone.now()
+    doomed = list(meetings.select_for_update(of=("self",)))
+    if not doomed:
+        return
+    Reminder.objects.filter(meeting__in=doomed, state=Reminder.State.PENDING).delete()
+    for meeting in doomed:
+        meeting.sequence += 1  # a cancellation is a newer version of the event
+    _queue_cancellations(doomed, now)
+
+
+def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
+    """The meeting was recorded as held: nobody needs asking to record it."""
+    Reminder.objects.filter(meeting=meeting, kind=R.FOLLOW_UP, state=Reminder.State.PENDING).update(
+        state=Reminder.State.CANCELLED,
+        reason="The meeting was recorded as held.",
+        updated_at=now or timezone.now(),
+    )
+
+
+def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
+    """After someone changed their preferences: their upcoming meetings' rows."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        Q(organiser=user) | Q(participant=user),
+        status=Meeting.Status.SCHEDULED,
+        ends_at__gt=now - dt.timedelta(days=1),
+    )
+    sync_meetings(list(meetings), now=now)
+    prefs = preferences_for(user.pk)
+    for kind, wanted in ((R.LAPSED_NUDGE, prefs.lapsed_nudge), (R.ACTIONS_DUE, prefs.actions_due)):
+        if not wanted:
+            Reminder.objects.filter(recipient=user, kind=kind, state=Reminder.State.PENDING).update(
+                state=Reminder.State.CANCELLED,
+                reason="Turned off in the person's notification settings.",
+                updated_at=now,
+            )
+
+
+@transaction.atomic
+def preferences_update(*, user: User, **values) -> NotificationPreferences:
+    """Save someone's notification preferences and move or cancel their waiting reminders."""
+    prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
+    for name, value in values.items():
+        setattr(prefs, name, value)
+    prefs.full_clean()
+    prefs.save()
+    sync_person(user=user)
+    return prefs
+
+
+# --- The weekly nudge about lapsed 1:1s --------------------------------------------------
+
+
+def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries]:
+    """The manager's running series with a report whose last held 1:1 (or the start
+    of the series, when none was held yet) is more than 1.5 cadences ago."""
+    last_held = (
+        Meeting.objects.filter(
+            organiser_id=OuterRef("organiser_id"),
+            participant_id=OuterRef("participant_id"),
+            starts_at__lt=now,
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    series = (
+        MeetingSeries.objects.filter(
+            organiser_id=manager_id,
+            participant__manager_id=manager_id,
+            participant__is_active=True,
+        )
+        .exclude(status=MeetingSeries.Status.ENDED)
+        .annotate(last_held_at=Subquery(last_held))
+        .select_related("participant")
+        .order_by("participant__full_name", "pk")
+    )
+    lapsed, seen = [], set()
+    for one in series:
+        interval = cadence_interval(one.cadence)
+        if interval is None or one.participant_id in seen:
+            continue
+        since = one.last_held_at or dt.datetime.combine(
+            one.first_date, one.start_time, tzinfo=one.zone
+        )
+        if now - since > interval * 1.5:
+            one.lapsed_since = one.last_held_at
+            lapsed.append(one)
+            seen.add(one.participant_id)
+    return lapsed
+
+
+def week_subject(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"week:{year}-W{week:02d}"
+
+
+def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
+    """Run hourly: for each manager in the morning (09:00 to noon) of their chosen
+    weekday, in their own zone, write this week's nudge row, due at once (once: the
+    subject is the ISO week). The sweep checks again at send time that some report
+    is still lapsed. A week whose morning the job missed entirely has no nudge."""
+    now = now or timezone.now()
+    has_reports = User.objects.filter(manager_id=OuterRef("pk"), is_active=True)
+    running = MeetingSeries.objects.filter(organiser_id=OuterRef("pk")).exclude(
+        status=MeetingSeries.Status.ENDED
+    )
+    managers = list(
+        User.objects.filter(is_active=True)
+        .filter(Exists(has_reports), Exists(running))
+        .only("pk", "time_zone")
+    )
+    prefs = preferences_of(m.pk for m in managers)
+    rows = []
+    for manager in managers:
+        mine = prefs[manager.pk]
+        local = timezone.localtime(now, manager.zone)
+        if not mine.lapsed_nudge or local.weekday() != mine.lapsed_nudge_weekday:
+            continue
+        if not MORNING <= local.time() < NOON:
+            continue
+        rows.append(
+            Reminder(
+                kind=R.LAPSED_NUDGE,
+                recipient_id=manager.pk,
+                subject=week_subject(local.date()),
+                due_at=now,
+            )
+        )
+    subjects = {(row.recipient_id, row.subject) for row in rows}
+    already = set(
+        Reminder.objects.filter(
+            kind=R.LAPSED_NUDGE,
+            recipient_id__in={r for r, _ in subjects},
+            subject__in={s for _, s in subjects},
+        ).values_list("recipient_id", "subject")
+    )
+    rows = [
+        row
+        for row in rows
+        if (row.recipient_id, row.subject) not in already
+        and lapsed_series_of(manager_id=row.recipient_id, now=now)
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- Action items due tomorrow -------------------------------------------------------------
+
+
+def actions_subject(day: dt.date) -> str:
+    return f"actions:{day.isoformat()}"
+
+
+def day_of(row: Reminder) -> dt.date:
+    """The due date an actions-due reminder is about."""
+    return dt.date.fromisoformat(row.subject.removeprefix("actions:"))
+
+
+def actions_due_of(*, owner_id: int, day: dt.date) -> list[ActionItem]:
+    """The owner's open actions due on ``day``, on meetings that were not cancelled."""
+    return list(
+        ActionItem.objects.filter(owner_id=owner_id, done=False, due_date=day)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting__organiser", "meeting__participant")
+        .order_by("pk")
+    )
+
+
+def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
+    """Run hourly: in the morning (09:00 to noon) of each owner's own day, one row
+    listing their open actions due tomorrow (once: the subject is the due date). The
+    sweep looks again at send time and says nothing if they were all done."""
+    now = now or timezone.now()
+    utc_today = now.astimezone(dt.UTC).date()
+    # Somewhere in the world "tomorrow" is one of these three dates.
+    days = [utc_today + dt.timedelta(days=n) for n in range(3)]
+    open_actions = (
+        ActionItem.objects.filter(done=False, due_date__in=days, owner__is_active=True)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values_list("owner_id", "owner__time_zone", "due_date")
+        .distinct()
+    )
+    wanted = {}
+    for owner_id, zone_name, due_date in open_actions:
+        local = timezone.localtime(now, zoneinfo.ZoneInfo(zone_name))
+        if MORNING <= local.time() < NOON and due_date == local.date() + dt.timedelta(days=1):
+            wanted[owner_id] = due_date
+    prefs = preferences_of(wanted)
+    rows = [
+        Reminder(
+            kind=R.ACTIONS_DUE,
+            recipient_id=owner_id,
+            subject=actions_subject(day),
+            due_at=now,
+        )
+        for owner_id, day in wanted.items()
+        if prefs[owner_id].actions_due
+    ]
+    already = set(
+        Reminder.objects.filter(
+            kind=R.ACTIONS_DUE,
+            recipient_id__in=[row.recipient_id for row in rows],
+            subject__in={row.subject for row in rows},
+        ).values_list("recipient_id", "subject")
+    )
+    rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,386 @@
+"""Sending the reminder outbox: the sweep that beat runs every minute.
+
+Each due row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` in its own
+transaction, checked again against its meeting, rendered, sent through Django's
+mail framework and marked sent before that transaction commits. So two sweeps
+at once never send one row twice (the second skips what the first holds, then
+finds it sent), a failed send leaves the row waiting with its error for the next
+sweep, and a sweep that dies loses nothing: what it had not committed is still
+waiting. The one unavoidable gap is a process killed after the mail server took
+a message and before the commit: that one message may go out again.
+
+A reminder whose moment passed more than ``REMINDER_STALE_AFTER_MINUTES`` ago
+is dropped (recorded, not sent late). Calendar invitations are worth sending up
+to the start of the meeting, so for them that start is the limit.
+"""
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from email.mime.text import MIMEText
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import reminders
+from meetings.calendar import invitation_bytes
+from meetings.models import Meeting, Reminder
+from meetings.record_selectors import agenda_of
+from meetings.services import format_span
+
+logger = logging.getLogger(__name__)
+
+R = Reminder.Kind
+# How long one sweep keeps going before it leaves the rest to the next minute's.
+SWEEP_SECONDS = 50
+
+
+def absolute(url_name: str, *args) -> str:
+    return settings.SITE_URL + reverse(url_name, args=args)
+
+
+# --- Is it still worth sending? ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str  # Reminder.State, or MOVED
+    reason: str = ""
+
+
+MOVED = "moved"
+
+
+def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+    meeting = row.meeting
+    if meeting is None:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was cancelled.")
+    if row.kind == R.FOLLOW_UP and meeting.status == Meeting.Status.COMPLETED:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was already recorded as held.")
+    expected = reminders.meeting_reminder_due(
+        kind=row.kind, meeting=meeting, person_id=row.recipient_id, prefs=prefs
+    )
+    if expected is None:
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
+    if expected != row.due_at:
+        # The meeting moved without its reminders following (they always should):
+        # send at the right time instead of now.
+        row.due_at = expected
+        return Verdict(MOVED)
+    if row.kind != R.FOLLOW_UP and now >= meeting.starts_at:
+        return Verdict(Reminder.State.DROPPED, "The meeting had already started.")
+    return None
+
+
+def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+    if row.payload.get("method") == "CANCEL":
+        starts_at = dt.datetime.fromisoformat(row.payload["event"]["starts_at"])
+        if now >= starts_at:
+            return Verdict(Reminder.State.DROPPED, "The meeting's time had passed.")
+        return None
+    meeting = row.meeting
+    if meeting is None or meeting.status != Meeting.Status.SCHEDULED:
+        return Verdict(Reminder.State.CANCELLED, "The meeting is no longer scheduled.")
+    if meeting.sequence != row.payload.get("sequence"):
+        return Verdict(Reminder.State.CANCELLED, "A newer version of the meeting replaced it.")
+    if not prefs.invitations:
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
+    if now >= meeting.starts_at:
+        return Verdict(Reminder.State.DROPPED, "The meeting had already started.")
+    return None
+
+
+def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
+    """None when the row should be sent now; otherwise what to record instead."""
+    if not row.recipient.is_active:
+        return Verdict(Reminder.State.CANCELLED, "The person no longer works here.")
+    prefs = reminders.preferences_for(row.recipient_id)
+    if row.kind == R.INVITATION:
+        return _invitation_verdict(row, prefs, now)
+    if row.kind in reminders.MEETING_KINDS:
+        found = _meeting_verdict(row, prefs, now)
+        if found is not None:
+            return found
+    if (row.kind == R.ACTIONS_DUE and not prefs.actions_due) or (
+        row.kind == R.LAPSED_NUDGE and not prefs.lapsed_nudge
+    ):
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
+    late = now - row.due_at
+    if late > dt.timedelta(minutes=settings.REMINDER_STALE_AFTER_MINUTES):
+        minutes = int(late.total_seconds() // 60)
+        return Verdict(Reminder.State.DROPPED, f"Its moment had passed {minutes} minutes before.")
+    return None
+
+
+# --- What the emails say ---------------------------------------------------------------
+
+
+@dataclass
+class Email:
+    subject: str
+    template: str  # meetings/email/<template>.txt and .html
+    context: dict = field(default_factory=dict)
+    calendar: tuple[str, bytes] | None = None  # (METHOD, iCalendar bytes)
+
+
+def _meeting_context(meeting: Meeting, recipient) -> dict:
+    other = meeting.other_person(recipient)
+    place = meeting.get_format_display()
+    if meeting.location:
+        place = f"{place}: {meeting.location}"
+    return {
+        "meeting": meeting,
+        "other": other,
+        "is_organiser": recipient.pk == meeting.organiser_id,
+        "when": format_span(meeting.starts_at, meeting.ends_at, recipient.zone),
+        "place": place,
+        "meeting_url": absolute("meetings:meeting", meeting.pk),
+        "agenda_items": agenda_items_of(meeting),
+    }
+
+
+def agenda_items_of(meeting: Meeting) -> list:
+    """The agenda so far, as the meeting page shows it (the report's items first).
+    Only ever sent to the meeting's two people, who both see it on the page."""
+    if meeting._state.adding:  # a removed meeting, rebuilt for its cancellation
+        return []
+    return list(agenda_of(meeting))
+
+
+def _agenda_prompt(row: Reminder) -> Email:
+    context = _meeting_context(row.meeting, row.recipient)
+    return Email(
+        f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
+        "agenda_prompt",
+        context,
+    )
+
+
+def _starting_soon(row: Reminder) -> Email:
+    context = _meeting_context(row.meeting, row.recipient)
+    return Email(
+        f"Soon: your {row.meeting.get_kind_display()} with {context['other']}, {context['when']}",
+        "starting_soon",
+        context,
+    )
+
+
+def _follow_up(row: Reminder) -> Email:
+    context = _meeting_context(row.meeting, row.recipient)
+    return Email(
+        f"How did your 1:1 with {context['other']} go? Record notes and actions",
+        "follow_up",
+        context,
+    )
+
+
+def _invitation(row: Reminder) -> Email:
+    method = row.payload["method"]
+    if method == "CANCEL":
+        meeting = reminders.meeting_from_snapshot(row.payload["event"])
+    else:
+        meeting = row.meeting
+    context = _meeting_context(meeting, row.recipient)
+    context["method"] = method
+    context["update"] = row.payload.get("update", False)
+    if method == "CANCEL":
+        subject = f"Cancelled: {meeting.get_kind_display()} with {context['other']}, "
+    elif row.payload.get("update"):
+        subject = f"Updated invitation: {meeting.get_kind_display()} with {context['other']}, "
+    else:
+        subject = f"Invitation: {meeting.get_kind_display()} with {context['other']}, "
+    ics = invitation_bytes(meeting, for_user=row.recipient, method=method)
+    return Email(subject + context["when"], "invitation", context, calendar=(method, ics))
+
+
+def _lapsed_nudge(row: Reminder, now: dt.datetime) -> Email | None:
+    lapsed = reminders.lapsed_series_of(manager_id=row.recipient_id, now=now)
+    if not lapsed:
+        return None
+    count = len(lapsed)
+    return Email(
+        f"{count} of your reports {'has' if count == 1 else 'have'} not had a 1:1 for a while",
+        "lapsed_nudge",
+        {"lapsed": lapsed, "team_url": absolute("meetings:team")},
+    )
+
+
+def _actions_due(row: Reminder) -> Email | None:
+    actions = reminders.actions_due_of(owner_id=row.recipient_id, day=reminders.day_of(row))
+    if not actions:
+        return None
+    count = len(actions)
+    for action in actions:
+        action.meeting_url = absolute("meetings:meeting", action.meeting_id)
+    return Email(
+        f"{count} of your actions {'is' if count == 1 else 'are'} due tomorrow",
+        "actions_due",
+        {"actions": actions, "actions_url": absolute("meetings:my_actions")},
+    )
+
+
+def build_email(row: Reminder, now: dt.datetime) -> Email | None:
+    """What to send for ``row``; None when there is nothing to say any more."""
+    if row.kind == R.AGENDA_PROMPT:
+        return _agenda_prompt(row)
+    if row.kind == R.STARTING_SOON:
+        return _starting_soon(row)
+    if row.kind == R.FOLLOW_UP:
+        return _follow_up(row)
+    if row.kind == R.INVITATION:
+        return _invitation(row)
+    if row.kind == R.LAPSED_NUDGE:
+        return _lapsed_nudge(row, now)
+    if row.kind == R.ACTIONS_DUE:
+        return _actions_due(row)
+    raise ValueError(f"No email for {row.kind}")
+
+
+def render_message(row: Reminder, email: Email, connection) -> mail.EmailMultiAlternatives:
+    """Plain text and HTML from the same context, times in the recipient's own zone."""
+    recipient = row.recipient
+    context = {
+        **email.context,
+        "recipient": recipient,
+        "zone_name": recipient.time_zone,
+        "settings_url": absolute("meetings:notifications"),
+        "site_url": settings.SITE_URL,
+    }
+    with timezone.override(recipient.zone):
+        text = render_to_string(f"meetings/email/{email.template}.txt", context)
+        html = render_to_string(f"meetings/email/{email.template}.html", context)
+    message = mail.EmailMultiAlternatives(
+        subject=email.subject,
+        body=text,
+        to=[formataddr((recipient.full_name, recipient.email))],
+        headers={"Auto-Submitted": "auto-generated", "X-Oneonones-Reminder": str(row.pk)},
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    if email.calendar:
+        method, ics = email.calendar
+        part = MIMEText(ics.decode(), "calendar", "utf-8")
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message.attach(part)
+    return message
+
+
+# --- The sweep ---------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    sent: int = 0
+    cancelled: int = 0
+    dropped: int = 0
+    failed: int = 0
+    moved: int = 0
+    skipped: int = 0  # another sweep held it, or it was done already
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+def _record(row: Reminder, state: str, reason: str) -> str:
+    row.state, row.reason = state, reason
+    row.save(update_fields=["state", "reason", "updated_at"])
+    return state
+
+
+def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> str:
+    """Claim one due row, send it and mark it sent, all in one transaction.
+    Returns what happened (a ``SweepResult`` field name)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "meeting__organiser", "meeting__participant")
+            .filter(pk=reminder_id, state=Reminder.State.PENDING, due_at__lte=now)
+            .first()
+        )
+        if row is None:
+            return "skipped"
+        found = verdict(row, now)
+        if found is not None and found.state == MOVED:
+            row.save(update_fields=["due_at", "updated_at"])
+            return "moved"
+        if found is not None:
+            return _record(row, found.state, found.reason)
+        try:
+            with transaction.atomic():  # a failed query in rendering must not spoil the claim
+                email = build_email(row, now)
+                message = render_message(row, email, connection) if email else None
+            if message is None:
+                return _record(row, Reminder.State.CANCELLED, "Nothing to tell any more.")
+            message.send()
+        except Exception as error:
+            _close_quietly(connection)  # the next message opens a fresh connection
+            return _failed(row, error)
+        row.state = Reminder.State.SENT
+        row.sent_at = timezone.now()
+        row.attempts += 1
+        row.last_error = ""
+        row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
+        return "sent"
+
+
+def _failed(row: Reminder, error: Exception) -> str:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    fields = ["attempts", "last_error", "updated_at"]
+    if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        row.state = Reminder.State.FAILED
+        row.reason = f"Sending failed {row.attempts} times."
+        fields += ["state", "reason"]
+    logger.warning("Reminder %s not sent (attempt %s): %s", row.pk, row.attempts, row.last_error)
+    row.save(update_fields=fields)
+    return "failed"
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # already broken: nothing more to do
+        logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+def send_due_reminders(
+    *, now: dt.datetime | None = None, batch_size: int | None = None, seconds: float = SWEEP_SECONDS
+) -> SweepResult:
+    """Send every due reminder, a batch of ids at a time, each claimed on its own.
+
+    Safe to run in several processes at once. Rows that failed stay waiting and are
+    tried again by the next sweep (not this one: the id cursor only moves forward).
+    """
+    batch_size = batch_size or settings.REMINDER_BATCH_SIZE
+    result = SweepResult()
+    started = time.monotonic()
+    after = 0
+    connection = mail.get_connection()
+    try:
+        while time.monotonic() - started < seconds:
+            moment = now or timezone.now()
+            ids = list(
+                Reminder.objects.filter(
+                    state=Reminder.State.PENDING, due_at__lte=moment, pk__gt=after
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            for pk in ids:
+                result.add(deliver(pk, connection=connection, now=moment))
+            after = ids[-1]
+    finally:
+        _close_quietly(connection)
+    return result

@@ -1,0 +1,365 @@
+"""None lost, none twice: the reminder sweep against real PostgreSQL, Redis and Celery.
+
+These tests commit (``transactional_db``) so that several connections, threads and
+processes see the same rows, as they do in production.
+"""
+
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import sending, services
+from meetings.models import Meeting, MeetingSeries, Reminder
+from meetings.tests import mail_backends
+from oneonones.celery import app
+
+pytestmark = pytest.mark.celery_worker
+
+S = Reminder.State
+BASE_DIR = Path(django_settings.BASE_DIR)
+SLOW = "meetings.tests.mail_backends.SlowBackend"
+
+
+def book_many(manager, employee, count: int) -> list[Meeting]:
+    """``count`` one-offs on separate days: each queues two invitations, due now."""
+    start = (timezone.now() + dt.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    return [
+        services.meeting_book(
+            organiser=manager,
+            participant=employee,
+            starts_at=start + dt.timedelta(days=day),
+            duration_minutes=30,
+            format="video",
+        )
+        for day in range(count)
+    ]
+
+
+def sent_reminder_ids(messages) -> Counter:
+    return Counter(int(message.extra_headers["X-Oneonones-Reminder"]) for message in messages)
+
+
+def wait_for(condition, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Timed out waiting for {what}")
+
+
+def test_two_sweeps_at_once_send_each_reminder_exactly_once(
+    transactional_db, manager, employee, settings
+):
+    settings.EMAIL_BACKEND = SLOW
+    book_many(manager, employee, 15)
+    due = set(
+        Reminder.objects.filter(state=S.PENDING, due_at__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(due) == 30
+    start = threading.Barrier(2)
+    results = {}
+
+    def sweep(name):
+        try:
+            start.wait()
+            results[name] = sending.send_due_reminders(batch_size=5)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=sweep, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    sent = sent_reminder_ids(mail.outbox)
+    assert set(sent) == due
+    assert max(sent.values()) == 1
+    assert results["a"].sent + results["b"].sent == 30
+    # Both really ran: each sent some, and between them they stepped over what the
+    # other held or had already sent.
+    assert results["a"].sent > 0 and results["b"].sent > 0
+    assert not Reminder.objects.filter(pk__in=due).exclude(state=S.SENT).exists()
+
+
+@pytest.fixture
+def celery_worker_threads(transactional_db):
+    """A real Celery worker with two threads, so two sweeps run side by side."""
+    app.control.purge()
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
+    ) as worker:
+        yield worker
+
+
+def test_two_sweeps_in_a_real_worker_send_each_reminder_once(
+    celery_worker_threads, manager, employee, settings
+):
+    settings.EMAIL_BACKEND = SLOW
+    book_many(manager, employee, 10)
+    due = set(
+        Reminder.objects.filter(state=S.PENDING, due_at__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )
+    )
+    from meetings.tasks import send_due_reminders
+
+    send_due_reminders.delay()
+    send_due_reminders.delay()
+    wait_for(
+        lambda: not Reminder.objects.filter(pk__in=due, state=S.PENDING).exists(),
+        timeout=60,
+        what="the worker to send every due reminder",
+    )
+    time.sleep(0.5)  # let the second sweep finish whatever it was doing
+    sent = sent_reminder_ids(mail.outbox)
+    assert set(sent) == due
+    assert max(sent.values()) == 1
+
+
+def test_a_sweep_whose_mail_server_goes_away_loses_nothing(
+    transactional_db, manager, employee, settings
+):
+    settings.EMAIL_BACKEND = "meetings.tests.mail_backends.FailAfterBackend"
+    mail_backends.FailAfterBackend.FAIL_AFTER = 4
+    mail_backends.FailAfterBackend.delivered = 0
+    book_many(manager, employee, 5)
+    first = sending.send_due_reminders(batch_size=3)
+    assert (first.sent, first.failed) == (4, 6)
+    assert Reminder.objects.filter(state=S.PENDING, attempts=1).exclude(last_error="").count() == 6
+
+    mail_backends.FailAfterBackend.FAIL_AFTER = 100  # the server is back
+    second = sending.send_due_reminders(batch_size=3)
+    assert (second.sent, second.failed) == (6, 0)
+    sent = sent_reminder_ids(mail.outbox)
+    assert len(sent) == 10 and max(sent.values()) == 1
+    assert Reminder.objects.filter(state=S.SENT).count() == 10
+
+
+def _database_url() -> str:
+    params = connection.settings_dict
+    user = params["USER"] or "postgres"
+    password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
+    host = params["HOST"] or "127.0.0.1"
+    port = params["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{params['NAME']}"
+
+
+def _run_sweep_process(journal: Path, *, crash_after: int = 0) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "EMAIL_BACKEND": "meetings.tests.mail_backends.JournalBackend",
+        "MAIL_JOURNAL": str(journal),
+        "MAIL_CRASH_AFTER": str(crash_after),
+        "DJANGO_SETTINGS_MODULE": "oneonones.settings",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "send_reminders", "--batch-size", "4"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_sweep_process_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
+    transactional_db, manager, employee, tmp_path
+):
+    book_many(manager, employee, 6)
+    journal = tmp_path / "sent.jsonl"
+    killed = _run_sweep_process(journal, crash_after=5)
+    assert killed.returncode == 9, killed.stderr  # died while handing over the sixth
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert len(lines) == 5
+    assert Reminder.objects.filter(state=S.SENT).count() == 5
+    # The row it was sending when it died was rolled back with the process's transaction.
+    assert Reminder.objects.filter(state=S.PENDING).exclude(kind="invitation").count() > 0
+    assert Reminder.objects.filter(state=S.PENDING, kind="invitation").count() == 7
+
+    again = _run_sweep_process(journal)
+    assert again.returncode == 0, again.stderr
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    ids = Counter(line["reminder"] for line in lines)
+    assert len(ids) == 12 and max(ids.values()) == 1
+    assert Reminder.objects.filter(kind="invitation", state=S.SENT).count() == 12
+
+
+# --- The broker stops, the web app goes on ------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free port: stopping it touches nobody else."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        self.port = _free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for(self._answers, timeout=10, what="the private redis-server")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+
+def _use_broker(url: str) -> None:
+    """Point the Celery app (publishers and new workers) at ``url``, dropping pooled
+    connections to the previous one."""
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    # Celery keeps both pools once made; a worker's shutdown may have closed them.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def private_broker(transactional_db):
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    redis = PrivateRedis()
+    redis.start()
+    previous = app.conf.broker_url
+    _use_broker(redis.url)
+    try:
+        yield redis
+    finally:
+        if redis.process is not None:
+            redis.stop()
+        _use_broker(previous)
+
+
+def series_data(participant) -> dict:
+    return {
+        "participant": participant.pk,
+        "kind": "one_to_one",
+        "pattern": "fortnightly",
+        "weekday": "1",
+        "week_of_month": "1",
+        "day_of_month": "1",
+        "custom_rule": "",
+        "first_date": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "start_time": "07:15",
+        "time_zone": "Europe/London",
+        "duration_minutes": "30",
+        "end_date": "",
+        "format": "video",
+        "location": "",
+    }
+
+
+def local_input(moment: dt.datetime, user) -> str:
+    return timezone.localtime(moment, user.zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_with_the_broker_stopped_booking_works_and_reminders_go_out_once_it_is_back(
+    private_broker, client, manager, employee, settings
+):
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+        private_broker.stop()
+
+        # The web app books and moves meetings while the broker is down.
+        client.force_login(manager)
+        start = (timezone.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+        response = client.post(
+            reverse("meetings:meeting_new"),
+            {
+                "participant": employee.pk,
+                "kind": "one_to_one",
+                "starts_at": local_input(start, manager),
+                "duration_minutes": 30,
+                "format": "video",
+                "location": "",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        meeting = Meeting.objects.get(organiser=manager)
+        response = client.post(
+            reverse("meetings:meeting_move", args=[meeting.pk]),
+            {"starts_at": local_input(start + dt.timedelta(hours=2), manager), "note": ""},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        meeting.refresh_from_db()
+        assert meeting.starts_at == start + dt.timedelta(hours=2)
+        soon = Reminder.objects.get(meeting=meeting, kind="starting_soon", recipient=employee)
+        assert soon.due_at == meeting.starts_at - dt.timedelta(hours=1)
+        # A recurring series too: its generation cannot be enqueued, the page still works.
+        response = client.post(reverse("meetings:series_new"), series_data(employee))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        series = MeetingSeries.objects.get(organiser=manager)
+        assert not series.meetings.exists()
+        assert mail.outbox == []
+
+        # The broker comes back; beat publishes the daily generation and the sweep.
+        private_broker.start()
+        schedule = app.conf.beat_schedule
+        app.send_task(schedule["meetings-generate-daily"]["task"])
+        wait_for(lambda: series.meetings.count() > 10, timeout=90, what="generation")
+        fortnight = timezone.now() + dt.timedelta(days=14)
+        invited = series.meetings.filter(starts_at__lte=fortnight).count()
+        assert invited >= 1
+        app.send_task(schedule["meetings-send-due-reminders"]["task"])
+        expected = 2 + 2 * invited
+        wait_for(lambda: len(mail.outbox) >= expected, timeout=90, what="the invitations")
+        time.sleep(1)
+
+    assert len(mail.outbox) == expected
+    sent = sent_reminder_ids(mail.outbox)
+    assert max(sent.values()) == 1
+    assert all(message.subject.startswith("Invitation: 1:1 with ") for message in mail.outbox)
+    assert {message.to[0] for message in mail.outbox} == {
+        f"{manager.full_name} <{manager.email}>",
+        f"{employee.full_name} <{employee.email}>",
+    }
+    # The invitations are for the meeting's new time (version 1); the one for the old
+    # time was replaced before it could go.
+    assert set(
+        Reminder.objects.filter(meeting=meeting, kind="invitation", state=S.SENT).values_list(
+            "subject", flat=True
+        )
+    ) == {f"meeting:{meeting.pk}:v1"}
