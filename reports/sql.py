@@ -67,12 +67,12 @@ TEAM_MEETINGS = (
     f" OR participant_id IN ({TEAM_PEOPLE}))"
 )
 
-# The meetings are added up per pair in four passes, each over only the rows it needs
-# and with only the aggregates it needs: the period's meetings (the counts, the held
-# ones' dates and ratings), every held one (the first, the last, the one before the
-# period), those booked ahead, and the agenda items of the period's held 1:1s (who
-# wrote them; their text is never read). Evaluating every aggregate on every row
-# instead costs more than reading the table three times.
+# The meetings are added up per pair in three passes, each over only the rows it
+# needs and with only the aggregates it needs: the period's meetings (the counts, the
+# held ones' dates and ratings), every held or booked one (the first, the last, the one
+# before the period, the next booked), and the agenda items of the period's held 1:1s
+# (who wrote them; their text is never read). Evaluating every aggregate on every row
+# instead costs more than reading the table twice.
 PAIR_COLUMNS = {  # name: its value in the passes that do not compute it
     **dict.fromkeys(PERIOD_AGGREGATES, "0"),
     "held_in_period": "NULL::timestamptz[]",
@@ -101,16 +101,16 @@ PASSES = {
             "usefulness_count": f"COUNT(feedback.usefulness) FILTER (WHERE {HELD})",
         },
     ),
-    "held": (
-        f"FROM meeting WHERE {HELD}",
+    "held_and_booked": (
+        f"FROM meeting WHERE ({HELD} OR {FUTURE})",
         {
-            "last_held": "MAX(starts_at) FILTER (WHERE starts_at <= %(as_of)s)",
-            "held_before": "MAX(starts_at) FILTER (WHERE starts_at < %(start)s)",
-            "last_held_ever": "MAX(starts_at)",
-            "first_held": "MIN(starts_at)",
+            "last_held": f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at <= %(as_of)s)",
+            "held_before": f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at < %(start)s)",
+            "last_held_ever": f"MAX(starts_at) FILTER (WHERE {HELD})",
+            "first_held": f"MIN(starts_at) FILTER (WHERE {HELD})",
+            "next_booked": f"MIN(starts_at) FILTER (WHERE {FUTURE})",
         },
     ),
-    "booked": (f"FROM meeting WHERE {FUTURE}", {"next_booked": "MIN(starts_at)"}),
     "agenda": (
         "FROM meetings_agendaitem item JOIN meeting"
         f" ON meeting.id = item.meeting_id WHERE {HELD} AND {IN_PERIOD}",
@@ -121,8 +121,8 @@ PASSES = {
         },
     ),
 }
-FIGURES_PASSES = ("period", "held", "booked", "agenda")
-GAPS_PASSES = ("held", "booked")
+FIGURES_PASSES = ("period", "held_and_booked", "agenda")
+GAPS_PASSES = ("held_and_booked",)
 
 
 def _pass(source: str, aggregates: dict) -> str:
@@ -153,7 +153,7 @@ def _by_pair(passes: tuple[str, ...]) -> str:
 # A pair is one of a report's 1:1s when it is (manager, report) or (report, manager):
 # two hash-joinable halves rather than one join on an OR.
 PAIR_HALF = """
-    SELECT report.id AS report_id, by_pair.*
+    SELECT report.id AS report_id, report.time_zone AS report_zone, by_pair.*
     FROM by_pair
     JOIN report ON report.id = by_pair.{report_side} AND report.manager_id = by_pair.{manager_side}"""
 PAIRS_CTE = f"""
@@ -176,25 +176,22 @@ per_report AS (
         SUM(CASE WHEN report_id = participant_id THEN agenda_by_participant
             ELSE agenda_by_organiser END) AS agenda_by_report,
         MAX(held_before) AS held_before,
+        MIN(report_zone) AS report_zone,
         MAX(last_held) AS last_held,
         MIN(next_booked) AS next_booked
     FROM pair
     GROUP BY report_id
 ),
 held_dates AS (
-    SELECT report_id, unnest(held_in_period) AS starts_at FROM pair
+    SELECT report_id, held.starts_at, (held.starts_at AT TIME ZONE report_zone)::date AS day
+    FROM pair, unnest(held_in_period) AS held(starts_at)
     UNION ALL
-    SELECT report_id, held_before FROM per_report WHERE held_before IS NOT NULL
-),
-held_days AS (
-    SELECT held_dates.report_id, held_dates.starts_at,
-        (held_dates.starts_at AT TIME ZONE report.time_zone)::date AS day
-    FROM held_dates
-    JOIN report ON report.id = held_dates.report_id
+    SELECT report_id, held_before, (held_before AT TIME ZONE report_zone)::date
+    FROM per_report WHERE held_before IS NOT NULL
 ),
 held_gap AS (
     SELECT report_id, day - LAG(day) OVER (PARTITION BY report_id ORDER BY starts_at) AS gap
-    FROM held_days
+    FROM held_dates
 ),
 report_gap AS (
     SELECT report_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
