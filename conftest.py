@@ -131,3 +131,22 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def page_errors(page) -> list[str]:
+    """A list that fills with the page's CSP violations (they show up as console
+    errors) and the URLs of missing files (404s, but the browser's favicon probe)."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status == 404
+            and not response.url.endswith("/favicon.ico")
+            and errors.append(response.url)
+        ),
+    )
+    return errors

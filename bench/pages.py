@@ -22,6 +22,7 @@ organisation than on the small one; leave it at 0 unless there is a reason that
 is not "it grows with the data".
 """
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,38 @@ PAGES: list[Page] = [
     Page("wellbeing:report", "manager", args=lambda c: [c.employee.pk]),
     Page("wellbeing:note_edit", "demo_manager", args=lambda c: [c.wellbeing_note.pk]),
     Page("wellbeing:trends", "hr"),
+    # --- reports (HR) ---
+    Page("reports:dashboard", "hr"),
+    Page(
+        "reports:dashboard",
+        "hr",
+        query=lambda c: {"team": str(c.manager.team_id)},
+        label="reports:dashboard for one team",
+    ),
+    Page(
+        "reports:dashboard",
+        "hr",
+        query=lambda c: {
+            "start": (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=365)).isoformat(),
+            "end": dt.datetime.now(dt.UTC).date().isoformat(),
+        },
+        label="reports:dashboard over the last year",
+        # Four times the default 90 days' meetings, counted and their gaps ordered.
+        budget_ms=2000,
+    ),
+    Page("reports:export", "hr", args=lambda c: ["managers"]),
+    Page("reports:export", "hr", args=lambda c: ["trend"], label="reports:export of the trend"),
+    Page(
+        "reports:export",
+        "hr",
+        args=lambda c: ["new_starters"],
+        label="reports:export of the new starters",
+    ),
+    Page("reports:gaps", "hr", args=lambda c: ["overdue"]),
+    Page("reports:gaps", "hr", args=lambda c: ["new_starters"], label="reports:gaps new starters"),
+    Page("reports:manager", "hr", args=lambda c: [c.manager.pk]),
+    Page("reports:manager", "hr", args=lambda c: [c.head.pk], label="reports:manager of the head"),
+    Page("reports:manager_export", "hr", args=lambda c: [c.head.pk, "meetings"]),
     # --- meetings: booking, series and the lists ---
     Page("meetings:mine", "employee"),
     Page("meetings:mine", "manager"),

@@ -95,6 +95,10 @@ def ensure_seeded(*, people: int, stdout, force: bool = False) -> SeedRecord:
     demo_seconds = time.perf_counter() - started
     started = time.perf_counter()
     call_command("seed_demo", people=people, stdout=stdout)
+    # Fresh statistics, as autovacuum would gather on a live database (it may be off,
+    # or not have caught up with the bulk inserts yet): plans as in production.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     record = SeedRecord(
         people=people,
         hooks=hooks,

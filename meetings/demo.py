@@ -91,11 +91,13 @@ def _past_meeting(series: MeetingSeries, slot: dt.datetime, number: int) -> Meet
     return meeting
 
 
-def _add_history(series: MeetingSeries, now: dt.datetime) -> int:
+def add_history(series: MeetingSeries, now: dt.datetime, *, past_meeting=_past_meeting) -> int:
+    """Past meetings of ``series`` up to ``now``, each made by ``past_meeting(series,
+    slot, number)``; a slot that would double-book someone is left out."""
     created = 0
     since = dt.datetime.combine(series.first_date, dt.time.min, tzinfo=dt.UTC)
     for number, slot in enumerate(series_starts(series, after=since, before=now)):
-        meeting = _past_meeting(series, slot, number)
+        meeting = past_meeting(series, slot, number)
         if meeting.ends_at >= now:
             continue
         try:
@@ -129,7 +131,7 @@ def _seed_series(org, row, now: dt.datetime) -> MeetingSeries | None:
         location=LOCATIONS[fmt],
     )
     if history:
-        _add_history(series, now)
+        add_history(series, now)
     return series
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "meetings",
     "objectives",
     "wellbeing",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -39,5 +39,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

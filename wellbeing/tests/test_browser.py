@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from conftest import sign_in
+from conftest import page_errors, sign_in
 from people.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -13,19 +13,7 @@ NOTE = "Browser check-in: launch week, tired but fine."
 
 def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactional_db):
     call_command("seed_demo")
-    errors = []  # a CSP violation shows up as a console error, a missing file as a 404
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status == 404
-            and not response.url.endswith("/favicon.ico")
-            and errors.append(response.url)
-        ),
-    )
+    errors = page_errors(page)
     sign_in(page, "employee@example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="Wellbeing", exact=True).click()
     page.get_by_role("heading", name="Record a check-in").wait_for()

@@ -1,0 +1,87 @@
+"""Demo data for the HR reports (called by `manage.py seed_demo`; idempotent).
+
+The meetings demo gives every panel something already: managers with held,
+cancelled (by each side, "nothing to discuss") and moved 1:1s, a new starter not
+met yet (Nina), people with no series (the admin and HR) and one with no manager
+(the director). What it lacks is a 1:1 series that has stopped happening: Owen,
+who joined the director's office five months ago, was met within his first six
+weeks, and has had every 1:1 since cancelled by the director. That makes the
+director an overdue manager, with a series, and Owen a new starter met in time.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from meetings import services
+from meetings.cadence import Picked, build_cadence
+from meetings.demo import DEFAULT_TEMPLATES, add_history, seed_records
+from meetings.models import AgendaTemplate, CancelReason, Format, Kind, Meeting, MeetingSeries
+from people.demo import DEMO_PASSWORD
+from people.models import User
+
+OWEN_EMAIL = "owen.price@example.com"
+OWEN_STARTED_DAYS_AGO = 150
+FIRST_MEETING_DAY = 30
+HELD_MEETINGS = 2
+
+
+def _owen(org) -> User:
+    owen = User.objects.filter(email__iexact=OWEN_EMAIL).first() or User(email=OWEN_EMAIL)
+    owen.full_name = "Owen Price"
+    owen.job_title = "Operations Analyst"
+    owen.manager = org.people["director"]
+    owen.time_zone = "Europe/London"
+    owen.start_date = timezone.localdate() - dt.timedelta(days=OWEN_STARTED_DAYS_AGO)
+    owen.is_active = True
+    if not owen.has_usable_password() or not owen.check_password(DEMO_PASSWORD):
+        owen.set_password(DEMO_PASSWORD)
+    owen.save()
+    return owen
+
+
+def _stopped(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
+    """The first HELD_MEETINGS held, every later one cancelled by the organiser."""
+    meeting = services.series_meeting(series, slot=slot, starts_at=slot)
+    if number < HELD_MEETINGS:
+        meeting.status = Meeting.Status.COMPLETED
+        meeting.completed_at = meeting.ends_at
+        meeting.completed_by = series.organiser
+        meeting.summary_sent_at = meeting.ends_at  # history: the summary went out then
+    else:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_by = series.organiser
+        meeting.cancelled_at = meeting.starts_at - dt.timedelta(days=1)
+        meeting.cancel_reason = CancelReason.CLASH
+        meeting.sequence = 1
+    return meeting
+
+
+@transaction.atomic
+def seed_demo(*, org, stdout) -> None:
+    owen = _owen(org)
+    director = org.people["director"]
+    if MeetingSeries.objects.filter(organiser=director, participant=owen).exists():
+        stdout.write("Reports: the overdue demo series is already there.")
+        return
+    first_date = owen.start_date + dt.timedelta(days=FIRST_MEETING_DAY)
+    series = MeetingSeries.objects.create(
+        organiser=director,
+        participant=owen,
+        cadence=build_cadence(Picked("four_weekly", weekday=first_date.weekday())),
+        start_time=dt.time(11, 0),
+        time_zone="Europe/London",
+        first_date=first_date,
+        format=Format.ROOM,
+        location="Director's office",
+        default_template=AgendaTemplate.objects.filter(
+            builtin_key=DEFAULT_TEMPLATES[Kind.ONE_TO_ONE]
+        ).first(),
+    )
+    created = add_history(series, timezone.now(), past_meeting=_stopped)
+    services.series_generate(series_id=series.pk)
+    # The meetings demo has already filled the other 1:1s with what was said; these too,
+    # so that a second run finds nothing left to add.
+    seed_records(org=org, stdout=stdout)
+    stdout.write(f"Reports: Owen's 1:1s stopped after two ({created} past meetings).")

@@ -1,0 +1,590 @@
+"""HR cadence reports: whether 1:1s happen, for whom, and how well. Never what was said.
+
+Every figure is computed by PostgreSQL in one aggregation per table (the
+dashboard's manager table, the gaps lists, the trend, a manager's drill-down),
+so the number of queries is the same for ten people or ten thousand. Only
+dates, statuses, names and counts leave the database: no agenda, notes,
+actions, cancel or reschedule notes, objectives or wellbeing content.
+
+Definitions (the dashboard explains them to HR in the same words):
+
+* A person's **1:1s** are the meetings between them and their current manager,
+  whoever booked them. "Held" means completed.
+* The **period** runs from the first day 00:00 UTC to the day after the last day
+  00:00 UTC; a meeting counts in the period when it starts in it.
+* **Scheduled** counts every 1:1 dated in the period, whatever happened to it;
+  held and cancelled are parts of it. **Rescheduled** counts those that were moved
+  (``rescheduled_from`` set). Cancellations are split by who cancelled: the
+  organiser or the participant of the meeting.
+* **Median days between held 1:1s**: for each report, the calendar days (in the
+  report's own time zone, so a DST change does not make a week 6.96 days)
+  between each held 1:1 in the period and the held 1:1 before it (which may be
+  before the period); the median per report, and per manager the median of
+  their reports' medians.
+* **Average usefulness**: the mean of the 1-5 ratings reports gave (``MeetingFeedback``)
+  to the held 1:1s of the period. **Agenda items by reports**: of the agenda items on
+  those held 1:1s, the share whose author is the report. Only ratings and authors are
+  read, never the text.
+* **Met in the last 45 days** is as of the end of the period (or now, if the
+  period ends later); **nothing booked** is as of now.
+* **Overdue** (as of now): someone with a manager whose last held 1:1 (or, if
+  none yet, their start date) is longer ago than 1.5 times the nominal interval of
+  their active series with that manager (weekly 7 days, every N weeks 7N,
+  monthly 30, ...), or 45 days when they have no active series.
+* **New starters**: start date in the last 183 days; met within six weeks when
+  their first held 1:1 was at most 42 days after the start date.
+* The **trend** counts every 1:1 in the system per calendar month in UTC; the
+  team filter uses the participant's current team.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from meetings.models import Meeting, MeetingSeries
+from people.models import Team, User
+from reports import sql
+from reports.sql import SUMMED_COLUMNS
+
+RECENT_DAYS = 45
+NO_SERIES_DAYS = 45
+OVERDUE_FACTOR = 1.5
+NEW_STARTER_DAYS = 183
+FIRST_MEETING_DAYS = 42  # six weeks
+TREND_MONTHS = 12
+GAP_CATEGORIES = {
+    "overdue": "Overdue",
+    "no_manager": "No manager",
+    "no_series": "No active series",
+    "new_starters": "New starters",
+}
+
+
+def hr_or_404(*, viewer: User) -> None:
+    """Reports are for HR only. Not for managers, and not for admins or superusers
+    who are not HR: access to cadence across the organisation is given by ticking
+    "HR" on the person, nothing else."""
+    if not (viewer.is_authenticated and viewer.is_active and viewer.is_hr):
+        raise Http404("No such page.")
+
+
+def teams() -> QuerySet[Team]:
+    return Team.objects.order_by("name")
+
+
+# Reports sort and hash tens of thousands of rows per statement; with the default
+# 4 MB PostgreSQL plans sorts on disk and slower aggregates.
+# The statements also join aggregates whose sizes PostgreSQL cannot estimate (it
+# guesses 200 groups); a nested loop over such a guess runs 10,000 times 10,000 times, a
+# hash join does not. And those guesses make the plan look costly enough for JIT
+# compilation, which took longer (1.8 s at 10,000 people) than running the query.
+# The settings last for the statement's transaction only.
+REPORT_SETTINGS = (
+    "SET LOCAL work_mem = '32MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off"
+)
+
+
+def _rows(sql: str, params: dict) -> list[dict]:
+    # No savepoint inside a caller's transaction: the settings then last until it ends.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(REPORT_SETTINGS)
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# --- Period and filters ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``first`` to ``last`` (both included), UTC days."""
+
+    first: dt.date
+    last: dt.date
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.first, dt.time.min, tzinfo=dt.UTC)
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def utc_today() -> dt.date:
+    return timezone.now().astimezone(dt.UTC).date()
+
+
+def default_period(*, today: dt.date | None = None, days: int = 90) -> Period:
+    last = today or utc_today()
+    return Period(first=last - dt.timedelta(days=days - 1), last=last)
+
+
+def _params(
+    *,
+    period: Period,
+    team: Team | None,
+    manager: User | None = None,
+    category: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict:
+    """Every value the statements of ``reports.sql`` take."""
+    now = timezone.now()
+    as_of = min(period.end, now)
+    today = utc_today()
+    return {
+        "start": period.start,
+        "end": period.end,
+        "now": now,
+        "as_of": as_of,
+        "recent_from": as_of - dt.timedelta(days=RECENT_DAYS),
+        "team": team.pk if team else None,
+        "manager": manager.pk if manager else None,
+        "today": today,
+        "new_since": today - dt.timedelta(days=NEW_STARTER_DAYS),
+        "factor": OVERDUE_FACTOR,
+        "no_series_days": NO_SERIES_DAYS,
+        "category": category,
+        "offset": offset,
+        "limit": limit,
+    }
+
+
+# --- The manager table -----------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeriodCounts:
+    """What happened to the 1:1s dated in the period (see ``reports.sql.COUNT_COLUMNS``)."""
+
+    scheduled: int
+    held: int
+    cancelled: int
+    cancelled_by_organiser: int
+    cancelled_by_participant: int
+    nothing_to_discuss: int
+    rescheduled: int
+    usefulness_sum: int
+    usefulness_count: int
+    agenda_items: int
+    agenda_by_report: int
+
+    @property
+    def average_usefulness(self) -> float | None:
+        """The average 1-5 rating reports gave the period's held 1:1s."""
+        if not self.usefulness_count:
+            return None
+        return round(self.usefulness_sum / self.usefulness_count, 1)
+
+    @property
+    def agenda_by_report_percent(self) -> int | None:
+        """The share of the period's held 1:1s' agenda items that reports wrote."""
+        return _share(self.agenda_by_report, self.agenda_items)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportShares(PeriodCounts):
+    """Counts over a number of reports, with the shares met recently and not booked."""
+
+    reports: int
+    met_recently: int
+    not_booked: int
+
+    @property
+    def met_recently_percent(self) -> int | None:
+        return _share(self.met_recently, self.reports)
+
+    @property
+    def not_booked_percent(self) -> int | None:
+        return _share(self.not_booked, self.reports)
+
+    @property
+    def held_percent(self) -> int | None:
+        return _share(self.held, self.scheduled)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagerRow(ReportShares):
+    manager_id: int
+    name: str
+    team: str
+    median_gap_days: float | None
+
+
+def manager_rows(*, period: Period, team: Team | None) -> list[ManagerRow]:
+    """One row per active manager with at least one active report (in ``team``), by name.
+
+    One query, whatever the size of the organisation.
+    """
+    rows = _rows(sql.managers(team=team is not None), _params(period=period, team=team))
+    return [_manager_row(row) for row in rows]
+
+
+def _manager_row(row: dict) -> "ManagerRow":
+    return ManagerRow(
+        manager_id=row["id"],
+        name=row["full_name"],
+        team=row["team_name"] or "",
+        reports=row["reports"],
+        **{name: row[name] or 0 for name in SUMMED_COLUMNS},
+        median_gap_days=_days(row["median_gap"]),
+        met_recently=row["met_recently"],
+        not_booked=row["not_booked"],
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Totals(ReportShares):
+    """The manager table added up (medians do not add up, so there is none)."""
+
+    managers: int
+
+
+def totals(rows: list[ManagerRow]) -> Totals:
+    summed = ("reports", *SUMMED_COLUMNS, "met_recently", "not_booked")
+    return Totals(
+        managers=len(rows), **{name: sum(getattr(row, name) for row in rows) for name in summed}
+    )
+
+
+SORTS = {
+    "name": ("Manager name", lambda row: (row.name.lower(), row.manager_id)),
+    "met_recently": (
+        "Fewest reports met in the last 45 days first",
+        lambda row: (row.met_recently_percent, row.name.lower()),
+    ),
+    "cancelled": (
+        "Most cancellations first",
+        lambda row: (-row.cancelled, row.name.lower()),
+    ),
+    "not_booked": (
+        "Most reports with nothing booked first",
+        lambda row: (-(row.not_booked_percent or 0), row.name.lower()),
+    ),
+}
+
+
+def sorted_rows(rows: list[ManagerRow], *, sort: str) -> list[ManagerRow]:
+    key = SORTS.get(sort, SORTS["name"])[1]
+    return sorted(rows, key=key)
+
+
+# --- A manager's drill-down ------------------------------------------------------------
+
+
+def get_manager_for_hr_or_404(*, viewer: User, pk: int) -> User:
+    """An active person with at least one active report, for HR only."""
+    hr_or_404(viewer=viewer)
+    try:
+        return (
+            User.objects.filter(is_active=True)
+            .annotate(active_reports=Count("reports", filter=Q(reports__is_active=True)))
+            .filter(active_reports__gt=0)
+            .select_related("team")
+            .get(pk=pk)
+        )
+    except User.DoesNotExist:
+        raise Http404("No such manager.") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportRow(PeriodCounts):
+    report_id: int
+    name: str
+    team: str
+    median_gap_days: float | None
+    last_held: dt.datetime | None
+    next_booked: dt.datetime | None
+    met_recently: bool
+    series: tuple[str, ...] = field(default_factory=tuple)
+
+
+def report_rows(*, manager: User, period: Period, team: Team | None) -> list[ReportRow]:
+    """``manager``'s active reports (in ``team``) with their figures and series (two queries)."""
+    rows = _rows(
+        sql.report_rows(team=team is not None),
+        _params(period=period, team=team, manager=manager),
+    )
+    series_of: dict[int, list[str]] = {}
+    open_series = (
+        MeetingSeries.objects.filter(
+            organiser=manager, participant_id__in=[row["report_id"] for row in rows]
+        )
+        .exclude(status=MeetingSeries.Status.ENDED)
+        .only("participant_id", "cadence", "status")
+        .order_by("pk")
+    )
+    from meetings.cadence import describe_cadence
+
+    for series in open_series:
+        text = describe_cadence(series.cadence)
+        if series.status != MeetingSeries.Status.ACTIVE:
+            text += f" ({series.get_status_display().lower()})"
+        series_of.setdefault(series.participant_id, []).append(text)
+    return [
+        ReportRow(
+            report_id=row["report_id"],
+            name=row["full_name"],
+            team=row["team_name"] or "",
+            **{name: row[name] for name in SUMMED_COLUMNS},
+            median_gap_days=_days(row["median_gap"]),
+            last_held=row["last_held"],
+            next_booked=row["next_booked"],
+            met_recently=row["met_recently"],
+            series=tuple(series_of.get(row["report_id"], ())),
+        )
+        for row in rows
+    ]
+
+
+def manager_meetings(*, manager: User, period: Period, team: Team | None) -> QuerySet[Meeting]:
+    """The 1:1s between ``manager`` and their current active reports in the period, with
+    the fields a report may show (times, status, who cancelled) and no others."""
+    reports = User.objects.filter(manager=manager, is_active=True)
+    if team is not None:
+        reports = reports.filter(team=team)
+    return (
+        Meeting.objects.filter(
+            Q(organiser=manager, participant__in=reports)
+            | Q(participant=manager, organiser__in=reports),
+            starts_at__gte=period.start,
+            starts_at__lt=period.end,
+        )
+        .select_related("organiser", "participant")
+        .only(
+            "starts_at",
+            "status",
+            "rescheduled_from",
+            "cancelled_by_id",
+            "organiser_id",
+            "participant_id",
+            "organiser__full_name",
+            "participant__full_name",
+            "organiser__manager_id",
+            "participant__manager_id",
+        )
+        .order_by("-starts_at", "pk")
+    )
+
+
+# --- Gaps ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapRow:
+    category: str
+    person_id: int
+    name: str
+    team: str
+    manager_id: int | None
+    manager_name: str
+    start_date: dt.date | None
+    last_held: dt.datetime | None
+    first_held: dt.datetime | None
+    next_booked: dt.datetime | None
+    interval_days: float | None
+    allowed_days: float
+    total: int
+
+    @property
+    def days_since(self) -> int | None:
+        if self.last_held is None:
+            return None
+        return (timezone.now() - self.last_held).days
+
+    @property
+    def first_held_days(self) -> int | None:
+        """Days from the start date to the first held 1:1."""
+        if self.first_held is None or self.start_date is None:
+            return None
+        return (self.first_held.astimezone(dt.UTC).date() - self.start_date).days
+
+    @property
+    def met_within_six_weeks(self) -> bool:
+        days = self.first_held_days
+        return days is not None and days <= FIRST_MEETING_DAYS
+
+    @property
+    def first_meeting_due(self) -> dt.date | None:
+        return self.start_date + dt.timedelta(days=FIRST_MEETING_DAYS) if self.start_date else None
+
+    @property
+    def in_first_six_weeks(self) -> bool:
+        return self.start_date is not None and (utc_today() - self.start_date).days <= (
+            FIRST_MEETING_DAYS
+        )
+
+    @property
+    def new_starter_status(self) -> str:
+        if self.first_held is not None:
+            if self.met_within_six_weeks:
+                return "Met within six weeks"
+            return "Met after six weeks"
+        if self.in_first_six_weeks:
+            return "Not met yet (still within six weeks)"
+        return "Not met in the first six weeks"
+
+    @property
+    def rule(self) -> str:
+        if self.interval_days is None:
+            return f"No active series: {NO_SERIES_DAYS} days"
+        return f"Series every {self.interval_days:g} days: {self.allowed_days:g} days"
+
+
+def gap_rows(
+    *, team: Team | None, category: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[GapRow]:
+    """The people in each gap list (or one ``category``), ``limit`` per list from ``offset``.
+
+    One query. Each row carries ``total``, the length of its whole list.
+    """
+    statement = sql.gaps(
+        team=team is not None, category=category is not None, limit=limit is not None
+    )
+    params = _params(
+        period=default_period(), team=team, category=category, offset=offset, limit=limit
+    )
+    return [_gap_row(row) for row in _rows(statement, params)]
+
+
+def _gap_row(row: dict) -> GapRow:
+    return GapRow(
+        category=row["category"],
+        person_id=row["id"],
+        name=row["full_name"],
+        team=row["team_name"] or "",
+        manager_id=row["manager_id"],
+        manager_name=row["manager_name"] or "",
+        start_date=row["start_date"],
+        last_held=row["last_held"],
+        first_held=row["first_held"],
+        next_booked=row["next_booked"],
+        interval_days=_days(row["interval_days"]),
+        allowed_days=_days(row["allowed_days"]),
+        total=row["total"],
+    )
+
+
+def _from_json(row: dict) -> dict:
+    """A gap row as JSON gives it (dates and times as text) as the database would."""
+
+    def moment(text):
+        return dt.datetime.fromisoformat(text) if text else None
+
+    return {
+        **row,
+        "start_date": dt.date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+        "last_held": moment(row["last_held"]),
+        "first_held": moment(row["first_held"]),
+        "next_booked": moment(row["next_booked"]),
+    }
+
+
+@dataclass
+class GapList:
+    category: str
+    title: str
+    rows: list[GapRow]
+
+    @property
+    def total(self) -> int:
+        return self.rows[0].total if self.rows else 0
+
+
+def _gap_lists(rows: list[GapRow]) -> list[GapList]:
+    return [
+        GapList(category=key, title=title, rows=[row for row in rows if row.category == key])
+        for key, title in GAP_CATEGORIES.items()
+    ]
+
+
+def gap_lists(*, team: Team | None, limit: int) -> list[GapList]:
+    """Every gap list with its first ``limit`` people (one query)."""
+    return _gap_lists(gap_rows(team=team, limit=limit))
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    managers: list["ManagerRow"]
+    gap_lists: list[GapList]
+    months: list["MonthFigures"]
+
+
+def dashboard(*, period: Period, team: Team | None, gap_limit: int) -> Dashboard:
+    """The manager table, the gap lists (their first ``gap_limit`` people) and the
+    trend in one statement, so that the passes over the meetings serve all three."""
+    months = trend_months()
+    params = {
+        **_params(period=period, team=team, limit=gap_limit),
+        **_trend_window(months),
+    }
+    rows = _rows(sql.dashboard(team=team is not None), params)
+    managers = [_manager_row(row) for row in rows if row["id"] is not None]
+    extra = next((row for row in rows if row["id"] is None), {})
+    gaps = [_gap_row(_from_json(row)) for row in extra.get("gap_rows") or []]
+    found = {dt.date.fromisoformat(row["month"]): row for row in extra.get("trend_rows") or []}
+    return Dashboard(
+        managers=managers, gap_lists=_gap_lists(gaps), months=_month_figures(months, found)
+    )
+
+
+# --- Trend -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: dt.date
+    scheduled: int
+    held: int
+    cancelled: int
+
+
+def trend_months(*, today: dt.date | None = None, count: int = TREND_MONTHS) -> list[dt.date]:
+    """The first days of the last ``count`` calendar months (UTC), oldest first."""
+    first = (today or utc_today()).replace(day=1)
+    return [first - relativedelta(months=back) for back in reversed(range(count))]
+
+
+def _trend_window(months: list[dt.date]) -> dict:
+    start = dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(months[-1] + relativedelta(months=1), dt.time.min, tzinfo=dt.UTC)
+    return {"trend_start": start, "trend_end": end}
+
+
+def trend(*, team: Team | None, today: dt.date | None = None) -> list[MonthFigures]:
+    """Scheduled, held and cancelled 1:1s per month for the last 12 months (one query)."""
+    months = trend_months(today=today)
+    params = {**_trend_window(months), "team": team.pk if team else None}
+    found = {row["month"]: row for row in _rows(sql.trend(team=team is not None), params)}
+    return _month_figures(months, found)
+
+
+def _month_figures(months: list[dt.date], found: dict) -> list[MonthFigures]:
+    return [
+        MonthFigures(
+            month=month,
+            scheduled=found.get(month, {}).get("scheduled", 0),
+            held=found.get(month, {}).get("held", 0),
+            cancelled=found.get(month, {}).get("cancelled", 0),
+        )
+        for month in months
+    ]

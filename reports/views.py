@@ -1,0 +1,236 @@
+"""HR cadence reports. Every view starts with the HR check: anyone else gets a 404."""
+
+import math
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from oneonones.charts import SeriesData, line_chart, nice_ceiling
+from reports import exports, selectors
+from reports.forms import filters_from
+
+MANAGERS_PER_PAGE = 25
+GAP_PREVIEW = 5
+GAPS_PER_PAGE = 50
+MEETINGS_PER_PAGE = 50
+TREND_SERIES = (
+    ("scheduled", "Scheduled", "series-scheduled", "diamond"),
+    ("held", "Held", "series-held", "circle"),
+    ("cancelled", "Cancelled", "series-cancelled", "square"),
+)
+
+
+def _trend_chart(months: list[selectors.MonthFigures]):
+    top = nice_ceiling(max([m.scheduled for m in months] + [1]))
+    last = len(months) - 1
+    series = [
+        SeriesData(
+            key=key,
+            name=name,
+            css_class=css_class,
+            marker=marker,
+            values=tuple(
+                (i / last, getattr(m, key), f"{m.month:%B %Y}: {getattr(m, key)} {name.lower()}")
+                for i, m in enumerate(months)
+            ),
+        )
+        for key, name, css_class, marker in TREND_SERIES
+    ]
+    # Every other month, counted back from the newest, so the last label never crowds.
+    x_ticks = [
+        (i / last, f"{m.month:%b %y}", "end" if i == last else "middle")
+        for i, m in enumerate(months)
+        if (last - i) % 2 == 0
+    ]
+    y_ticks = [0, top / 2, top] if top % 2 == 0 else [0, top]
+    return line_chart(
+        series=series, y_min=0, y_max=top, y_ticks=y_ticks, x_ticks=x_ticks, y_label="{:g}".format
+    )
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    stamp = f"{timezone.localdate():%Y-%m-%d}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    return response
+
+
+def _invalid_filters(form) -> HttpResponse:
+    """A CSV link with filters that do not make sense: say why, export nothing."""
+    errors = " ".join(error for errors in form.errors.values() for error in errors)
+    return HttpResponse(
+        f"These filters are not valid: {errors}",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_GET
+@never_cache
+def dashboard(request):
+    selectors.hr_or_404(viewer=request.user)
+    filters = filters_from(request, teams=selectors.teams())
+    figures = selectors.dashboard(period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW)
+    rows = figures.managers
+    page = Paginator(selectors.sorted_rows(rows, sort=filters.sort), MANAGERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    months = figures.months
+    context = {
+        "form": filters.form,
+        "period": filters.period,
+        "team": filters.team,
+        "page": page,
+        "totals": selectors.totals(rows),
+        "months": months,
+        "chart": _trend_chart(months),
+        "gap_lists": figures.gap_lists,
+        "recent_days": selectors.RECENT_DAYS,
+        "no_series_days": selectors.NO_SERIES_DAYS,
+        "new_starter_days": selectors.NEW_STARTER_DAYS,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@never_cache
+def export(request, table: str):
+    selectors.hr_or_404(viewer=request.user)
+    filters = filters_from(request, teams=selectors.teams())
+    if filters.invalid:
+        return _invalid_filters(filters.form)
+    if table == "managers":
+        rows = selectors.sorted_rows(
+            selectors.manager_rows(period=filters.period, team=filters.team), sort=filters.sort
+        )
+        body = exports.managers_csv(rows)
+    elif table == "trend":
+        body = exports.trend_csv(selectors.trend(team=filters.team))
+    elif table in selectors.GAP_CATEGORIES:
+        body = exports.gaps_csv(table, selectors.gap_rows(team=filters.team, category=table))
+    else:
+        raise Http404("No such table.")
+    return _csv_response(body, f"1-1-{table.replace('_', '-')}")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One page of a list whose length the query told us (``Paginator``'s page, for SQL
+    that pages itself)."""
+
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def paginator(self) -> "Slice":
+        return self  # a page and its paginator in one, as the pager template expects
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@require_GET
+@never_cache
+def gaps(request, category: str):
+    selectors.hr_or_404(viewer=request.user)
+    if category not in selectors.GAP_CATEGORIES:
+        raise Http404("No such list.")
+    filters = filters_from(request, teams=selectors.teams())
+    number = _page_number(request)
+    rows = selectors.gap_rows(
+        team=filters.team,
+        category=category,
+        offset=(number - 1) * GAPS_PER_PAGE,
+        limit=GAPS_PER_PAGE,
+    )
+    total = rows[0].total if rows else 0
+    context = {
+        "form": filters.form,
+        "team": filters.team,
+        "category": category,
+        "title": selectors.GAP_CATEGORIES[category],
+        "rows": rows,
+        "page": Slice(number=number, total=total, per_page=GAPS_PER_PAGE),
+        "no_series_days": selectors.NO_SERIES_DAYS,
+    }
+    return render(request, "reports/gaps.html", context)
+
+
+@require_GET
+@never_cache
+def manager(request, pk: int):
+    person = selectors.get_manager_for_hr_or_404(viewer=request.user, pk=pk)
+    filters = filters_from(request, teams=selectors.teams())
+    meetings = selectors.manager_meetings(manager=person, period=filters.period, team=filters.team)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    context = {
+        "form": filters.form,
+        "period": filters.period,
+        "team": filters.team,
+        "manager": person,
+        "rows": selectors.report_rows(manager=person, period=filters.period, team=filters.team),
+        "page": page,
+        "meetings": [
+            {
+                "starts_at": meeting.starts_at,
+                "report": exports.report_of(meeting, person.pk),
+                "organised_by": "manager" if meeting.organiser_id == person.pk else "report",
+                "status": exports.meeting_status(meeting, now=now),
+                "rescheduled_from": meeting.rescheduled_from,
+            }
+            for meeting in page.object_list
+        ],
+        "recent_days": selectors.RECENT_DAYS,
+    }
+    return render(request, "reports/manager.html", context)
+
+
+@require_GET
+@never_cache
+def manager_export(request, pk: int, table: str):
+    person = selectors.get_manager_for_hr_or_404(viewer=request.user, pk=pk)
+    filters = filters_from(request, teams=selectors.teams())
+    if filters.invalid:
+        return _invalid_filters(filters.form)
+    if table == "reports":
+        body = exports.reports_csv(
+            selectors.report_rows(manager=person, period=filters.period, team=filters.team)
+        )
+    elif table == "meetings":
+        meetings = selectors.manager_meetings(
+            manager=person, period=filters.period, team=filters.team
+        )
+        body = exports.meetings_csv(meetings, manager_id=person.pk)
+    else:
+        raise Http404("No such table.")
+    return _csv_response(body, f"1-1-{table}-of-manager-{person.pk}")
