@@ -241,9 +241,29 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
             to_update.append(row)
     # The lock on the meetings being changed keeps two writers apart; the conflict
     # clause only covers a row another transaction wrote in between, which is the same row.
-    Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+    _insert_once(to_create)
     if to_update:
         Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
+
+
+REMINDER_KEY = ("kind", "recipient", "subject")
+
+
+def _insert_once(rows: list[Reminder]) -> None:
+    """Insert reminders, keeping the row already there for a (kind, recipient, subject).
+
+    The conflict clause names that one unique key, so a clash with any other
+    constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
+    targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
+    """
+    first_of_key: dict[tuple, Reminder] = {}
+    for row in rows:
+        first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
+    unique = list(first_of_key.values())
+    if unique:
+        Reminder.objects.bulk_create(
+            unique, update_conflicts=True, unique_fields=REMINDER_KEY, update_fields=["kind"]
+        )
 
 
 def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:
@@ -283,7 +303,7 @@ def _queue_cancellations(meetings: list[Meeting], now: dt.datetime) -> None:
                 due_at=now,
             )
         )
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    _insert_once(rows)
 
 
 def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
@@ -443,7 +463,7 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         if (row.recipient_id, row.subject) not in already
         and lapsed_series_of(manager_id=row.recipient_id, now=now)
     ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    _insert_once(rows)
     return len(rows)
 
 
@@ -507,5 +527,5 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
         ).values_list("recipient_id", "subject")
     )
     rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    _insert_once(rows)
     return len(rows)
