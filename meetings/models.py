@@ -21,8 +21,22 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeFi
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Greatest, Least
 
 from people.models import validate_time_zone
+
+# Meeting columns that triggers keep (migration 0005) and Django never writes.
+DATABASE_KEPT = ("agenda_count", "agenda_by_organiser", "agenda_by_participant", "usefulness")
+# What the HR reports read of each meeting of a period, from one index.
+PERIOD_COLUMNS = [
+    "organiser",
+    "participant",
+    "status",
+    "cancelled_by",
+    "cancel_reason",
+    "rescheduled_from",
+    *DATABASE_KEPT,
+]
 
 # The names of the constraints the services turn into messages for people.
 DOUBLE_BOOKING_CONSTRAINT = "attendance_no_double_booking"
@@ -179,6 +193,15 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the HR reports add up over many thousands of meetings, kept here by
+    # triggers in the database (migration 0005) so that the reports read neither the
+    # agenda nor the feedback tables: how many agenda items the meeting has and how
+    # many each of its two people wrote, and the report's usefulness rating. Counts
+    # and a rating, never text. Django never writes them (see ``save``).
+    agenda_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    agenda_by_organiser = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    agenda_by_participant = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    usefulness = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -199,10 +222,38 @@ class Meeting(models.Model):
             models.Index(fields=["organiser", "starts_at"], name="meeting_organiser_idx"),
             models.Index(fields=["participant", "starts_at"], name="meeting_participant_idx"),
             models.Index(fields=["series", "starts_at"], name="meeting_series_idx"),
+            # The HR reports read a period's meetings from this index alone (an
+            # index-only scan), however long the history before it.
+            models.Index(
+                fields=["starts_at"],
+                include=PERIOD_COLUMNS,
+                name="meeting_period_idx",
+            ),
+            # The one meeting a report needs of a pair of people, whichever of the two
+            # organised it: the last held before a date, the next one booked.
+            models.Index(
+                Least("organiser", "participant"),
+                Greatest("organiser", "participant"),
+                "status",
+                "starts_at",
+                include=["organiser", "participant"],
+                name="meeting_pair_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.organiser} and {self.participant}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The database keeps the record counts (see above); writing back the values
+        # this instance was loaded with would undo items added since.
+        if update_fields is None and not self._state.adding:
+            update_fields = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in DATABASE_KEPT
+            ]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def is_cancelled(self) -> bool:
