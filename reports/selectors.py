@@ -81,11 +81,14 @@ def teams() -> QuerySet[Team]:
 # 4 MB PostgreSQL plans sorts on disk and slower aggregates.
 # The statements also join aggregates whose sizes PostgreSQL cannot estimate (it
 # guesses 200 groups); a nested loop over such a guess runs 10,000 times 10,000 times, a
-# hash join does not. And those guesses make the plan look costly enough for JIT
-# compilation, which took longer (1.8 s at 10,000 people) than running the query.
+# hash join does not, nor does it sort both sides first as a merge join would. And those
+# guesses make the plan look costly enough for JIT compilation, which took longer (1.8 s
+# at 10,000 people) than running the query. (The look-ups of ``reports.sql`` are
+# subqueries, not joins: these settings leave them alone.)
 # The settings last for the statement's transaction only.
 REPORT_SETTINGS = (
-    "SET LOCAL work_mem = '32MB'; SET LOCAL enable_nestloop = off; SET LOCAL jit = off"
+    "SET LOCAL work_mem = '32MB'; SET LOCAL enable_nestloop = off;"
+    " SET LOCAL enable_mergejoin = off; SET LOCAL jit = off"
 )
 
 
@@ -130,6 +133,37 @@ def default_period(*, today: dt.date | None = None, days: int = 90) -> Period:
     return Period(first=last - dt.timedelta(days=days - 1), last=last)
 
 
+# How far before the period, and either side of now, the statements read the meetings
+# (see ``reports.sql``): about a month, where nearly every pair of people has met or
+# will meet. Dates beyond are looked up pair by pair, so these change the speed only.
+SCAN_MARGIN = dt.timedelta(days=31)
+
+
+def scan_ranges(
+    *, period: Period | None, now: dt.datetime, as_of: dt.datetime, recent_from: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The date ranges whose meetings a statement reads, in order, merged where they
+    overlap: the period with the month before it and the 45 days before ``as_of``
+    (unless ``period`` is None: the gap lists look at now only), and a month either
+    side of now."""
+    ranges = [(now - SCAN_MARGIN, now + SCAN_MARGIN)]
+    if period is not None:
+        # ``as_of`` itself counts (a 1:1 held at that very moment), hence the microsecond.
+        ranges.append(
+            (
+                min(period.start - SCAN_MARGIN, recent_from),
+                max(period.end, as_of + dt.timedelta(microseconds=1)),
+            )
+        )
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _params(
     *,
     period: Period,
@@ -138,17 +172,29 @@ def _params(
     category: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    gaps_only: bool = False,
 ) -> dict:
-    """Every value the statements of ``reports.sql`` take."""
+    """Every value the statements of ``reports.sql`` take, ``ranges`` being the number
+    of date ranges they read."""
     now = timezone.now()
     as_of = min(period.end, now)
+    recent_from = as_of - dt.timedelta(days=RECENT_DAYS)
     today = utc_today()
+    ranges = scan_ranges(
+        period=None if gaps_only else period, now=now, as_of=as_of, recent_from=recent_from
+    )
     return {
+        "ranges": len(ranges),
+        **{f"range{number}_from": start for number, (start, _) in enumerate(ranges)},
+        **{f"range{number}_to": end for number, (_, end) in enumerate(ranges)},
         "start": period.start,
         "end": period.end,
         "now": now,
         "as_of": as_of,
-        "recent_from": as_of - dt.timedelta(days=RECENT_DAYS),
+        "recent_from": recent_from,
+        "before_from": period.start - SCAN_MARGIN,
+        "lately_from": now - SCAN_MARGIN,
+        "soon_to": now + SCAN_MARGIN,
         "team": team.pk if team else None,
         "manager": manager.pk if manager else None,
         "today": today,
@@ -235,7 +281,8 @@ def manager_rows(*, period: Period, team: Team | None) -> list[ManagerRow]:
 
     One query, whatever the size of the organisation.
     """
-    rows = _rows(sql.managers(team=team is not None), _params(period=period, team=team))
+    params = _params(period=period, team=team)
+    rows = _rows(sql.managers(team=team is not None, ranges=params["ranges"]), params)
     return [_manager_row(row) for row in rows]
 
 
@@ -320,10 +367,8 @@ class ReportRow(PeriodCounts):
 
 def report_rows(*, manager: User, period: Period, team: Team | None) -> list[ReportRow]:
     """``manager``'s active reports (in ``team``) with their figures and series (two queries)."""
-    rows = _rows(
-        sql.report_rows(team=team is not None),
-        _params(period=period, team=team, manager=manager),
-    )
+    params = _params(period=period, team=team, manager=manager)
+    rows = _rows(sql.report_rows(team=team is not None, ranges=params["ranges"]), params)
     series_of: dict[int, list[str]] = {}
     open_series = (
         MeetingSeries.objects.filter(
@@ -457,11 +502,19 @@ def gap_rows(
 
     One query. Each row carries ``total``, the length of its whole list.
     """
-    statement = sql.gaps(
-        team=team is not None, category=category is not None, limit=limit is not None
-    )
     params = _params(
-        period=default_period(), team=team, category=category, offset=offset, limit=limit
+        period=default_period(),
+        team=team,
+        category=category,
+        offset=offset,
+        limit=limit,
+        gaps_only=True,
+    )
+    statement = sql.gaps(
+        team=team is not None,
+        ranges=params["ranges"],
+        category=category is not None,
+        limit=limit is not None,
     )
     return [_gap_row(row) for row in _rows(statement, params)]
 
@@ -537,7 +590,7 @@ def dashboard(*, period: Period, team: Team | None, gap_limit: int) -> Dashboard
         **_params(period=period, team=team, limit=gap_limit),
         **_trend_window(months),
     }
-    rows = _rows(sql.dashboard(team=team is not None), params)
+    rows = _rows(sql.dashboard(team=team is not None, ranges=params["ranges"]), params)
     managers = [_manager_row(row) for row in rows if row["id"] is not None]
     extra = next((row for row in rows if row["id"] is None), {})
     gaps = [_gap_row(_from_json(row)) for row in extra.get("gap_rows") or []]
@@ -574,7 +627,7 @@ def trend(*, team: Team | None, today: dt.date | None = None) -> list[MonthFigur
     """Scheduled, held and cancelled 1:1s per month for the last 12 months (one query)."""
     months = trend_months(today=today)
     params = {**_trend_window(months), "team": team.pk if team else None}
-    found = {row["month"]: row for row in _rows(sql.trend(team=team is not None), params)}
+    found = {row["month"]: row for row in _rows(sql.trend_select(team=team is not None), params)}
     return _month_figures(months, found)
 
 

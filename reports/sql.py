@@ -2,12 +2,24 @@
 
 Every value is a query parameter; optional filters are left out of the text rather
 than written as "%(team)s IS NULL OR ...", so that PostgreSQL estimates rows well
-and hashes. The meetings are read once per statement: added up per (organiser,
-participant) first, and only then joined to the reports (a few thousand pairs
-rather than every meeting). The dashboard asks for the manager table and the gap
-lists in one statement, so that one pass over the meetings serves both.
+and hashes. The definitions of the figures are in ``reports.selectors``.
 
-The definitions of the figures are in ``reports.selectors``.
+How a statement stays fast however long the history:
+
+* **One scan of the days that matter.** The meetings are read from
+  ``meeting_period_idx`` (``starts_at`` with every column the reports use, the
+  agenda counts and the rating included: an index-only scan), over a few date
+  ranges only: the period, a month before it, and a month either side of now
+  (``selectors.scan_ranges`` works them out and merges those that overlap). The
+  meetings are added up per pair of people (the lower and the higher id, so that
+  whoever organised a meeting it counts for the same pair) and joined to the
+  reports only then: a few thousand pairs rather than every meeting.
+* **A look-up for what the scan did not see.** The held 1:1 before the period, the
+  last one held and the next one booked are almost always in those ranges; for the
+  few pairs where they are not, one index look-up per pair in ``meeting_pair_idx``
+  finds them (``_look_up``), however far back or ahead.
+* **Only what is shown.** A person's first held 1:1 is looked up for new starters
+  only, the next 1:1 of a gap list only for the people shown.
 """
 
 COUNT_COLUMNS = (
@@ -28,7 +40,8 @@ TEAM_FILTER = "AND u.team_id = %(team)s"
 MANAGER_FILTER = "AND manager_id = %(manager)s"
 
 # Everyone active; ``manager_id`` only when that manager is active too. ``report``:
-# those with a manager, the people whose 1:1s the figures count.
+# those with a manager, the people whose 1:1s the figures count, with the key of
+# the pair they make with their manager.
 PEOPLE_CTES = """
 person AS (
     SELECT u.id, u.full_name, u.team_id, u.start_date, u.date_joined, u.time_zone,
@@ -38,155 +51,158 @@ person AS (
     WHERE u.is_active {team_filter}
 ),
 report AS (
-    SELECT id, manager_id, full_name, team_id, time_zone
+    SELECT id, manager_id, full_name, team_id, time_zone,
+        LEAST(id, manager_id) AS low, GREATEST(id, manager_id) AS high
     FROM person
     WHERE manager_id IS NOT NULL {manager_filter}
 )"""
 
-IN_PERIOD = "starts_at >= %(start)s AND starts_at < %(end)s"
-HELD = "status = 'completed'"
-CANCELLED = "status = 'cancelled'"
-FUTURE = "status = 'scheduled' AND starts_at > %(now)s"
-PERIOD_AGGREGATES = {
-    "scheduled": IN_PERIOD,
-    "held": f"{IN_PERIOD} AND {HELD}",
-    "cancelled": f"{IN_PERIOD} AND {CANCELLED}",
-    "cancelled_by_organiser": f"{IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = organiser_id",
-    "cancelled_by_participant": (
-        f"{IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = participant_id"
-    ),
-    "nothing_to_discuss": f"{IN_PERIOD} AND {CANCELLED} AND cancel_reason = 'nothing_to_discuss'",
-    "rescheduled": f"{IN_PERIOD} AND rescheduled_from IS NOT NULL",
-}
-# Which meetings are read: one manager's (found by index), the team's reports', or all.
+# Which meetings are read: one manager's, the team's reports', or all.
 ONE_MANAGERS_MEETINGS = "AND (organiser_id = %(manager)s OR participant_id = %(manager)s)"
-# A team's: its reports' 1:1s, and (for the trend) every meeting of someone in it.
-TEAM_PEOPLE = "SELECT id FROM people_user WHERE team_id = %(team)s"
 TEAM_MEETINGS = (
-    "AND (participant_id IN (SELECT id FROM report) OR organiser_id IN (SELECT id FROM report)"  # noqa: S608 -- a constant fragment
-    f" OR participant_id IN ({TEAM_PEOPLE}))"
+    "AND (participant_id IN (SELECT id FROM report) OR organiser_id IN (SELECT id FROM report))"
 )
 
-# The meetings are added up per pair in three passes, each over only the rows it
-# needs and with only the aggregates it needs: the period's meetings (the counts, the
-# held ones' dates and ratings), every held or booked one (the first, the last, the one
-# before the period, the next booked), and the agenda items of the period's held 1:1s
-# (who wrote them; their text is never read). Evaluating every aggregate on every row
-# instead costs more than reading the table twice.
-PAIR_COLUMNS = {  # name: its value in the passes that do not compute it
-    **dict.fromkeys(PERIOD_AGGREGATES, "0"),
-    "held_in_period": "NULL::timestamptz[]",
-    "usefulness_sum": "0",
-    "usefulness_count": "0",
-    "last_held": "NULL::timestamptz",
-    "held_before": "NULL::timestamptz",
-    "last_held_ever": "NULL::timestamptz",
-    "first_held": "NULL::timestamptz",
-    "next_booked": "NULL::timestamptz",
-    "agenda_items": "0",
-    "agenda_by_participant": "0",
-    "agenda_by_organiser": "0",
-}
-PASSES = {
-    "period": (
-        "FROM meeting LEFT JOIN meetings_meetingfeedback feedback"
-        f" ON feedback.meeting_id = meeting.id WHERE {IN_PERIOD}",
-        {
-            **{
-                name: f"COUNT(*) FILTER (WHERE {where})"
-                for name, where in PERIOD_AGGREGATES.items()
-            },
-            "held_in_period": f"array_agg(starts_at) FILTER (WHERE {HELD})",
-            "usefulness_sum": f"SUM(feedback.usefulness) FILTER (WHERE {HELD})",
-            "usefulness_count": f"COUNT(feedback.usefulness) FILTER (WHERE {HELD})",
-        },
-    ),
-    "held_and_booked": (
-        f"FROM meeting WHERE ({HELD} OR {FUTURE})",
-        {
-            "last_held": f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at <= %(as_of)s)",
-            "held_before": f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at < %(start)s)",
-            "last_held_ever": f"MAX(starts_at) FILTER (WHERE {HELD})",
-            "first_held": f"MIN(starts_at) FILTER (WHERE {HELD})",
-            "next_booked": f"MIN(starts_at) FILTER (WHERE {FUTURE})",
-        },
-    ),
-    "agenda": (
-        "FROM meetings_agendaitem item JOIN meeting"
-        f" ON meeting.id = item.meeting_id WHERE {HELD} AND {IN_PERIOD}",
-        {
-            "agenda_items": "COUNT(*)",
-            "agenda_by_participant": "COUNT(*) FILTER (WHERE item.author_id = participant_id)",
-            "agenda_by_organiser": "COUNT(*) FILTER (WHERE item.author_id = organiser_id)",
-        },
-    ),
-}
-FIGURES_PASSES = ("period", "held_and_booked", "agenda")
-GAPS_PASSES = ("held_and_booked",)
+# The columns of ``meeting_period_idx``.
+SCANNED_COLUMNS = (
+    "organiser_id, participant_id, starts_at, status, cancelled_by_id, cancel_reason,"
+    " rescheduled_from, agenda_count, agenda_by_organiser, agenda_by_participant, usefulness"
+)
 
 
-def _pass(source: str, aggregates: dict) -> str:
-    columns = ", ".join(
-        f"{aggregates.get(name, empty)} AS {name}" for name, empty in PAIR_COLUMNS.items()
+def _scanned(*, ranges: int, meeting_filter: str) -> str:
+    """The meetings of ``ranges`` date ranges (parameters ``range0_from``,
+    ``range0_to``, ...; they do not overlap), each read by an index-only range scan."""
+    scans = " UNION ALL ".join(
+        f"SELECT {SCANNED_COLUMNS} FROM meetings_meeting"  # noqa: S608 -- constant fragments
+        f" WHERE starts_at >= %(range{number}_from)s AND starts_at < %(range{number}_to)s"
+        f" {meeting_filter}"
+        for number in range(ranges)
     )
+    return f"scanned AS NOT MATERIALIZED ({scans})"
+
+
+# The conditions the aggregates filter on, worked out once per meeting in ``_pairs``.
+IN_PERIOD = "in_period"
+HELD = "is_held"
+CANCELLED = "is_cancelled"
+HELD_IN_PERIOD = f"{HELD} AND {IN_PERIOD}"
+FLAGS = """starts_at >= %(start)s AND starts_at < %(end)s AS in_period,
+    status = 'completed' AS is_held, status = 'cancelled' AS is_cancelled"""
+# Agenda items written by the lower or the higher id of the pair.
+BY_LOW = "CASE WHEN organiser_id < participant_id THEN agenda_by_organiser ELSE agenda_by_participant END"
+BY_HIGH = "CASE WHEN organiser_id < participant_id THEN agenda_by_participant ELSE agenda_by_organiser END"
+PAIR_KEY = (
+    "LEAST(organiser_id, participant_id) AS low, GREATEST(organiser_id, participant_id) AS high"
+)
+
+# Per pair, from the scanned ranges. The "_seen" dates are those within the ranges
+# (see ``selectors.scan_ranges``); ``_look_up`` finds the others.
+PAIR_AGGREGATES = {
+    "scheduled": f"COUNT(*) FILTER (WHERE {IN_PERIOD})",
+    "held": f"COUNT(*) FILTER (WHERE {HELD_IN_PERIOD})",
+    "cancelled": f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND {CANCELLED})",
+    "cancelled_by_organiser": (
+        f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = organiser_id)"
+    ),
+    "cancelled_by_participant": (
+        f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND {CANCELLED} AND cancelled_by_id = participant_id)"
+    ),
+    "nothing_to_discuss": (
+        f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND {CANCELLED}"
+        " AND cancel_reason = 'nothing_to_discuss')"
+    ),
+    "rescheduled": f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND rescheduled_from IS NOT NULL)",
+    "usefulness_sum": f"SUM(usefulness) FILTER (WHERE {HELD_IN_PERIOD})",
+    "usefulness_count": f"COUNT(usefulness) FILTER (WHERE {HELD_IN_PERIOD})",
+    "agenda_items": f"SUM(agenda_count) FILTER (WHERE {HELD_IN_PERIOD})",
+    "agenda_by_low": f"SUM({BY_LOW}) FILTER (WHERE {HELD_IN_PERIOD})",
+    "agenda_by_high": f"SUM({BY_HIGH}) FILTER (WHERE {HELD_IN_PERIOD})",
+    # The held 1:1 before the period, if it was in the month before it.
+    "held_before_seen": (
+        f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at >= %(before_from)s"
+        " AND starts_at < %(start)s)"
+    ),
+    # The last held as of the end of the period, if within the last 45 days of it.
+    "last_held_seen": (
+        f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at > %(recent_from)s"
+        " AND starts_at <= %(as_of)s)"
+    ),
+    # The last held as of now, if in the last month; the next booked, if in the next.
+    "last_held_now_seen": (
+        f"MAX(starts_at) FILTER (WHERE {HELD} AND starts_at >= %(lately_from)s"
+        " AND starts_at <= %(now)s)"
+    ),
+    "next_booked_seen": (
+        "MIN(starts_at) FILTER (WHERE status = 'scheduled' AND starts_at > %(now)s"
+        " AND starts_at < %(soon_to)s)"
+    ),
+}
+FIGURES_AGGREGATES = tuple(name for name in PAIR_AGGREGATES if name != "last_held_now_seen")
+GAPS_AGGREGATES = ("last_held_now_seen", "next_booked_seen")
+
+
+def _pairs(names: tuple[str, ...]) -> str:
+    """The scanned meetings added up per pair: the aggregates ``names``. The
+    conditions are columns of a fenced subquery (``OFFSET 0``), or PostgreSQL would
+    write them into every aggregate's FILTER and test them fifteen times a meeting."""
+    columns = ", ".join(f"{PAIR_AGGREGATES[name]} AS {name}" for name in names)
     return (
-        f"SELECT organiser_id, participant_id, {columns} {source}"
-        " GROUP BY organiser_id, participant_id"
+        f"pair AS (SELECT {PAIR_KEY}, {columns}"  # noqa: S608 -- constant fragments
+        f" FROM (SELECT scanned.*, {FLAGS} FROM scanned OFFSET 0) flagged GROUP BY 1, 2)"
     )
 
 
-# The meetings the passes read. Not materialised: each pass reads the table with its
-# own condition (writing 450,000 rows aside to read them four times costs more).
-MEETINGS_CTE = """
-meeting AS NOT MATERIALIZED (
-    SELECT id, organiser_id, participant_id, starts_at, status, cancelled_by_id,
-        cancel_reason, rescheduled_from
-    FROM meetings_meeting
-    WHERE true {meeting_filter}
-)"""
+def _look_up(aggregate: str, condition: str, *, of: str, low: str = "", high: str = "") -> str:
+    """``aggregate`` (MIN or MAX) of the start of the meetings of one pair (``of``: the
+    alias of a row with ``low`` and ``high``, or those expressions) that meet
+    ``condition``: a few rows of ``meeting_pair_idx``, whatever the size of the table."""
+    return (
+        f"(SELECT {aggregate}(m.starts_at) FROM meetings_meeting m"  # noqa: S608
+        f" WHERE LEAST(m.organiser_id, m.participant_id) = {low or f'{of}.low'}"
+        f" AND GREATEST(m.organiser_id, m.participant_id) = {high or f'{of}.high'}"
+        f" AND {condition})"
+    )
 
 
-def _by_pair(passes: tuple[str, ...]) -> str:
-    return f"by_pair AS ({' UNION ALL '.join(_pass(*PASSES[name]) for name in passes)})"
+HELD_BEFORE = _look_up("MAX", "m.status = 'completed' AND m.starts_at < %(start)s", of="report")
+LAST_HELD = _look_up(
+    "MAX", "m.status = 'completed' AND m.starts_at <= %(recent_from)s", of="report_figures"
+)
+NEXT_BOOKED = _look_up("MIN", "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s", of="report")
 
-
-# A pair is one of a report's 1:1s when it is (manager, report) or (report, manager):
-# two hash-joinable halves rather than one join on an OR.
-PAIR_HALF = """
-    SELECT report.id AS report_id, report.time_zone AS report_zone, by_pair.*
-    FROM by_pair
-    JOIN report ON report.id = by_pair.{report_side} AND report.manager_id = by_pair.{manager_side}"""
-PAIRS_CTE = f"""
-pair AS (
-    {PAIR_HALF.format(report_side="participant_id", manager_side="organiser_id")}
-    UNION ALL
-    {PAIR_HALF.format(report_side="organiser_id", manager_side="participant_id")}
-)"""
-
-# Per report: the period's counts, the median gap and the as-of dates. The gaps need
-# only the held 1:1s of the period (collected in the pass over the meetings) and, per
-# report, the last one before it; days are counted in the report's own time zone.
+# Per report: the period's counts, the dates as of the end of the period and now.
+# The median gap needs the held 1:1s of the period and the one before it; days are
+# counted in the report's own time zone.
 FIGURES_CTES = f"""
 per_report AS (
-    SELECT report_id,
-        {", ".join(f"SUM({name}) AS {name}" for name in COUNT_COLUMNS)},
-        SUM(usefulness_sum) AS usefulness_sum,
-        SUM(usefulness_count) AS usefulness_count,
-        SUM(agenda_items) AS agenda_items,
-        SUM(CASE WHEN report_id = participant_id THEN agenda_by_participant
-            ELSE agenda_by_organiser END) AS agenda_by_report,
-        MAX(held_before) AS held_before,
-        MIN(report_zone) AS report_zone,
-        MAX(last_held) AS last_held,
-        MIN(next_booked) AS next_booked
-    FROM pair
-    GROUP BY report_id
+    SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
+        report.time_zone,
+        {", ".join(f"COALESCE(pair.{name}, 0)::int AS {name}" for name in COUNT_COLUMNS)},
+        COALESCE(pair.usefulness_sum, 0)::int AS usefulness_sum,
+        COALESCE(pair.usefulness_count, 0)::int AS usefulness_count,
+        COALESCE(pair.agenda_items, 0)::int AS agenda_items,
+        COALESCE(CASE WHEN report.id = report.low THEN pair.agenda_by_low
+            ELSE pair.agenda_by_high END, 0)::int AS agenda_by_report,
+        CASE WHEN pair.held > 0 THEN COALESCE(pair.held_before_seen, {HELD_BEFORE}) END
+            AS held_before,
+        report.low, report.high,
+        pair.last_held_seen,
+        pair.last_held_seen IS NOT NULL AS met_recently,
+        COALESCE(pair.next_booked_seen, {NEXT_BOOKED}) AS next_booked
+    FROM report
+    LEFT JOIN pair ON pair.low = report.low AND pair.high = report.high
 ),
 held_dates AS (
-    SELECT report_id, held.starts_at, (held.starts_at AT TIME ZONE report_zone)::date AS day
-    FROM pair, unnest(held_in_period) AS held(starts_at)
+    SELECT report.id AS report_id, scanned.starts_at,
+        (scanned.starts_at AT TIME ZONE report.time_zone)::date AS day
+    FROM scanned
+    JOIN report ON report.low = LEAST(scanned.organiser_id, scanned.participant_id)
+        AND report.high = GREATEST(scanned.organiser_id, scanned.participant_id)
+    WHERE scanned.status = 'completed' AND scanned.starts_at >= %(start)s
+        AND scanned.starts_at < %(end)s
     UNION ALL
-    SELECT report_id, held_before, (held_before AT TIME ZONE report_zone)::date
+    SELECT report_id, held_before, (held_before AT TIME ZONE time_zone)::date
     FROM per_report WHERE held_before IS NOT NULL
 ),
 held_gap AS (
@@ -200,16 +216,9 @@ report_gap AS (
     GROUP BY report_id
 ),
 report_figures AS (
-    SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
-        {", ".join(f"COALESCE(per_report.{name}, 0)::int AS {name}" for name in SUMMED_COLUMNS)},
-        report_gap.median_gap,
-        per_report.last_held,
-        per_report.next_booked,
-        COALESCE(per_report.last_held > %(recent_from)s, false) AS met_recently,
-        per_report.next_booked IS NOT NULL AS booked
-    FROM report
-    LEFT JOIN per_report ON per_report.report_id = report.id
-    LEFT JOIN report_gap ON report_gap.report_id = report.id
+    SELECT per_report.*, report_gap.median_gap, next_booked IS NOT NULL AS booked
+    FROM per_report
+    LEFT JOIN report_gap ON report_gap.report_id = per_report.report_id
 )"""  # noqa: S608 -- constant fragments; values are parameters
 
 MANAGER_COLUMNS = (
@@ -236,12 +245,13 @@ GROUP BY boss.id, boss.full_name, team.name
 ORDER BY boss.full_name, boss.id
 """  # noqa: S608 -- constant fragments; values are parameters
 
-REPORT_ROWS_SELECT = """
-SELECT report_figures.*, team.name AS team_name
+REPORT_ROWS_SELECT = f"""
+SELECT report_figures.*, team.name AS team_name,
+    COALESCE(last_held_seen, {LAST_HELD}) AS last_held
 FROM report_figures
 LEFT JOIN people_team team ON team.id = report_figures.team_id
 ORDER BY report_figures.full_name, report_figures.report_id
-"""
+"""  # noqa: S608 -- constant fragments; values are parameters
 
 
 def _part(name: str) -> str:
@@ -266,12 +276,28 @@ INTERVAL_DAYS_SQL = f"""
     WHEN 'YEARLY' THEN 365.0
 END * COALESCE(NULLIF({_part("INTERVAL")}, '')::int, 1))"""
 
+GAP_LAST_HELD = _look_up(
+    "MAX",
+    "m.status = 'completed' AND m.starts_at < %(lately_from)s",
+    of="person",
+    low="LEAST(person.id, person.manager_id)",
+    high="GREATEST(person.id, person.manager_id)",
+)
+GAP_FIRST_HELD = _look_up("MIN", "m.status = 'completed'", of="person")
+GAP_NEXT_BOOKED = _look_up(
+    "MIN", "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s", of="numbered"
+)
+
 GAPS_CTES = f"""
-held AS (
-    SELECT report_id, MAX(last_held_ever) AS last_held, MIN(first_held) AS first_held,
-        MIN(next_booked) AS next_booked
-    FROM pair
-    GROUP BY report_id
+person_held AS (
+    SELECT person.*, LEAST(person.id, person.manager_id) AS low,
+        GREATEST(person.id, person.manager_id) AS high,
+        COALESCE(pair.last_held_now_seen,
+            CASE WHEN person.manager_id IS NOT NULL THEN {GAP_LAST_HELD} END) AS last_held,
+        pair.next_booked_seen
+    FROM person
+    LEFT JOIN pair ON pair.low = LEAST(person.id, person.manager_id)
+        AND pair.high = GREATEST(person.id, person.manager_id)
 ),
 series AS (
     SELECT s.participant_id AS person_id, MIN({INTERVAL_DAYS_SQL}) AS interval_days
@@ -282,16 +308,17 @@ series AS (
 ),
 gaps AS (
     SELECT person.id, person.full_name, person.start_date, person.manager_id,
-        team.name AS team_name, boss.full_name AS manager_name,
-        held.last_held, held.first_held, held.next_booked,
+        person.low, person.high, team.name AS team_name, boss.full_name AS manager_name,
+        person.last_held, person.next_booked_seen,
+        CASE WHEN person.manager_id IS NOT NULL AND person.start_date > %(new_since)s
+            THEN {GAP_FIRST_HELD} END AS first_held,
         series.person_id IS NOT NULL AS has_series,
         series.interval_days,
         COALESCE(%(factor)s::float8 * series.interval_days::float8, %(no_series_days)s::float8)
             AS allowed_days,
-        COALESCE(held.last_held, person.start_date::timestamp AT TIME ZONE 'UTC',
+        COALESCE(person.last_held, person.start_date::timestamp AT TIME ZONE 'UTC',
                  person.date_joined) AS since
-    FROM person
-    LEFT JOIN held ON held.report_id = person.id
+    FROM person_held person
     LEFT JOIN series ON series.person_id = person.id
     LEFT JOIN people_team team ON team.id = person.team_id
     LEFT JOIN people_user boss ON boss.id = person.manager_id
@@ -318,7 +345,11 @@ numbered AS (
     {{category_filter}}
 ),
 shown AS (
-    SELECT * FROM numbered WHERE position > %(offset)s {{limit_filter}}
+    SELECT numbered.*,
+        COALESCE(next_booked_seen,
+            CASE WHEN manager_id IS NOT NULL THEN {GAP_NEXT_BOOKED} END) AS next_booked
+    FROM numbered
+    WHERE position > %(offset)s {{limit_filter}}
 )"""  # noqa: S608 -- constant fragments; values are parameters
 
 GAPS_SELECT = "SELECT * FROM shown ORDER BY category, position"
@@ -337,20 +368,22 @@ GAP_COLUMNS = (
     "allowed_days",
     "total",
 )
-# The trend: every meeting (of someone in the team) per calendar month in UTC.
+# The trend: every meeting (of someone in the team) per calendar month in UTC, read
+# from ``meeting_period_idx``.
 TREND_COLUMNS = """date_trunc('month', starts_at AT TIME ZONE 'UTC')::date AS month,
     COUNT(*) AS scheduled,
     COUNT(*) FILTER (WHERE status = 'completed') AS held,
     COUNT(*) FILTER (WHERE status = 'cancelled') AS cancelled"""
 TREND_WINDOW = "starts_at >= %(trend_start)s AND starts_at < %(trend_end)s"
-TREND_TEAM_FILTER = f"AND participant_id IN ({TEAM_PEOPLE})"
-TREND_CTE = f"""
-trend AS (
-    SELECT {TREND_COLUMNS} FROM meeting WHERE {TREND_WINDOW} {{team_filter}} GROUP BY 1
-)"""  # noqa: S608 -- constant fragments; values are parameters
+TREND_TEAM_FILTER = "AND participant_id IN (SELECT id FROM people_user WHERE team_id = %(team)s)"
+TREND_SELECT = (
+    f"SELECT {TREND_COLUMNS} FROM meetings_meeting WHERE {TREND_WINDOW} {{team_filter}}"  # noqa: S608
+    " GROUP BY 1"
+)
 
 # The dashboard: the manager rows, then one row holding the gap lists and the trend
-# as JSON. One statement, so that the passes over the meetings serve all three.
+# as JSON. One statement, so that one scan of the meetings serves the manager table
+# and the gap lists.
 DASHBOARD_SELECT = f"""
 SELECT managers.*, NULL::json AS gap_rows, NULL::json AS trend_rows
 FROM ({MANAGERS_SELECT}) managers
@@ -363,17 +396,21 @@ SELECT {", ".join("NULL" for _ in MANAGER_COLUMNS)},
 
 
 def _with(
-    *, team: bool, manager: bool, passes: tuple[str, ...], parts: tuple[str, ...], select: str
+    *,
+    team: bool,
+    manager: bool,
+    ranges: int,
+    aggregates: tuple[str, ...],
+    parts: tuple[str, ...],
+    select: str,
 ) -> str:
     people = PEOPLE_CTES.format(
         team_filter=TEAM_FILTER if team else "",
         manager_filter=MANAGER_FILTER if manager else "",
     )
     meeting_filter = ONE_MANAGERS_MEETINGS if manager else TEAM_MEETINGS if team else ""
-    meetings = MEETINGS_CTE.format(meeting_filter=meeting_filter)
-    return (
-        f"WITH {people}, {meetings}, {_by_pair(passes)}, {PAIRS_CTE}, {', '.join(parts)} {select}"
-    )
+    scanned = _scanned(ranges=ranges, meeting_filter=meeting_filter)
+    return f"WITH {people}, {scanned}, {_pairs(aggregates)}, {', '.join(parts)} {select}"
 
 
 def _gaps_ctes(*, category: bool, limit: bool) -> str:
@@ -383,32 +420,47 @@ def _gaps_ctes(*, category: bool, limit: bool) -> str:
     )
 
 
-def _figures(*, team: bool, manager: bool, select: str) -> str:
-    parts = (FIGURES_CTES,)
-    return _with(team=team, manager=manager, passes=FIGURES_PASSES, parts=parts, select=select)
-
-
-def managers(*, team: bool) -> str:
-    return _figures(team=team, manager=False, select=MANAGERS_SELECT)
-
-
-def report_rows(*, team: bool) -> str:
-    return _figures(team=team, manager=True, select=REPORT_ROWS_SELECT)
-
-
-def gaps(*, team: bool, category: bool, limit: bool) -> str:
-    parts = (_gaps_ctes(category=category, limit=limit),)
-    return _with(team=team, manager=False, passes=GAPS_PASSES, parts=parts, select=GAPS_SELECT)
-
-
-def dashboard(*, team: bool) -> str:
-    trend = TREND_CTE.format(team_filter=TREND_TEAM_FILTER if team else "")
-    parts = (FIGURES_CTES, _gaps_ctes(category=False, limit=True), trend)
+def _figures(*, team: bool, manager: bool, ranges: int, select: str) -> str:
     return _with(
-        team=team, manager=False, passes=FIGURES_PASSES, parts=parts, select=DASHBOARD_SELECT
+        team=team,
+        manager=manager,
+        ranges=ranges,
+        aggregates=FIGURES_AGGREGATES,
+        parts=(FIGURES_CTES,),
+        select=select,
     )
 
 
-def trend(*, team: bool) -> str:
-    team_filter = TREND_TEAM_FILTER if team else ""
-    return f"SELECT {TREND_COLUMNS} FROM meetings_meeting WHERE {TREND_WINDOW} {team_filter} GROUP BY 1"  # noqa: S608 -- constant fragments
+def managers(*, team: bool, ranges: int) -> str:
+    return _figures(team=team, manager=False, ranges=ranges, select=MANAGERS_SELECT)
+
+
+def report_rows(*, team: bool, ranges: int) -> str:
+    return _figures(team=team, manager=True, ranges=ranges, select=REPORT_ROWS_SELECT)
+
+
+def gaps(*, team: bool, ranges: int, category: bool, limit: bool) -> str:
+    return _with(
+        team=team,
+        manager=False,
+        ranges=ranges,
+        aggregates=GAPS_AGGREGATES,
+        parts=(_gaps_ctes(category=category, limit=limit),),
+        select=GAPS_SELECT,
+    )
+
+
+def dashboard(*, team: bool, ranges: int) -> str:
+    trend = f"trend AS ({trend_select(team=team)})"
+    return _with(
+        team=team,
+        manager=False,
+        ranges=ranges,
+        aggregates=tuple(PAIR_AGGREGATES),
+        parts=(FIGURES_CTES, _gaps_ctes(category=False, limit=True), trend),
+        select=DASHBOARD_SELECT,
+    )
+
+
+def trend_select(*, team: bool) -> str:
+    return TREND_SELECT.format(team_filter=TREND_TEAM_FILTER if team else "")

@@ -296,8 +296,10 @@ def test_a_week_across_the_clock_change_is_seven_days(s):
 def test_the_dashboard_statement_gives_the_same_figures(s):
     """One statement for the dashboard's manager table and gap lists, the same numbers
     as the two on their own (dates and times come back through JSON there)."""
+    shown = []
     for team in (None, s.teams["sales"], s.teams["platform"]):
         figures = selectors.dashboard(period=PERIOD, team=team, gap_limit=3)
+        shown += [row for g in figures.gap_lists for row in g.rows]
         assert figures.managers == manager_rows(period=PERIOD, team=team)
         alone = selectors.gap_lists(team=team, limit=3)
         assert [(g.category, g.total, g.rows) for g in figures.gap_lists] == [
@@ -306,4 +308,55 @@ def test_the_dashboard_statement_gives_the_same_figures(s):
         assert figures.months == trend(team=team)
         if team is None:
             assert sum(month.held for month in figures.months) == 3  # Sue's, Ben's and Lou's
-    assert any(row.first_held for g in figures.gap_lists for row in g.rows)
+    # First held 1:1s (looked up for new starters only) come through JSON too.
+    assert any(row.first_held for row in shown)
+
+
+def everything(s) -> list:
+    """Every figure of every statement, for the scenario's period, the last 90 days and
+    a week."""
+    week = Period(first=dt.date(2025, 4, 10), last=dt.date(2025, 4, 16))
+    figures = []
+    for period in (PERIOD, selectors.default_period(), week):
+        figures += [
+            manager_rows(period=period, team=None),
+            [report_rows(manager=boss, period=period, team=None) for boss in (s.mara, s.milo)],
+            selectors.dashboard(period=period, team=None, gap_limit=10),
+        ]
+    return [*figures, gap_rows(team=None)]
+
+
+@pytest.mark.parametrize("margin_days", [0, 3650])
+def test_dates_outside_the_scanned_ranges_are_looked_up(s, monkeypatch, margin_days):
+    """The statements read a month around the period and around now, and look up the
+    held 1:1 before, the last held and the next booked beyond it pair by pair. Reading
+    nothing around them (every date looked up) or ten years (none) gives the same."""
+    usual = everything(s)
+    monkeypatch.setattr(selectors, "SCAN_MARGIN", dt.timedelta(days=margin_days))
+    assert everything(s) == usual
+
+
+def test_the_scanned_ranges_merge_where_they_overlap():
+    now = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
+    month = selectors.SCAN_MARGIN
+
+    def ranges(period):
+        as_of = min(period.end, now)
+        recent_from = as_of - dt.timedelta(days=selectors.RECENT_DAYS)
+        return selectors.scan_ranges(period=period, now=now, as_of=as_of, recent_from=recent_from)
+
+    last_90_days = selectors.default_period(today=now.date())
+    assert ranges(last_90_days) == [(last_90_days.start - month, now + month)]
+    # A period long past: it (with the month before and the 45 days before its end,
+    # that end included), then the month either side of now.
+    instant = dt.timedelta(microseconds=1)
+    assert ranges(PERIOD) == [
+        (PERIOD.start - month, PERIOD.end + instant),
+        (now - month, now + month),
+    ]
+    short = Period(first=dt.date(2025, 4, 20), last=dt.date(2025, 4, 21))
+    assert ranges(short)[0] == (short.end - dt.timedelta(days=45), short.end + instant)
+    # The gap lists look at now only.
+    assert selectors.scan_ranges(period=None, now=now, as_of=now, recent_from=now) == [
+        (now - month, now + month)
+    ]
