@@ -115,7 +115,8 @@ PAGES: list[Page] = [
     Page("wellbeing:note_edit", "demo_manager", args=lambda c: [c.wellbeing_note.pk]),
     Page("wellbeing:trends", "hr"),
     # --- reports (HR) ---
-    Page("reports:dashboard", "hr"),
+    # The issue asks for "well under a second" at 10,000 people with a year of 1:1s.
+    Page("reports:dashboard", "hr", budget_ms=600),
     Page(
         "reports:dashboard",
         "hr",
@@ -131,7 +132,7 @@ PAGES: list[Page] = [
         },
         label="reports:dashboard over the last year",
         # Four times the default 90 days' meetings, counted and their gaps ordered.
-        budget_ms=2000,
+        budget_ms=1500,
     ),
     Page("reports:export", "hr", args=lambda c: ["managers"]),
     Page("reports:export", "hr", args=lambda c: ["trend"], label="reports:export of the trend"),

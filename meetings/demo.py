@@ -383,8 +383,9 @@ REMINDERS_FROM_MEETINGS = """
 """
 
 
-# What the meeting pages and "My actions" show at scale: the held meetings of the last
-# 90 days get two agenda items (the report's first), a shared note and an action.
+# What the meeting pages, "My actions" and the HR reports see at scale: every held
+# meeting gets two agenda items (the report's first) and, two in three, the report's
+# rating; those of the last 90 days also a shared note and an action.
 BENCH_RECORDS = [
     """
     INSERT INTO meetings_agendaitem
@@ -394,7 +395,14 @@ BENCH_RECORDS = [
     CROSS JOIN LATERAL (VALUES
         (m.participant_id, 'What I have been working on', 0),
         (m.organiser_id, 'Team news', 1)) AS who(author_id, text, position)
-    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.starts_at >= %(since)s
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed'
+    """,
+    """
+    INSERT INTO meetings_meetingfeedback
+        (meeting_id, usefulness, help_more, preferred_frequency, created_at, updated_at)
+    SELECT m.id, 1 + m.id %% 5, '', '', m.ends_at, m.ends_at
+    FROM meetings_meeting m
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'completed' AND m.id %% 3 <> 0
     """,
     """
     INSERT INTO meetings_note
