@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Abs
 from django.utils import timezone
 
-from meetings.models import CalendarFeed, Meeting, MeetingSeries
+from meetings.models import AgendaTemplate, CalendarFeed, Meeting, MeetingSeries
 from objectives.models import Level, Objective
 from people.demo import BENCH_DOMAIN
 from people.models import User
@@ -87,6 +87,14 @@ class Cast:
     @cached_property
     def company_goal(self) -> Objective:
         return _first(Objective.objects.filter(level=Level.COMPANY).order_by("pk"), "company goal")
+
+    @cached_property
+    def demo_template(self) -> AgendaTemplate:
+        """The demo manager's own agenda template (the demo seeds one)."""
+        return _first(
+            AgendaTemplate.objects.filter(owner=self.demo_manager).order_by("pk"),
+            "agenda template of the demo manager",
+        )
 
     @cached_property
     def wellbeing_note(self) -> WellbeingNote:

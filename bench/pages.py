@@ -195,6 +195,7 @@ PAGES: list[Page] = [
     Page("meetings:my_actions", "manager"),
     Page("meetings:templates", "manager"),
     Page("meetings:template_new", "manager"),
+    Page("meetings:template_edit", "demo_manager", args=lambda c: [c.demo_template.pk]),
     # --- admin site ---
     Page("admin:index", "admin"),
     Page("admin:people_user_changelist", "admin"),
