@@ -22,6 +22,8 @@ How a statement stays fast however long the history:
   only, the next 1:1 of a gap list only for the people shown.
 """
 
+from meetings.models import PERIOD_COLUMNS, Meeting
+
 COUNT_COLUMNS = (
     "scheduled",
     "held",
@@ -39,20 +41,23 @@ SUMMED_COLUMNS = (*COUNT_COLUMNS, *RECORD_COLUMNS)
 TEAM_FILTER = "AND u.team_id = %(team)s"
 MANAGER_FILTER = "AND manager_id = %(manager)s"
 
-# Everyone active; ``manager_id`` only when that manager is active too. ``report``:
-# those with a manager, the people whose 1:1s the figures count, with the key of
-# the pair they make with their manager.
+# Everyone active; ``manager_id`` only when that manager is active too, and ``low``
+# and ``high``, the key of the pair they make with their manager (LEAST and GREATEST
+# skip a NULL: with no manager, both are the person's own id, which no pair has).
+# ``report``: those with a manager, the people whose 1:1s the figures count.
 PEOPLE_CTES = """
 person AS (
-    SELECT u.id, u.full_name, u.team_id, u.start_date, u.date_joined, u.time_zone,
-        CASE WHEN boss.id IS NULL THEN NULL ELSE u.manager_id END AS manager_id
-    FROM people_user u
-    LEFT JOIN people_user boss ON boss.id = u.manager_id AND boss.is_active
-    WHERE u.is_active {team_filter}
+    SELECT people.*, LEAST(id, manager_id) AS low, GREATEST(id, manager_id) AS high
+    FROM (
+        SELECT u.id, u.full_name, u.team_id, u.start_date, u.date_joined, u.time_zone,
+            CASE WHEN boss.id IS NULL THEN NULL ELSE u.manager_id END AS manager_id
+        FROM people_user u
+        LEFT JOIN people_user boss ON boss.id = u.manager_id AND boss.is_active
+        WHERE u.is_active {team_filter}
+    ) people
 ),
 report AS (
-    SELECT id, manager_id, full_name, team_id, time_zone,
-        LEAST(id, manager_id) AS low, GREATEST(id, manager_id) AS high
+    SELECT id, manager_id, full_name, team_id, time_zone, low, high
     FROM person
     WHERE manager_id IS NOT NULL {manager_filter}
 )"""
@@ -63,10 +68,9 @@ TEAM_MEETINGS = (
     "AND (participant_id IN (SELECT id FROM report) OR organiser_id IN (SELECT id FROM report))"
 )
 
-# The columns of ``meeting_period_idx``.
-SCANNED_COLUMNS = (
-    "organiser_id, participant_id, starts_at, status, cancelled_by_id, cancel_reason,"
-    " rescheduled_from, agenda_count, agenda_by_organiser, agenda_by_participant, usefulness"
+# The columns of ``meeting_period_idx``, so that reading them is an index-only scan.
+SCANNED_COLUMNS = ", ".join(
+    ["starts_at", *(Meeting._meta.get_field(name).column for name in PERIOD_COLUMNS)]
 )
 
 
@@ -153,23 +157,24 @@ def _pairs(names: tuple[str, ...]) -> str:
     )
 
 
-def _look_up(aggregate: str, condition: str, *, of: str, low: str = "", high: str = "") -> str:
+def _look_up(aggregate: str, condition: str, *, of: str) -> str:
     """``aggregate`` (MIN or MAX) of the start of the meetings of one pair (``of``: the
-    alias of a row with ``low`` and ``high``, or those expressions) that meet
-    ``condition``: a few rows of ``meeting_pair_idx``, whatever the size of the table."""
+    alias of a row with ``low`` and ``high``) that meet ``condition``: a few rows of
+    ``meeting_pair_idx``, whatever the size of the table."""
     return (
         f"(SELECT {aggregate}(m.starts_at) FROM meetings_meeting m"  # noqa: S608
-        f" WHERE LEAST(m.organiser_id, m.participant_id) = {low or f'{of}.low'}"
-        f" AND GREATEST(m.organiser_id, m.participant_id) = {high or f'{of}.high'}"
-        f" AND {condition})"
+        f" WHERE LEAST(m.organiser_id, m.participant_id) = {of}.low"
+        f" AND GREATEST(m.organiser_id, m.participant_id) = {of}.high AND {condition})"
     )
 
 
+# The next 1:1 booked after the month ahead that ``next_booked_seen`` reads.
+BOOKED_LATER = "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s"
 HELD_BEFORE = _look_up("MAX", "m.status = 'completed' AND m.starts_at < %(start)s", of="report")
 LAST_HELD = _look_up(
     "MAX", "m.status = 'completed' AND m.starts_at <= %(recent_from)s", of="report_figures"
 )
-NEXT_BOOKED = _look_up("MIN", "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s", of="report")
+NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="report")
 
 # Per report: the period's counts, the dates as of the end of the period and now.
 # The median gap needs the held 1:1s of the period and the one before it; days are
@@ -277,27 +282,19 @@ INTERVAL_DAYS_SQL = f"""
 END * COALESCE(NULLIF({_part("INTERVAL")}, '')::int, 1))"""
 
 GAP_LAST_HELD = _look_up(
-    "MAX",
-    "m.status = 'completed' AND m.starts_at < %(lately_from)s",
-    of="person",
-    low="LEAST(person.id, person.manager_id)",
-    high="GREATEST(person.id, person.manager_id)",
+    "MAX", "m.status = 'completed' AND m.starts_at < %(lately_from)s", of="person"
 )
 GAP_FIRST_HELD = _look_up("MIN", "m.status = 'completed'", of="person")
-GAP_NEXT_BOOKED = _look_up(
-    "MIN", "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s", of="numbered"
-)
+GAP_NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="numbered")
 
 GAPS_CTES = f"""
 person_held AS (
-    SELECT person.*, LEAST(person.id, person.manager_id) AS low,
-        GREATEST(person.id, person.manager_id) AS high,
+    SELECT person.*,
         COALESCE(pair.last_held_now_seen,
             CASE WHEN person.manager_id IS NOT NULL THEN {GAP_LAST_HELD} END) AS last_held,
         pair.next_booked_seen
     FROM person
-    LEFT JOIN pair ON pair.low = LEAST(person.id, person.manager_id)
-        AND pair.high = GREATEST(person.id, person.manager_id)
+    LEFT JOIN pair ON pair.low = person.low AND pair.high = person.high
 ),
 series AS (
     SELECT s.participant_id AS person_id, MIN({INTERVAL_DAYS_SQL}) AS interval_days
