@@ -118,6 +118,9 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
 # Brute-force protection: lock a username from one address after repeated failures.
+# The address is the client's, read from X-Forwarded-For only behind our own proxies
+# (BEHIND_PROXY, below): see oneonones/proxy.py.
+AXES_CLIENT_IP_CALLABLE = "oneonones.proxy.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -218,7 +221,18 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=HTTPS):
+# Behind a load balancer (or other reverse proxies) that we run: trust what they say about
+# the scheme (X-Forwarded-Proto) and the client's address (the PROXY_COUNT-th address from
+# the right of X-Forwarded-For, the one our outermost proxy saw). Without it both headers
+# are ignored, since any client can send them.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=HTTPS)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "PROXY_COUNT is the number of proxies in front of the app, at least 1; "
+        "to trust none, set BEHIND_PROXY=0."
+    )
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -167,3 +167,27 @@ def test_it_refuses_tls_and_ssl_together():
     code, _, errors = start(EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
     assert code != 0
     assert "EMAIL_USE_TLS and EMAIL_USE_SSL are both on" in errors
+
+
+def test_the_proxy_is_trusted_only_when_said():
+    names = ["BEHIND_PROXY", "PROXY_COUNT", "SECURE_PROXY_SSL_HEADER"]
+    code, values, errors = start(names, HTTPS=None, BEHIND_PROXY=None, PROXY_COUNT=None)
+    assert code == 0, errors
+    assert values == {"BEHIND_PROXY": False, "PROXY_COUNT": 1, "SECURE_PROXY_SSL_HEADER": None}
+    # HTTPS=1 means behind the TLS-terminating load balancer, unless told otherwise.
+    code, values, errors = start(names, HTTPS="1", BEHIND_PROXY=None, PROXY_COUNT="2")
+    assert code == 0, errors
+    assert values == {
+        "BEHIND_PROXY": True,
+        "PROXY_COUNT": 2,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+    }
+    code, values, errors = start(names, HTTPS="1", BEHIND_PROXY="0")
+    assert code == 0, errors
+    assert values["BEHIND_PROXY"] is False and values["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_it_refuses_a_proxy_count_below_one():
+    code, _, errors = start(BEHIND_PROXY="1", PROXY_COUNT="0")
+    assert code != 0
+    assert "PROXY_COUNT is the number of proxies" in errors
