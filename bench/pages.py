@@ -218,6 +218,7 @@ OPERATIONS: list[Operation] = [
 # or are about signing in. `make bench` lists any other route missing from PAGES.
 NOT_PAGES = {
     "healthz",
+    "health_status",
     "meetings:calendar_regenerate",
     "meetings:clash_rebook",
     "meetings:clash_skip",

@@ -17,6 +17,7 @@ parts of page titles), ``BENCH_RESEED=1`` (run the idempotent seeding again),
 import datetime as dt
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -45,11 +46,13 @@ def run_org(*, size: str, database_url: str, people: int, timing: bool, config: 
     command += ["--timing"] * timing + ["--reseed"] * config["reseed"]
     # DEBUG off and plain HTTP, whatever the developer's .env says: production-like
     # rendering, no redirect to https in front of every page, and no log line for
-    # every sign-in of the bench viewers.
+    # every sign-in of the bench viewers. With DEBUG off the settings refuse the public
+    # development key; the bench signs in within one process, so any key will do.
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "HTTPS": "0",
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
     }

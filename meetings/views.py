@@ -21,6 +21,7 @@ from meetings.models import ChangeRequest, Meeting
 from meetings.record_selectors import feedback_of_series
 from meetings.record_services import next_time_land
 from meetings.record_views import meeting_page_context
+from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import get_person_for_user_or_404, has_reports
 
 PAGE_SIZE = 20
@@ -424,6 +425,7 @@ def calendar_regenerate(request):
     return redirect("meetings:mine")
 
 
+@keeps_own_cache_headers
 @login_not_required
 @never_cache
 @require_GET

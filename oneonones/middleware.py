@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 
 # Everything the app needs is served from our own origin: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -27,3 +28,41 @@ class ContentSecurityPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+def keeps_own_cache_headers(view):
+    """Leave this view's caching headers alone, signed in or not: for the few answers
+    that are not the signed-in person's pages (the calendar feed, whose key is in its
+    address and which calendar apps fetch without a session)."""
+    view.keeps_own_cache_headers = True
+    return view
+
+
+class PrivateCacheMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy.
+
+    Every page, fragment, redirect, error and download answered to a signed-in person
+    says ``Cache-Control: no-store, private`` (ASVS 14.3.2): their 1:1s, notes and
+    check-ins must not stay on a shared computer or in a cache between them and us, nor
+    come back with the Back button after signing out. ``Vary: Cookie`` keeps any cache
+    from handing one person's answer to another; ``Pragma`` is for HTTP/1.0 proxies.
+    Static files never reach this (WhiteNoise answers them first).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "keeps_own_cache_headers", False):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "keeps_own_cache_headers", False):
+            request.keeps_own_cache_headers = True

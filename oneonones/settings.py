@@ -1,7 +1,8 @@
 """Settings for oneonones, all from environment variables.
 
 Defaults are safe for a developer's machine: a local PostgreSQL database called
-``oneonones``, Redis on its default port, and ``DEBUG`` off unless asked for.
+``oneonones``, Redis on its default port, and ``DEBUG`` off unless asked for. With
+``DEBUG`` off it refuses to start without a ``SECRET_KEY`` of its own (fail safe).
 A ``.env`` file beside ``manage.py`` (not committed) may set the same variables.
 See README.md for the production values.
 """
@@ -10,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,10 +19,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-local-development-key-never-use-in-production",
-)
+# This default is in the public repository: anyone could forge sessions, password-reset
+# links and signed values with it. It is only good for a developer's machine (DEBUG=1).
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "With DEBUG off, SECRET_KEY must be set to a long random value of your own: the "
+        "built-in development key is public. Make one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))', "
+        "or set DEBUG=1 on a developer's machine."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -52,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "oneonones.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Above CommonMiddleware, so its redirects to signed-in people are covered too.
+    "oneonones.middleware.PrivateCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +120,9 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
 # Brute-force protection: lock a username from one address after repeated failures.
+# The address is the client's, read from X-Forwarded-For only behind our own proxies
+# (BEHIND_PROXY, below): see oneonones/proxy.py.
+AXES_CLIENT_IP_CALLABLE = "oneonones.proxy.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -149,6 +163,15 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: set only one (TLS for port 587, SSL for 465)."
+    )
+EMAIL_SSL_CERTFILE = env("EMAIL_SSL_CERTFILE", default=None)
+EMAIL_SSL_KEYFILE = env("EMAIL_SSL_KEYFILE", default=None)
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes each message, e.g. on a staging server that must never email anyone.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="oneonones <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -200,7 +223,18 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=HTTPS):
+# Behind a load balancer (or other reverse proxies) that we run: trust what they say about
+# the scheme (X-Forwarded-Proto) and the client's address (the PROXY_COUNT-th address from
+# the right of X-Forwarded-For, the one our outermost proxy saw). Without it both headers
+# are ignored, since any client can send them.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=HTTPS)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "PROXY_COUNT is the number of proxies in front of the app, at least 1; "
+        "to trust none, set BEHIND_PROXY=0."
+    )
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

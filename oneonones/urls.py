@@ -34,6 +34,7 @@ auth_patterns = [
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("healthz", people_views.healthz, name="healthz"),
+    path("healthz/status", people_views.health_status, name="health_status"),
     path("accounts/", include(auth_patterns)),
     path("people/", include("people.urls")),
     path("meetings/", include("meetings.urls")),

@@ -69,14 +69,30 @@ def _broker_ok() -> bool:
         client.close()
 
 
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+def _health_answer(checks: dict[str, bool]) -> JsonResponse:
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",
         **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness, for the load balancer: this node serves pages, which needs the database.
+
+    The broker is left out on purpose: pages work without Redis (jobs are caught up by
+    the periodic runs), and a Redis outage must not take every web node out of service.
+    """
+    return _health_answer({"database": _database_ok()})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health_status(request):
+    """The full report, for monitoring: the database and the broker, 503 if either is down."""
+    return _health_answer({"database": _database_ok(), "broker": _broker_ok()})

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from oneonones.charts import SeriesData, line_chart, nice_ceiling
@@ -71,7 +70,6 @@ def _invalid_filters(form) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 def dashboard(request):
     selectors.hr_or_404(viewer=request.user)
     filters = filters_from(request, teams=selectors.teams())
@@ -98,7 +96,6 @@ def dashboard(request):
 
 
 @require_GET
-@never_cache
 def export(request, table: str):
     selectors.hr_or_404(viewer=request.user)
     filters = filters_from(request, teams=selectors.teams())
@@ -159,7 +156,6 @@ def _page_number(request) -> int:
 
 
 @require_GET
-@never_cache
 def gaps(request, category: str):
     selectors.hr_or_404(viewer=request.user)
     if category not in selectors.GAP_CATEGORIES:
@@ -186,7 +182,6 @@ def gaps(request, category: str):
 
 
 @require_GET
-@never_cache
 def manager(request, pk: int):
     person = selectors.get_manager_for_hr_or_404(viewer=request.user, pk=pk)
     filters = filters_from(request, teams=selectors.teams())
@@ -216,7 +211,6 @@ def manager(request, pk: int):
 
 
 @require_GET
-@never_cache
 def manager_export(request, pk: int, table: str):
     person = selectors.get_manager_for_hr_or_404(viewer=request.user, pk=pk)
     filters = filters_from(request, teams=selectors.teams())

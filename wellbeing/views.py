@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from people.selectors import has_reports
@@ -60,7 +59,6 @@ def _render_index(request, *, form: CheckInForm, status: int = 200):
     return render(request, "wellbeing/index.html", context, status=status)
 
 
-@never_cache
 def index(request):
     return _render_index(request, form=CheckInForm())
 
@@ -115,7 +113,6 @@ def checkin_delete(request, pk: int):
     return redirect(_safe_next(request, reverse("wellbeing:index")))
 
 
-@never_cache
 def checkins_export(request):
     """The signed-in person's own check-ins, and nobody else's, as CSV."""
     body = services.checkins_export_csv(employee=request.user)
@@ -125,7 +122,6 @@ def checkins_export(request):
     return response
 
 
-@never_cache
 def checkins_delete_all(request):
     checkins = selectors.own_checkins(viewer=request.user)
     form = DeleteAllForm(request.POST if request.method == "POST" else None)
@@ -162,7 +158,6 @@ def _render_report(request, report, *, note_form: WellbeingNoteForm, status: int
     return render(request, "wellbeing/report.html", context, status=status)
 
 
-@never_cache
 def report(request, pk: int):
     report = selectors.get_report_for_manager_or_404(viewer=request.user, pk=pk)
     return _render_report(request, report, note_form=WellbeingNoteForm())
@@ -193,7 +188,6 @@ def _after_note_change(note) -> str:
     return reverse("wellbeing:index")
 
 
-@never_cache
 def note_edit(request, pk: int):
     note = selectors.get_own_note_or_404(viewer=request.user, pk=pk)
     form = WellbeingNoteForm(request.POST if request.method == "POST" else None, instance=note)
@@ -223,7 +217,6 @@ def note_delete(request, pk: int):
 # --- HR ----------------------------------------------------------------------------------
 
 
-@never_cache
 def trends(request):
     selectors.hr_or_404(viewer=request.user)
     page = Paginator(selectors.teams_for_trends(), TEAMS_PER_PAGE).get_page(request.GET.get("page"))

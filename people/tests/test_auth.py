@@ -15,6 +15,7 @@ ANONYMOUS_ALLOWED = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "health_status",
     "admin:login",
     # Calendar apps fetch the feed without a session: the secret token in the
     # address is the key (tested in meetings/tests/test_calendar.py).
@@ -86,7 +87,7 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, db, route, name, pattern
         assert location.startswith(reverse("login") + "?next="), location
 
 
-@pytest.mark.parametrize("name", ["login", "password_reset", "healthz"])
+@pytest.mark.parametrize("name", ["login", "password_reset", "healthz", "health_status"])
 def test_it_lets_anonymous_visitors_open_the_allow_list(client, db, name):
     assert client.get(reverse(name)).status_code in (200, 503)
 

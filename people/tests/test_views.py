@@ -1,5 +1,3 @@
-from unittest import mock
-
 import pytest
 from django.urls import reverse
 
@@ -81,27 +79,6 @@ def test_it_shows_a_person_only_to_their_line_and_hr(client, request, employee, 
 def test_it_answers_404_for_a_missing_person(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("people:person", args=[999999])).status_code == 404
-
-
-def test_healthz_reports_database_and_broker(client, db):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
-
-
-def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 503
-    assert response.json()["broker"] == "unavailable"
-    assert response.json()["database"] == "ok"
-
-
-def test_healthz_answers_503_when_the_database_is_down(client, db):
-    with mock.patch("people.views._database_ok", return_value=False):
-        response = client.get(reverse("healthz"))
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
 
 
 def test_it_sends_a_strict_content_security_policy(client, employee):
