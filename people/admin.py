@@ -1,18 +1,51 @@
-from django.contrib import admin
+"""People and teams in the admin site.
+
+The admin site is not a side door into anyone's account. Nobody sets or sees another
+person's password here: the password page of Django's user admin answers 404, a new
+person is created without a password and emailed a link to choose one, and an
+administrator who thinks someone's password needs changing sends them Django's
+password-reset email. Every change an administrator makes to a person is saved through
+``people.services``, which records it (``PersonChange``: who, when, old and new value)
+and emails the person; the record itself is read-only for everyone, superusers included.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from people.models import Team, User
+from people.models import PersonChange, Team, User
+from people.services import (
+    PROFILE_FIELDS,
+    person_create_by_admin,
+    person_send_password_reset,
+    person_update_by_admin,
+)
+
+# What only a superuser may change: each of them hands out admin powers.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = (*PROFILE_FIELDS, "groups", "user_permissions")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin builds the form from its fieldsets, not from Meta: should a fieldset
+        # ever name the password again, the page breaks instead of offering it.
+        self.fields.pop("password", None)
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
@@ -42,6 +75,7 @@ class ReportInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    add_form_template = "admin/people/user/add_form.html"
     ordering = ("full_name",)
     list_display = ("full_name", "email", "team", "manager", "start_date", "is_hr", "is_active")
     list_filter = ("is_hr", "is_staff", "is_active", "team")
@@ -49,8 +83,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("full_name", "email", "job_title")
     autocomplete_fields = ("manager", "team")
     inlines = [ReportInline]
+    actions = ["send_password_reset"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "password_status")}),
         ("Person", {"fields": ("full_name", "job_title", "time_zone", "start_date")}),
         ("Organisation", {"fields": ("team", "manager", "is_hr")}),
         (
@@ -59,16 +94,149 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": ("email", "full_name", "usable_password", "password1", "password2"),
-            },
-        ),
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name")}),)
+    readonly_fields = ("password_status", "last_login", "date_joined")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, *SUPERUSER_ONLY_FIELDS)
+        return fields
+
+    def _may_change(self, request, person: User | None) -> bool:
+        # A staff member who is not a superuser must not take over a superuser's account
+        # (change its email, then send the reset link to themselves).
+        return person is None or not person.is_superuser or request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    @admin.display(description="Password")
+    def password_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "They choose it themselves, from the link in their welcome email."
+        state = "Chosen" if obj.has_usable_password() else "Not chosen yet"
+        url = reverse("admin:people_user_send_password_reset", args=[obj.pk])
+        return format_html(
+            '{}. Nobody can set it for them here. <a href="{}">Send a password-reset email</a>',
+            state,
+            url,
+        )
+
+    # --- Saving goes through people.services, which records and tells -----------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            person_create_by_admin(person=obj, by=request.user)
+            messages.info(
+                request, f"{obj.email} gets an email with a link to choose their password."
+            )
+            return
+        person_update_by_admin(
+            person=obj,
+            by=request.user,
+            groups=form.cleaned_data.get("groups"),
+            permissions=form.cleaned_data.get("user_permissions"),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The person's groups and permissions were saved by the service, with the rest
+        # of the change and its record; only the (read-only) inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    # --- No passwords set here; a reset email instead ------------------------------------
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password would let an administrator sign in as them and
+        # read their private notes and check-ins. Not for anyone, not even for one's
+        # own account: that is what "Change your password" on the profile is for.
+        raise Http404("Passwords are not set in the admin site.")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/send-password-reset/",
+                self.admin_site.admin_view(self.send_password_reset_view),
+                name="people_user_send_password_reset",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_password_reset_view(self, request, object_id):
+        person = self.get_object(request, unquote(object_id))
+        if person is None or not self.has_change_permission(request, person):
+            raise Http404("No such person.")
+        if request.method == "POST":
+            try:
+                person_send_password_reset(person=person, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, f"A password-reset email is on its way to {person.email}."
+                )
+            return redirect("admin:people_user_change", person.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Send {person} a password-reset email?",
+            "opts": self.opts,
+            "person": person,
+        }
+        return TemplateResponse(request, "admin/people/user/send_password_reset.html", context)
+
+    @admin.action(permissions=["change"], description="Send a password-reset email")
+    def send_password_reset(self, request, queryset):
+        sent, skipped = [], []
+        for person in queryset:
+            if not self.has_change_permission(request, person):
+                skipped.append(f"{person} (only a superuser may)")
+                continue
+            try:
+                person_send_password_reset(person=person, by=request.user)
+            except ValidationError:
+                skipped.append(f"{person} (not active)")
+            else:
+                sent.append(str(person))
+        if sent:
+            messages.success(request, f"Sent a password-reset email to {', '.join(sent)}.")
+        if skipped:
+            messages.warning(request, f"Sent nothing to {', '.join(skipped)}.")
+
+
+@admin.register(PersonChange)
+class PersonChangeAdmin(admin.ModelAdmin):
+    """The record of what administrators changed: to look at, never to edit or delete."""
+
+    list_display = ("at", "person", "field", "old_value", "new_value", "changed_by_name", "via")
+    list_display_links = ("at",)
+    list_filter = ("field", "via")
+    list_select_related = ("person",)
+    search_fields = ("person__full_name", "person__email", "changed_by_name")
+    date_hierarchy = "at"
+    fields = (
+        "at",
+        "person",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "changed_by_name",
+        "via",
+        "told_at",
     )
-    readonly_fields = ("last_login", "date_joined")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MemberInline(admin.TabularInline):

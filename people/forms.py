@@ -1,7 +1,9 @@
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from people.models import User, time_zone_names
 
@@ -40,3 +42,25 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("save", "Save profile"))
+
+
+def _same_email(one: str, other: str) -> bool:
+    return (
+        unicodedata.normalize("NFKC", one).casefold()
+        == unicodedata.normalize("NFKC", other).casefold()
+    )
+
+
+class ForgottenPasswordForm(PasswordResetForm):
+    """Django's reset form, also for people who have not chosen a password yet.
+
+    Django skips accounts without a usable password, because elsewhere that means
+    "signs in some other way". Here there is no other way: it means a person created
+    by an administrator or the CSV import who has not chosen one yet (or whose welcome
+    link ran out), and this form is how they do.
+    """
+
+    def get_users(self, email):
+        people = User.objects.filter(email__iexact=email, is_active=True)
+        # The exact-match check Django makes, so a look-alike address gets no link.
+        return (person for person in people if _same_email(email, person.email))

@@ -150,3 +150,63 @@ def manager_chain_ids(user_id: int | None, *, limit: int = 50) -> list[int]:
         chain.append(user_id)
         user_id = User.objects.filter(pk=user_id).values_list("manager_id", flat=True).first()
     return chain
+
+
+class PersonChange(models.Model):
+    """One change an administrator made to someone's account: who, when, what.
+
+    Written only by ``people.services`` (the admin site and the CSV import call it),
+    shown to the person on their profile and emailed to them; never added, edited or
+    deleted through the admin site. Values are what the person reads: names, yes/no,
+    dates. A password is never stored in any form (not even its hash): a password
+    row says what happened, e.g. "password reset email sent".
+    """
+
+    class Field(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        PASSWORD = "password", "Password"
+        EMAIL = "email", "Email address"
+        FULL_NAME = "full_name", "Name"
+        JOB_TITLE = "job_title", "Job title"
+        TIME_ZONE = "time_zone", "Time zone"
+        START_DATE = "start_date", "Start date"
+        TEAM = "team", "Team"
+        MANAGER = "manager", "Manager"
+        IS_HR = "is_hr", "HR role"
+        IS_ACTIVE = "is_active", "Can sign in"
+        IS_STAFF = "is_staff", "Admin site access"
+        IS_SUPERUSER = "is_superuser", "Superuser (every permission)"
+        GROUPS = "groups", "Admin groups"
+        USER_PERMISSIONS = "user_permissions", "Admin permissions"
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "admin site"
+        IMPORT = "import", "CSV import"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
+    changed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the record still says who after that account is deleted.
+    changed_by_name = models.CharField(max_length=500, blank=True)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.ADMIN)
+    field = models.CharField(max_length=20, choices=Field.choices)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email telling the person went out."
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "-at"], name="person_change_person_at")]
+
+    def __str__(self):
+        return f"{self.get_field_display()} of {self.person_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by_text(self) -> str:
+        if self.via == self.Via.IMPORT:
+            return "an administrator (CSV import)"
+        return self.changed_by_name or "an administrator"

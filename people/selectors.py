@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from people.models import User
+from people.models import PersonChange, User
 
 
 def reports_of(*, user: User) -> QuerySet[User]:
@@ -47,3 +47,9 @@ def get_person_for_user_or_404(*, viewer: User, pk: int) -> User:
         return people_visible_to(viewer=viewer).get(pk=pk)
     except User.DoesNotExist:
         raise Http404("No such person.") from None
+
+
+def account_changes_of(*, viewer: User) -> QuerySet[PersonChange]:
+    """What administrators changed about ``viewer``'s own account, newest first. Only
+    ever the viewer's own: nobody else's profile shows them."""
+    return PersonChange.objects.filter(person=viewer).order_by("-at", "-pk")

@@ -2,13 +2,27 @@
 
 import csv
 import datetime as dt
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.utils import formataddr
 
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from people.models import Team, User, validate_time_zone
+from people.models import PersonChange, Team, User, validate_time_zone
+
+logger = logging.getLogger(__name__)
 
 IMPORT_COLUMNS = (
     "email",
@@ -187,8 +201,11 @@ def people_import_csv(*, lines) -> ImportResult:
             if name.lower() not in teams:
                 teams[name.lower()] = Team.objects.create(name=name)
                 result.teams_created += 1
-        existing_users = User.objects.filter(email__in=[row.email for row in rows])
+        existing_users = User.objects.filter(email__in=[row.email for row in rows]).select_related(
+            "team", "manager"
+        )
         users = {user.email.lower(): user for user in existing_users}
+        before = {user.pk: _profile_facts(user) for user in users.values()}
         for row in rows:
             user = users.get(row.email)
             if user is None:
@@ -223,4 +240,281 @@ def people_import_csv(*, lines) -> ImportResult:
             else:
                 user.manager = None
             user.save(update_fields=["manager"])
+        _record_imported_changes(users=users.values(), before=before)
     return result
+
+
+def _record_imported_changes(*, users: Iterable[User], before: dict[int, dict[str, str]]) -> None:
+    """Record and tell what the import changed about people who were already here."""
+    for user in users:
+        if user.pk not in before:
+            continue  # new: nothing was changed, and they have no password to misuse yet
+        changes = _record(
+            person=user,
+            by=None,
+            via=PersonChange.Via.IMPORT,
+            before=before[user.pk],
+            after=_profile_facts(user),
+        )
+        if changes:
+            change_ids = [change.pk for change in changes]
+            transaction.on_commit(
+                lambda user_id=user.pk, change_ids=change_ids: _tell_about_changes(
+                    person_id=user_id, change_ids=change_ids, old_email=""
+                )
+            )
+
+
+# --- What administrators change about a person ----------------------------------------------
+#
+# Every change an administrator makes to someone's account is written as PersonChange rows in
+# the transaction that makes it, and the person is emailed once that transaction commits.
+# The email is a plain send after commit, not a row in the meetings outbox: people sits
+# below meetings (meetings imports people, never the reverse) and that outbox is built
+# around meetings (its rows are dropped when stale). A failed send is logged and leaves
+# ``told_at`` empty, so the record itself shows who was never told.
+
+PROFILE_FIELDS = (
+    "email",
+    "full_name",
+    "job_title",
+    "time_zone",
+    "start_date",
+    "team",
+    "manager",
+    "is_hr",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+RESET_LINK_SENT = "password reset email sent"
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _person_text(user: User | None) -> str:
+    return f"{user.full_name} ({user.email})" if user else ""
+
+
+def _profile_facts(user: User) -> dict[str, str]:
+    """What an administrator can change on ``user``'s own row, as the person reads it."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "job_title": user.job_title,
+        "time_zone": user.time_zone,
+        "start_date": user.start_date.isoformat() if user.start_date else "",
+        "team": user.team.name if user.team_id else "",
+        "manager": _person_text(user.manager) if user.manager_id else "",
+        "is_hr": _yes_no(user.is_hr),
+        "is_active": _yes_no(user.is_active),
+        "is_staff": _yes_no(user.is_staff),
+        "is_superuser": _yes_no(user.is_superuser),
+    }
+
+
+def _access_facts(user_id: int) -> dict[str, str]:
+    """The person's admin groups and permissions, as stored."""
+    groups = Group.objects.filter(user=user_id).values_list("name", flat=True)
+    permissions = Permission.objects.filter(user=user_id).values_list(
+        "content_type__app_label", "codename"
+    )
+    return {
+        "groups": ", ".join(sorted(groups)),
+        "user_permissions": ", ".join(sorted(f"{app}.{code}" for app, code in permissions)),
+    }
+
+
+def _record(
+    *,
+    person: User,
+    by: User | None,
+    via: str,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> list[PersonChange]:
+    now = timezone.now()
+    return PersonChange.objects.bulk_create(
+        PersonChange(
+            person=person,
+            changed_by=by,
+            changed_by_name=_person_text(by),
+            via=via,
+            field=name,
+            old_value=before.get(name, ""),
+            new_value=value,
+            at=now,
+        )
+        for name, value in after.items()
+        if before.get(name, "") != value
+    )
+
+
+def _send_and_mark_told(messages: list[mail.EmailMessage], change_ids: list[int]) -> bool:
+    """Send ``messages``; on success note on the changes that the person was told."""
+    try:
+        mail.get_connection().send_messages(messages)
+    except Exception:
+        logger.warning(
+            "Could not email %s about account changes %s; they stay marked as not told.",
+            ", ".join(address for message in messages for address in message.to),
+            change_ids,
+            exc_info=True,
+        )
+        return False
+    PersonChange.objects.filter(pk__in=change_ids).update(told_at=timezone.now())
+    return True
+
+
+def _message(*, person: User, address: str, subject: str, template: str, context: dict):
+    with timezone.override(person.zone):
+        body = render_to_string(
+            template, {**context, "person": person, "zone_name": person.time_zone}
+        )
+    return mail.EmailMessage(
+        subject=subject,
+        body=body,
+        to=[formataddr((person.full_name, address))],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def _tell_about_changes(*, person_id: int, change_ids: list[int], old_email: str) -> bool:
+    """Email the person the changes, to their address now and, when an administrator
+    changed it, to the one before: someone taking over an account by changing its
+    address must not be able to keep the owner from hearing about it."""
+    person = User.objects.filter(pk=person_id).first()
+    changes = list(PersonChange.objects.filter(pk__in=change_ids).order_by("pk"))
+    if person is None or not changes:
+        return False
+    context = {
+        "changes": changes,
+        "by": changes[0].by_text,
+        "at": changes[0].at,
+        "profile_url": settings.SITE_URL + reverse("people:profile"),
+    }
+    addresses = [person.email] + ([old_email] if old_email and old_email != person.email else [])
+    messages = [
+        _message(
+            person=person,
+            address=address,
+            subject="Changes to your oneonones account",
+            template="people/email/account_changed.txt",
+            context=context,
+        )
+        for address in addresses
+    ]
+    return _send_and_mark_told(messages, change_ids)
+
+
+def _send_password_link(*, person_id: int, change_id: int, welcome: bool) -> bool:
+    """Email Django's password-reset link (token and confirm page) to the person.
+
+    Made after commit: the token is bound to the password hash as stored, so it has to
+    be made from the row as it is now (a new person's unusable password included)."""
+    person = User.objects.filter(pk=person_id).first()
+    change = PersonChange.objects.filter(pk=change_id).first()
+    if person is None or change is None:
+        return False
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    context = {
+        "by": change.by_text,
+        "welcome": welcome,
+        "link": settings.SITE_URL
+        + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    message = _message(
+        person=person,
+        address=person.email,
+        subject="Choose your oneonones password" if welcome else "Reset your oneonones password",
+        template="people/email/password_link.txt",
+        context=context,
+    )
+    return _send_and_mark_told([message], [change_id])
+
+
+def person_create_by_admin(*, person: User, by: User) -> User:
+    """Create ``person`` (validated by the admin form, not saved yet) with no usable
+    password, and email them a link to choose one: an administrator never picks or
+    knows anyone's password."""
+    with transaction.atomic():
+        person.set_unusable_password()
+        person.save()
+        change = PersonChange.objects.create(
+            person=person,
+            changed_by=by,
+            changed_by_name=_person_text(by),
+            field=PersonChange.Field.ACCOUNT,
+            new_value="created",
+        )
+        transaction.on_commit(
+            lambda: _send_password_link(person_id=person.pk, change_id=change.pk, welcome=True)
+        )
+    return person
+
+
+def person_update_by_admin(
+    *,
+    person: User,
+    by: User,
+    groups: Iterable[Group] | None = None,
+    permissions: Iterable[Permission] | None = None,
+) -> list[PersonChange]:
+    """Save what an administrator changed on ``person`` (validated by the admin form,
+    not saved yet), record each changed field with its old and new value, and email
+    the person once it commits. ``groups``/``permissions`` None leaves them as they are.
+
+    The stored row is locked first, so "old value" is what this change replaced even
+    when two administrators save the same person at once.
+    """
+    with transaction.atomic():
+        stored = (
+            User.objects.select_related("team", "manager")
+            .select_for_update(of=("self",))
+            .get(pk=person.pk)
+        )
+        before = {**_profile_facts(stored), **_access_facts(person.pk)}
+        person.save()
+        if groups is not None:
+            person.groups.set(groups)
+        if permissions is not None:
+            person.user_permissions.set(permissions)
+        after = {**_profile_facts(person), **_access_facts(person.pk)}
+        changes = _record(
+            person=person, by=by, via=PersonChange.Via.ADMIN, before=before, after=after
+        )
+        if changes:
+            change_ids = [change.pk for change in changes]
+            transaction.on_commit(
+                lambda: _tell_about_changes(
+                    person_id=person.pk, change_ids=change_ids, old_email=stored.email
+                )
+            )
+    return changes
+
+
+def person_send_password_reset(*, person: User, by: User) -> PersonChange:
+    """Email ``person`` a link to choose a new password (their current one keeps working
+    until they do), recorded as a change an administrator made."""
+    if not person.is_active:
+        raise ValidationError(
+            f"{person} cannot sign in (their account is not active), "
+            "so no password-reset email was sent."
+        )
+    with transaction.atomic():
+        change = PersonChange.objects.create(
+            person=person,
+            changed_by=by,
+            changed_by_name=_person_text(by),
+            field=PersonChange.Field.PASSWORD,
+            new_value=RESET_LINK_SENT,
+        )
+        transaction.on_commit(
+            lambda: _send_password_link(person_id=person.pk, change_id=change.pk, welcome=False)
+        )
+    return change

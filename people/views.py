@@ -12,9 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from people.forms import ProfileForm, SignInForm
-from people.selectors import get_person_for_user_or_404, reports_of
+from people.selectors import account_changes_of, get_person_for_user_or_404, reports_of
 
 logger = logging.getLogger(__name__)
+
+# The newest changes administrators made; the page says when there are older ones.
+ACCOUNT_CHANGES_SHOWN = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -37,7 +40,14 @@ def profile(request):
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("people:profile")
-    return render(request, "people/profile.html", {"form": form})
+    changes = account_changes_of(viewer=request.user)
+    context = {
+        "form": form,
+        "changes": changes[:ACCOUNT_CHANGES_SHOWN],
+        "changes_count": changes.count(),
+        "changes_shown": ACCOUNT_CHANGES_SHOWN,
+    }
+    return render(request, "people/profile.html", context)
 
 
 def person(request, pk: int):

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from people.tests.factories import PASSWORD
+from people.tests.factories import PASSWORD, UserFactory
 
 # Pages an anonymous visitor may open. Everything else must send them to sign in.
 ANONYMOUS_ALLOWED = {
@@ -145,4 +145,30 @@ def test_it_emails_a_password_reset_link_that_works(client, employee):
 def test_it_does_not_reveal_unknown_addresses_on_reset(client, db):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_someone_who_never_chose_a_password_gets_a_link_to_choose_one(client, db):
+    # Created by an administrator or the CSV import: no usable password yet.
+    ann = UserFactory(email="ann@acme.test")
+    ann.set_unusable_password()
+    ann.save(update_fields=["password"])
+    response = client.post(reverse("password_reset"), {"email": "ANN@acme.test"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["ann@acme.test"]
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", message.body).group(1)
+    response = client.get(link, follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": "ann-chose-this-3", "new_password2": "ann-chose-this-3"},
+    )
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.check_password("ann-chose-this-3")
+
+
+def test_forgotten_password_sends_nothing_to_someone_who_has_left(client, db):
+    UserFactory(email="gone@acme.test", is_active=False)
+    client.post(reverse("password_reset"), {"email": "gone@acme.test"})
     assert mail.outbox == []

@@ -1,7 +1,8 @@
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
-from people.models import Team, User
+from people.models import PersonChange, Team, User
 from people.tests.factories import UserFactory
 
 
@@ -111,3 +112,47 @@ def test_it_refuses_unknown_columns(db, tmp_path):
 def test_it_explains_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="There is no file"):
         call_command("import_people", tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("column", ["password", "is_staff", "is_superuser", "is_active"])
+def test_it_sets_no_password_and_no_access(db, tmp_path, column):
+    with pytest.raises(CommandError, match="unknown column"):
+        call_command(
+            "import_people", write(tmp_path, f"email,full_name,{column}\na@acme.test,A,x\n")
+        )
+    assert not User.objects.exists()
+
+
+def test_it_records_and_tells_what_it_changed_about_people_already_here(
+    db, tmp_path, django_capture_on_commit_callbacks
+):
+    UserFactory(email="ceo@acme.test", full_name="Casey Chief")
+    ann = UserFactory(email="ann@acme.test", full_name="Ann Analyst", job_title="Analyst")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_people", write(tmp_path, GOOD))
+    changes = {
+        (change.field, change.old_value, change.new_value)
+        for change in PersonChange.objects.filter(person=ann)
+    }
+    assert changes == {
+        ("manager", "", "Lee Lead (lee@acme.test)"),
+        ("team", "", "Platform"),
+        ("start_date", "", "2026-11-02"),
+    }
+    assert set(PersonChange.objects.values_list("via", "changed_by")) == {("import", None)}
+    # Only the two who were here before hear about it; the new people got nothing.
+    assert set(PersonChange.objects.values_list("person__email", flat=True)) == {
+        "ann@acme.test",
+        "ceo@acme.test",
+    }
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "Ann Analyst <ann@acme.test>",
+        "Casey Chief <ceo@acme.test>",
+    ]
+    ann_mail = next(message for message in mail.outbox if "ann@" in message.to[0])
+    assert "An administrator (CSV import) changed your oneonones account" in ann_mail.body
+    assert "- Manager: (none) → Lee Lead (lee@acme.test)" in ann_mail.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_people", write(tmp_path, GOOD))
+    assert PersonChange.objects.count() == 5 and len(mail.outbox) == 2  # nothing new
