@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from people.models import Team, User, validate_time_zone
 
@@ -224,3 +224,20 @@ def people_import_csv(*, lines) -> ImportResult:
                 user.manager = None
             user.save(update_fields=["manager"])
     return result
+
+
+def person_create_for_sign_in(*, email: str, full_name: str) -> User:
+    """The person with ``email``, created with no password if there is none yet.
+
+    For single sign-on when ``SSO_CREATE_PEOPLE`` is on: HR can add the reporting line
+    and team later. Two first sign-ins at once (two tabs) both get the one person.
+    """
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            person = User(email=email, full_name=full_name[:200])
+            person.set_unusable_password()
+            person.save()
+            return person
+    except IntegrityError:
+        return User.objects.get(email__iexact=email)
