@@ -131,6 +131,32 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
+# --- Sign-in: single sign-on (OpenID Connect) and passwords -------------------------------
+# Everything about how people sign in, in one block (README: "Single sign-on").
+# Single sign-on is on when SSO_ISSUER and SSO_CLIENT_ID are both set; the provider's
+# endpoints come from its discovery document when someone first signs in, never at start-up.
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+SSO_ISSUER = env("SSO_ISSUER", default="")
+SSO_CLIENT_ID = env("SSO_CLIENT_ID", default="")
+SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", default="")
+SSO_PROVIDER_NAME = env("SSO_PROVIDER_NAME", default="single sign-on")
+SSO_ALLOWED_EMAIL_DOMAINS = [
+    domain.strip().lstrip("@").lower()
+    for domain in env.list("SSO_ALLOWED_EMAIL_DOMAINS", default=[])
+    if domain.strip()
+]
+# Off by default: HR and admins set people up (reporting line, team, start date) and only
+# they come in. On, a verified address of an allowed domain with no person creates one.
+SSO_CREATE_PEOPLE = env.bool("SSO_CREATE_PEOPLE", default=False)
+SSO_SCOPES = env("SSO_SCOPES", default="openid email profile")
+# Microsoft Entra ID sends no email_verified for work accounts: there it is `xms_edov`.
+SSO_EMAIL_VERIFIED_CLAIM = env("SSO_EMAIL_VERIFIED_CLAIM", default="email_verified")
+SSO_TIMEOUT_SECONDS = env.int("SSO_TIMEOUT_SECONDS", default=10)
+# First, before django-axes: its lock-out is for guessed passwords, and a single sign-on
+# callback carries none. This backend's signature takes no username or password, so Django
+# never asks it about a password sign-in, which still goes through axes.
+AUTHENTICATION_BACKENDS = ["people.sso.SingleSignOnBackend", *AUTHENTICATION_BACKENDS]
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

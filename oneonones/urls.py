@@ -5,33 +5,42 @@ from django.urls import include, path
 from people import views as people_views
 from people.forms import ForgottenPasswordForm
 
+# With PASSWORD_LOGIN=0 every password page refuses (people.views.password_sign_in_only).
+password_only = people_views.password_sign_in_only
+
 auth_patterns = [
     path("login/", people_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("sso/start/", people_views.sso_start, name="sso_start"),
+    path("sso/callback/", people_views.sso_callback, name="sso_callback"),
+    path(
+        "password/change/",
+        password_only(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path(
         "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        password_only(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=ForgottenPasswordForm),
+        password_only(auth_views.PasswordResetView.as_view(form_class=ForgottenPasswordForm)),
         name="password_reset",
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
+        password_only(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        password_only(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        password_only(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
 ]
@@ -46,5 +55,12 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("reports/", include("reports.urls")),
+    # Before the admin's own: with PASSWORD_LOGIN=0 its password form is gone too.
+    path("admin/login/", people_views.admin_login, name="admin_login"),
+    path(
+        "admin/password_change/",
+        password_only(admin.site.admin_view(admin.site.password_change)),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
 ]

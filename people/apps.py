@@ -11,3 +11,6 @@ class PeopleConfig(AppConfig):
         NavItem(label="Home", url_name="home", audience="everyone", order=0),
         NavItem(label="My profile", url_name="people:profile", audience="everyone", order=90),
     )
+
+    def ready(self):
+        from people import checks  # noqa: F401  (registers the sign-in settings checks)

@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -518,3 +518,20 @@ def person_send_password_reset(*, person: User, by: User) -> PersonChange:
             lambda: _send_password_link(person_id=person.pk, change_id=change.pk, welcome=False)
         )
     return change
+
+
+def person_create_for_sign_in(*, email: str, full_name: str) -> User:
+    """The person with ``email``, created with no password if there is none yet.
+
+    For single sign-on when ``SSO_CREATE_PEOPLE`` is on: HR can add the reporting line
+    and team later. Two first sign-ins at once (two tabs) both get the one person.
+    """
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            person = User(email=email, full_name=full_name[:200])
+            person.set_unusable_password()
+            person.save()
+            return person
+    except IntegrityError:
+        return User.objects.get(email__iexact=email)

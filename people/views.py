@@ -1,28 +1,149 @@
 import logging
+from functools import wraps
 
+import jwt
 import redis
+import requests
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from people.forms import ProfileForm, SignInForm
 from people.selectors import account_changes_of, get_person_for_user_or_404, reports_of
+from people.sso import (
+    ProviderUnavailable,
+    SignInNotFinished,
+    SignInRefused,
+    SignOnCallbackView,
+    SignOnStartView,
+    sso_button_label,
+    sso_enabled,
+)
 
 logger = logging.getLogger(__name__)
 
 # The newest changes administrators made; the page says when there are older ones.
 ACCOUNT_CHANGES_SHOWN = 50
 
+STALE_SIGN_IN = (
+    "That sign-in could not be finished: it was started in another browser or tab, "
+    "or has expired. Start again from this page."
+)
+
+
+def sign_in_options() -> dict:
+    """What the sign-in pages offer, read per request so that tests can change it."""
+    return {
+        "password_login": settings.PASSWORD_LOGIN,
+        "sso_enabled": sso_enabled(),
+        "sso_button_label": sso_button_label(),
+        "sso_provider_name": settings.SSO_PROVIDER_NAME,
+    }
+
+
+def password_sign_in_off(request):
+    return render(request, "registration/password_sign_in_off.html", sign_in_options(), status=403)
+
+
+def password_sign_in_only(view):
+    """Refuses ``view`` when PASSWORD_LOGIN is off (and keeps its login_required mark)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            return password_sign_in_off(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
 
 class LoginView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            return password_sign_in_off(request)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **sign_in_options()}
+
+
+@login_not_required
+@never_cache
+def admin_login(request):
+    """The admin site's sign-in: its password form, or our sign-in page without passwords."""
+    if settings.PASSWORD_LOGIN or (request.method == "GET" and admin.site.has_permission(request)):
+        # The admin's own view; for someone already allowed in, it goes on to the admin.
+        return admin.site.login(request)
+    if request.method != "GET":
+        return password_sign_in_off(request)
+    if request.user.is_authenticated:
+        context = {**sign_in_options(), "admin_refused": True}
+        return render(request, "registration/password_sign_in_off.html", context, status=403)
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def sso_start(request):
+    if not sso_enabled():
+        raise Http404("Single sign-on is not configured.")
+    try:
+        return SignOnStartView.as_view()(request)
+    except ProviderUnavailable:
+        logger.warning("Single sign-on: the provider's discovery failed.", exc_info=True)
+        messages.error(request, _provider_unreachable())
+        return redirect("login")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def sso_callback(request):
+    """Where the provider sends people back; the library checks state, nonce and PKCE."""
+    if not sso_enabled():
+        raise Http404("Single sign-on is not configured.")
+    provider = settings.SSO_PROVIDER_NAME
+    try:
+        response = SignOnCallbackView.as_view()(request)
+    except SignInRefused as refusal:
+        message = refusal.message
+    except (SuspiciousOperation, jwt.PyJWTError):
+        # A state that this browser did not start, a nonce or signature that does not match.
+        logger.warning("Single sign-on: callback refused.", exc_info=True)
+        message = STALE_SIGN_IN
+    except (ProviderUnavailable, requests.RequestException):
+        logger.warning("Single sign-on: the provider did not answer.", exc_info=True)
+        message = _provider_unreachable()
+    except SignInNotFinished as failure:
+        if str(failure):
+            logger.info("Single sign-on: the provider answered %s.", str(failure)[:100])
+            message = f"{provider} did not sign you in (perhaps it was cancelled). Try again."
+        else:
+            message = STALE_SIGN_IN
+    else:
+        return response
+    messages.error(request, message)
+    return redirect("login")
+
+
+def _provider_unreachable() -> str:
+    return (
+        f"{settings.SSO_PROVIDER_NAME} cannot be reached just now, so you cannot sign in "
+        "with it. Try again in a few minutes."
+    )
 
 
 def home(request):
@@ -46,6 +167,7 @@ def profile(request):
         "changes": changes[:ACCOUNT_CHANGES_SHOWN],
         "changes_count": changes.count(),
         "changes_shown": ACCOUNT_CHANGES_SHOWN,
+        "password_login": settings.PASSWORD_LOGIN,
     }
     return render(request, "people/profile.html", context)
 

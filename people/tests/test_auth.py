@@ -17,6 +17,10 @@ ANONYMOUS_ALLOWED = {
     "healthz",
     "health_status",
     "admin:login",
+    "admin_login",
+    # Single sign-on: where people start, and where the provider sends them back.
+    "sso_start",
+    "sso_callback",
     # Calendar apps fetch the feed without a session: the secret token in the
     # address is the key (tested in meetings/tests/test_calendar.py).
     "meetings:calendar_feed",
