@@ -194,13 +194,23 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What the HR reports add up over many thousands of meetings, kept here by
-    # triggers in the database (migration 0005) so that the reports read neither the
-    # agenda nor the feedback tables: how many agenda items the meeting has and how
-    # many each of its two people wrote, and the report's usefulness rating. Counts
-    # and a rating, never text. Django never writes them (see ``save``).
+    # triggers in the database so that the reports read neither the agenda nor the
+    # feedback tables: how many agenda items the meeting has and how many each of its
+    # two people wrote, and the report's usefulness rating. Counts and a rating, never
+    # text. Django never writes them (see ``save``).
+    # Migration 0005_report_counts defines the triggers in SQL that names the tables
+    # and columns as they were then (a trigger follows a rename, the function it calls
+    # does not): renaming a table or column they use (the meetings', the agenda
+    # items' or the feedback's; organiser, participant, meeting, author, usefulness or
+    # these counts) takes a migration that defines the functions again.
+    # The agenda counts: on AgendaItem, triggers agendaitem_count_insert and
+    # agendaitem_count_delete (per statement, function meetings_agenda_count_statement)
+    # and agendaitem_count_move (per row, function meetings_agenda_count_move).
     agenda_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     agenda_by_organiser = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     agenda_by_participant = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # The rating: on MeetingFeedback, trigger meetingfeedback_usefulness (function
+    # meetings_feedback_usefulness).
     usefulness = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -474,6 +484,10 @@ class AgendaItem(models.Model):
     ``carried_over_from`` pointing at the original, which stays on the earlier
     meeting as its record. ``carried_over_from`` is unique: an item is carried over
     at most once, so completing twice (or two processes at once) cannot duplicate it.
+
+    The database counts a meeting's items (by author) onto it, whatever writes them:
+    triggers ``agendaitem_count_*`` of migration 0005_report_counts (see
+    ``Meeting.agenda_count``).
     """
 
     meeting = models.ForeignKey(
@@ -644,7 +658,9 @@ USEFULNESS_CHOICES = [
 
 
 class MeetingFeedback(models.Model):
-    """The report's view of one held 1:1. HR reports average ``usefulness``."""
+    """The report's view of one held 1:1. HR reports average ``usefulness``, which the
+    database copies onto the meeting (trigger ``meetingfeedback_usefulness`` of
+    migration 0005_report_counts; see ``Meeting.usefulness``)."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="feedback")
     usefulness = models.PositiveSmallIntegerField(

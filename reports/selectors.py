@@ -92,11 +92,13 @@ REPORT_SETTINGS = (
 )
 
 
-def _rows(sql: str, params: dict) -> list[dict]:
+def _rows(statement: str, params: dict) -> list[dict]:
+    """The rows of one statement of ``reports.sql``, given ``params`` and the stored
+    values every statement compares with (``sql.VALUES``)."""
     # No savepoint inside a caller's transaction: the settings then last until it ends.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(REPORT_SETTINGS)
-        cursor.execute(sql, params)
+        cursor.execute(statement, {**sql.VALUES, **params})
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

@@ -20,9 +20,54 @@ How a statement stays fast however long the history:
   finds them (``_look_up``), however far back or ahead.
 * **Only what is shown.** A person's first held 1:1 is looked up for new starters
   only, the next 1:1 of a gap list only for the people shown.
+
+Nothing the models own is written here by hand, so that renaming it in a model cannot
+silently break a figure: tables and columns come from the models' ``_meta``
+(``MEETING.organiser`` is the quoted column of ``Meeting.organiser``), the stored values
+compared with (held, cancelled, booked, an active series, "nothing to discuss") from
+their ``TextChoices``, as parameters (``VALUES``). ``tests/test_sql.py`` renames every
+table, column and value in the database and the models and gets the same figures.
+Past the reads of a table, the statements call the columns they pass on by the
+models' attribute names (``organiser_id``, ``status``).
 """
 
-from meetings.models import PERIOD_COLUMNS, Meeting
+from django.db import connection
+from django.db.models import Model
+
+from meetings.models import PERIOD_COLUMNS, CancelReason, Meeting, MeetingSeries
+from people.models import Team, User
+
+
+class _Table:
+    """A model's table as the statements write it: ``f"{MEETING}"`` is the quoted name of
+    its table, ``MEETING.organiser`` the quoted column of its field ``organiser``."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+
+    def __str__(self) -> str:
+        return connection.ops.quote_name(self.model._meta.db_table)
+
+    def __getattr__(self, field: str) -> str:
+        if field.startswith("_"):  # copy, pickle and the like, not a field
+            raise AttributeError(field)
+        return connection.ops.quote_name(self.model._meta.get_field(field).column)
+
+
+MEETING = _Table(Meeting)
+SERIES = _Table(MeetingSeries)
+USER = _Table(User)
+TEAM = _Table(Team)
+
+# The stored values the statements compare with. Parameters like any other value:
+# psycopg2 writes them into the statement, so PostgreSQL plans as for a constant.
+VALUES = {
+    "completed": Meeting.Status.COMPLETED.value,
+    "cancelled": Meeting.Status.CANCELLED.value,
+    "scheduled": Meeting.Status.SCHEDULED.value,
+    "nothing_to_discuss": CancelReason.NOTHING_TO_DISCUSS.value,
+    "active_series": MeetingSeries.Status.ACTIVE.value,
+}
 
 COUNT_COLUMNS = (
     "scheduled",
@@ -38,39 +83,46 @@ COUNT_COLUMNS = (
 RECORD_COLUMNS = ("usefulness_sum", "usefulness_count", "agenda_items", "agenda_by_report")
 SUMMED_COLUMNS = (*COUNT_COLUMNS, *RECORD_COLUMNS)
 
-TEAM_FILTER = "AND u.team_id = %(team)s"
+TEAM_FILTER = f"AND u.{USER.team} = %(team)s"
 MANAGER_FILTER = "AND manager_id = %(manager)s"
 
 # Everyone active; ``manager_id`` only when that manager is active too, and ``low``
 # and ``high``, the key of the pair they make with their manager (LEAST and GREATEST
 # skip a NULL: with no manager, both are the person's own id, which no pair has).
 # ``report``: those with a manager, the people whose 1:1s the figures count.
-PEOPLE_CTES = """
+PEOPLE_CTES = f"""
 person AS (
     SELECT people.*, LEAST(id, manager_id) AS low, GREATEST(id, manager_id) AS high
     FROM (
-        SELECT u.id, u.full_name, u.team_id, u.start_date, u.date_joined, u.time_zone,
-            CASE WHEN boss.id IS NULL THEN NULL ELSE u.manager_id END AS manager_id
-        FROM people_user u
-        LEFT JOIN people_user boss ON boss.id = u.manager_id AND boss.is_active
-        WHERE u.is_active {team_filter}
+        SELECT u.{USER.id} AS id, u.{USER.full_name} AS full_name, u.{USER.team} AS team_id,
+            u.{USER.start_date} AS start_date, u.{USER.date_joined} AS date_joined,
+            u.{USER.time_zone} AS time_zone,
+            CASE WHEN boss.{USER.id} IS NULL THEN NULL ELSE u.{USER.manager} END AS manager_id
+        FROM {USER} u
+        LEFT JOIN {USER} boss ON boss.{USER.id} = u.{USER.manager} AND boss.{USER.is_active}
+        WHERE u.{USER.is_active} {{team_filter}}
     ) people
 ),
 report AS (
     SELECT id, manager_id, full_name, team_id, time_zone, low, high
     FROM person
-    WHERE manager_id IS NOT NULL {manager_filter}
-)"""
+    WHERE manager_id IS NOT NULL {{manager_filter}}
+)"""  # noqa: S608 -- constant fragments; values are parameters
 
 # Which meetings are read: one manager's, the team's reports', or all.
-ONE_MANAGERS_MEETINGS = "AND (organiser_id = %(manager)s OR participant_id = %(manager)s)"
+ONE_MANAGERS_MEETINGS = (
+    f"AND ({MEETING.organiser} = %(manager)s OR {MEETING.participant} = %(manager)s)"
+)
 TEAM_MEETINGS = (
-    "AND (participant_id IN (SELECT id FROM report) OR organiser_id IN (SELECT id FROM report))"
+    f"AND ({MEETING.participant} IN (SELECT id FROM report)"  # noqa: S608 -- constant fragments
+    f" OR {MEETING.organiser} IN (SELECT id FROM report))"
 )
 
-# The columns of ``meeting_period_idx``, so that reading them is an index-only scan.
+# The columns of ``meeting_period_idx``, so that reading them is an index-only scan;
+# passed on as ``organiser_id``, ``status``, ...
 SCANNED_COLUMNS = ", ".join(
-    ["starts_at", *(Meeting._meta.get_field(name).column for name in PERIOD_COLUMNS)]
+    f"{getattr(MEETING, name)} AS {Meeting._meta.get_field(name).attname}"
+    for name in ("starts_at", *PERIOD_COLUMNS)
 )
 
 
@@ -78,8 +130,9 @@ def _scanned(*, ranges: int, meeting_filter: str) -> str:
     """The meetings of ``ranges`` date ranges (parameters ``range0_from``,
     ``range0_to``, ...; they do not overlap), each read by an index-only range scan."""
     scans = " UNION ALL ".join(
-        f"SELECT {SCANNED_COLUMNS} FROM meetings_meeting"  # noqa: S608 -- constant fragments
-        f" WHERE starts_at >= %(range{number}_from)s AND starts_at < %(range{number}_to)s"
+        f"SELECT {SCANNED_COLUMNS} FROM {MEETING}"  # noqa: S608 -- constant fragments
+        f" WHERE {MEETING.starts_at} >= %(range{number}_from)s"
+        f" AND {MEETING.starts_at} < %(range{number}_to)s"
         f" {meeting_filter}"
         for number in range(ranges)
     )
@@ -92,7 +145,7 @@ HELD = "is_held"
 CANCELLED = "is_cancelled"
 HELD_IN_PERIOD = f"{HELD} AND {IN_PERIOD}"
 FLAGS = """starts_at >= %(start)s AND starts_at < %(end)s AS in_period,
-    status = 'completed' AS is_held, status = 'cancelled' AS is_cancelled"""
+    status = %(completed)s AS is_held, status = %(cancelled)s AS is_cancelled"""
 # Agenda items written by the lower or the higher id of the pair.
 BY_LOW = "CASE WHEN organiser_id < participant_id THEN agenda_by_organiser ELSE agenda_by_participant END"
 BY_HIGH = "CASE WHEN organiser_id < participant_id THEN agenda_by_participant ELSE agenda_by_organiser END"
@@ -114,7 +167,7 @@ PAIR_AGGREGATES = {
     ),
     "nothing_to_discuss": (
         f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND {CANCELLED}"
-        " AND cancel_reason = 'nothing_to_discuss')"
+        " AND cancel_reason = %(nothing_to_discuss)s)"
     ),
     "rescheduled": f"COUNT(*) FILTER (WHERE {IN_PERIOD} AND rescheduled_from IS NOT NULL)",
     "usefulness_sum": f"SUM(usefulness) FILTER (WHERE {HELD_IN_PERIOD})",
@@ -138,7 +191,7 @@ PAIR_AGGREGATES = {
         " AND starts_at <= %(now)s)"
     ),
     "next_booked_seen": (
-        "MIN(starts_at) FILTER (WHERE status = 'scheduled' AND starts_at > %(now)s"
+        "MIN(starts_at) FILTER (WHERE status = %(scheduled)s AND starts_at > %(now)s"
         " AND starts_at < %(soon_to)s)"
     ),
 }
@@ -161,18 +214,19 @@ def _look_up(aggregate: str, condition: str, *, of: str) -> str:
     """``aggregate`` (MIN or MAX) of the start of the meetings of one pair (``of``: the
     alias of a row with ``low`` and ``high``) that meet ``condition``: a few rows of
     ``meeting_pair_idx``, whatever the size of the table."""
+    pair = f"m.{MEETING.organiser}, m.{MEETING.participant}"
     return (
-        f"(SELECT {aggregate}(m.starts_at) FROM meetings_meeting m"  # noqa: S608
-        f" WHERE LEAST(m.organiser_id, m.participant_id) = {of}.low"
-        f" AND GREATEST(m.organiser_id, m.participant_id) = {of}.high AND {condition})"
+        f"(SELECT {aggregate}(m.{MEETING.starts_at}) FROM {MEETING} m"  # noqa: S608
+        f" WHERE LEAST({pair}) = {of}.low AND GREATEST({pair}) = {of}.high AND {condition})"
     )
 
 
 # The next 1:1 booked after the month ahead that ``next_booked_seen`` reads.
-BOOKED_LATER = "m.status = 'scheduled' AND m.starts_at >= %(soon_to)s"
-HELD_BEFORE = _look_up("MAX", "m.status = 'completed' AND m.starts_at < %(start)s", of="report")
+BOOKED_LATER = f"m.{MEETING.status} = %(scheduled)s AND m.{MEETING.starts_at} >= %(soon_to)s"
+WAS_HELD = f"m.{MEETING.status} = %(completed)s"
+HELD_BEFORE = _look_up("MAX", f"{WAS_HELD} AND m.{MEETING.starts_at} < %(start)s", of="report")
 LAST_HELD = _look_up(
-    "MAX", "m.status = 'completed' AND m.starts_at <= %(recent_from)s", of="report_figures"
+    "MAX", f"{WAS_HELD} AND m.{MEETING.starts_at} <= %(recent_from)s", of="report_figures"
 )
 NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="report")
 
@@ -204,7 +258,7 @@ held_dates AS (
     FROM scanned
     JOIN report ON report.low = LEAST(scanned.organiser_id, scanned.participant_id)
         AND report.high = GREATEST(scanned.organiser_id, scanned.participant_id)
-    WHERE scanned.status = 'completed' AND scanned.starts_at >= %(start)s
+    WHERE scanned.status = %(completed)s AND scanned.starts_at >= %(start)s
         AND scanned.starts_at < %(end)s
     UNION ALL
     SELECT report_id, held_before, (held_before AT TIME ZONE time_zone)::date
@@ -237,24 +291,24 @@ MANAGER_COLUMNS = (
     "not_booked",
 )
 MANAGERS_SELECT = f"""
-SELECT boss.id, boss.full_name, team.name AS team_name,
+SELECT boss.{USER.id} AS id, boss.{USER.full_name} AS full_name, team.{TEAM.name} AS team_name,
     COUNT(*) AS reports,
     {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
     percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
     COUNT(*) FILTER (WHERE met_recently) AS met_recently,
     COUNT(*) FILTER (WHERE NOT booked) AS not_booked
 FROM report_figures
-JOIN people_user boss ON boss.id = report_figures.manager_id
-LEFT JOIN people_team team ON team.id = boss.team_id
-GROUP BY boss.id, boss.full_name, team.name
-ORDER BY boss.full_name, boss.id
+JOIN {USER} boss ON boss.{USER.id} = report_figures.manager_id
+LEFT JOIN {TEAM} team ON team.{TEAM.id} = boss.{USER.team}
+GROUP BY boss.{USER.id}, boss.{USER.full_name}, team.{TEAM.name}
+ORDER BY boss.{USER.full_name}, boss.{USER.id}
 """  # noqa: S608 -- constant fragments; values are parameters
 
 REPORT_ROWS_SELECT = f"""
-SELECT report_figures.*, team.name AS team_name,
+SELECT report_figures.*, team.{TEAM.name} AS team_name,
     COALESCE(last_held_seen, {LAST_HELD}) AS last_held
 FROM report_figures
-LEFT JOIN people_team team ON team.id = report_figures.team_id
+LEFT JOIN {TEAM} team ON team.{TEAM.id} = report_figures.team_id
 ORDER BY report_figures.full_name, report_figures.report_id
 """  # noqa: S608 -- constant fragments; values are parameters
 
@@ -262,7 +316,8 @@ ORDER BY report_figures.full_name, report_figures.report_id
 def _part(name: str) -> str:
     """The value of one part of the rule (e.g. ``BYDAY`` gives ``MO,TH``), '' if absent.
     Plain string functions: a regular expression per part per series costs ten times more."""
-    return f"split_part(split_part(split_part(s.cadence, '{name}=', 2), ';', 1), E'\\n', 1)"
+    cadence = f"s.{SERIES.cadence}"
+    return f"split_part(split_part(split_part({cadence}, '{name}=', 2), ';', 1), E'\\n', 1)"
 
 
 def _count(name: str) -> str:
@@ -282,9 +337,9 @@ INTERVAL_DAYS_SQL = f"""
 END * COALESCE(NULLIF({_part("INTERVAL")}, '')::int, 1))"""
 
 GAP_LAST_HELD = _look_up(
-    "MAX", "m.status = 'completed' AND m.starts_at < %(lately_from)s", of="person"
+    "MAX", f"{WAS_HELD} AND m.{MEETING.starts_at} < %(lately_from)s", of="person"
 )
-GAP_FIRST_HELD = _look_up("MIN", "m.status = 'completed'", of="person")
+GAP_FIRST_HELD = _look_up("MIN", WAS_HELD, of="person")
 GAP_NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="numbered")
 
 GAPS_CTES = f"""
@@ -297,15 +352,17 @@ person_held AS (
     LEFT JOIN pair ON pair.low = person.low AND pair.high = person.high
 ),
 series AS (
-    SELECT s.participant_id AS person_id, MIN({INTERVAL_DAYS_SQL}) AS interval_days
-    FROM meetings_meetingseries s
-    JOIN person ON person.id = s.participant_id AND person.manager_id = s.organiser_id
-    WHERE s.status = 'active'
-    GROUP BY s.participant_id
+    SELECT s.{SERIES.participant} AS person_id, MIN({INTERVAL_DAYS_SQL}) AS interval_days
+    FROM {SERIES} s
+    JOIN person ON person.id = s.{SERIES.participant}
+        AND person.manager_id = s.{SERIES.organiser}
+    WHERE s.{SERIES.status} = %(active_series)s
+    GROUP BY s.{SERIES.participant}
 ),
 gaps AS (
     SELECT person.id, person.full_name, person.start_date, person.manager_id,
-        person.low, person.high, team.name AS team_name, boss.full_name AS manager_name,
+        person.low, person.high, team.{TEAM.name} AS team_name,
+        boss.{USER.full_name} AS manager_name,
         person.last_held, person.next_booked_seen,
         CASE WHEN person.manager_id IS NOT NULL AND person.start_date > %(new_since)s
             THEN {GAP_FIRST_HELD} END AS first_held,
@@ -317,8 +374,8 @@ gaps AS (
                  person.date_joined) AS since
     FROM person_held person
     LEFT JOIN series ON series.person_id = person.id
-    LEFT JOIN people_team team ON team.id = person.team_id
-    LEFT JOIN people_user boss ON boss.id = person.manager_id
+    LEFT JOIN {TEAM} team ON team.{TEAM.id} = person.team_id
+    LEFT JOIN {USER} boss ON boss.{USER.id} = person.manager_id
 ),
 flagged AS (
     -- Longest overdue first; the newest starters first; the others by name.
@@ -367,14 +424,17 @@ GAP_COLUMNS = (
 )
 # The trend: every meeting (of someone in the team) per calendar month in UTC, read
 # from ``meeting_period_idx``.
-TREND_COLUMNS = """date_trunc('month', starts_at AT TIME ZONE 'UTC')::date AS month,
+TREND_COLUMNS = f"""date_trunc('month', {MEETING.starts_at} AT TIME ZONE 'UTC')::date AS month,
     COUNT(*) AS scheduled,
-    COUNT(*) FILTER (WHERE status = 'completed') AS held,
-    COUNT(*) FILTER (WHERE status = 'cancelled') AS cancelled"""
-TREND_WINDOW = "starts_at >= %(trend_start)s AND starts_at < %(trend_end)s"
-TREND_TEAM_FILTER = "AND participant_id IN (SELECT id FROM people_user WHERE team_id = %(team)s)"
+    COUNT(*) FILTER (WHERE {MEETING.status} = %(completed)s) AS held,
+    COUNT(*) FILTER (WHERE {MEETING.status} = %(cancelled)s) AS cancelled"""
+TREND_WINDOW = f"{MEETING.starts_at} >= %(trend_start)s AND {MEETING.starts_at} < %(trend_end)s"
+TREND_TEAM_FILTER = (
+    f"AND {MEETING.participant} IN"  # noqa: S608 -- constant fragments
+    f" (SELECT {USER.id} FROM {USER} WHERE {USER.team} = %(team)s)"
+)
 TREND_SELECT = (
-    f"SELECT {TREND_COLUMNS} FROM meetings_meeting WHERE {TREND_WINDOW} {{team_filter}}"  # noqa: S608
+    f"SELECT {TREND_COLUMNS} FROM {MEETING} WHERE {TREND_WINDOW} {{team_filter}}"  # noqa: S608
     " GROUP BY 1"
 )
 

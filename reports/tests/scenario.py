@@ -31,6 +31,7 @@ from django.utils import timezone
 from meetings.models import CancelReason, Meeting, MeetingFeedback, MeetingSeries
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly
 from people.tests.factories import TeamFactory, UserFactory
+from reports import selectors
 from reports.selectors import Period
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -184,3 +185,29 @@ def build() -> Scenario:
         for author in authors:
             AgendaItemFactory(meeting=m[key], author=p[author])
     return s
+
+
+def everything(s: Scenario) -> list:
+    """Every figure of every statement, for the scenario's period, the last 90 days and
+    a week, for everyone and for one team."""
+    week = Period(first=dt.date(2025, 4, 10), last=dt.date(2025, 4, 16))
+    figures = []
+    for period in (PERIOD, selectors.default_period(), week):
+        figures += [
+            selectors.manager_rows(period=period, team=None),
+            [
+                selectors.report_rows(manager=boss, period=period, team=None)
+                for boss in (s.mara, s.milo)
+            ],
+            selectors.dashboard(period=period, team=None, gap_limit=10),
+        ]
+    platform, sales = s.teams["platform"], s.teams["sales"]
+    return [
+        *figures,
+        selectors.gap_rows(team=None),
+        selectors.dashboard(period=PERIOD, team=sales, gap_limit=10),
+        selectors.report_rows(manager=s.mara, period=PERIOD, team=platform),
+        selectors.gap_rows(team=sales, category="new_starters", offset=1, limit=1),
+        selectors.trend(team=None, today=TREND_TODAY),
+        selectors.trend(team=sales, today=TREND_TODAY),
+    ]

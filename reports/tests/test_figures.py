@@ -312,28 +312,14 @@ def test_the_dashboard_statement_gives_the_same_figures(s):
     assert any(row.first_held for row in shown)
 
 
-def everything(s) -> list:
-    """Every figure of every statement, for the scenario's period, the last 90 days and
-    a week."""
-    week = Period(first=dt.date(2025, 4, 10), last=dt.date(2025, 4, 16))
-    figures = []
-    for period in (PERIOD, selectors.default_period(), week):
-        figures += [
-            manager_rows(period=period, team=None),
-            [report_rows(manager=boss, period=period, team=None) for boss in (s.mara, s.milo)],
-            selectors.dashboard(period=period, team=None, gap_limit=10),
-        ]
-    return [*figures, gap_rows(team=None)]
-
-
 @pytest.mark.parametrize("margin_days", [0, 3650])
 def test_dates_outside_the_scanned_ranges_are_looked_up(s, monkeypatch, margin_days):
     """The statements read a month around the period and around now, and look up the
     held 1:1 before, the last held and the next booked beyond it pair by pair. Reading
     nothing around them (every date looked up) or ten years (none) gives the same."""
-    usual = everything(s)
+    usual = scenario.everything(s)
     monkeypatch.setattr(selectors, "SCAN_MARGIN", dt.timedelta(days=margin_days))
-    assert everything(s) == usual
+    assert scenario.everything(s) == usual
 
 
 def test_the_scanned_ranges_merge_where_they_overlap():
