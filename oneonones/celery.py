@@ -46,6 +46,13 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.send_pending_summaries",
         "schedule": crontab(minute="*/10"),
     },
+    # HR's wellbeing figures of a month are published once, after it ends: hourly so
+    # a month appears soon after midnight UTC even if a run is missed, at :13 so a
+    # check-in saved in the month's last second has long been committed.
+    "wellbeing-publish-months": {
+        "task": "wellbeing.tasks.publish_wellbeing_months",
+        "schedule": crontab(minute=13),
+    },
     "wellbeing-delete-expired-checkins": {
         "task": "wellbeing.tasks.delete_expired_checkins",
         "schedule": crontab(hour=3, minute=41),

@@ -1,9 +1,9 @@
 """Demo check-ins and a few wellbeing notes (called by `manage.py seed_demo`).
 
-A few months of check-ins for the demo people, some shared, some private.
-Engineering (six people) has enough people checking in for HR's aggregates to
-show; Customer Success (four) stays below the threshold, so HR sees the
-"not enough responses" message there. Check-ins fall on fixed days of each
+A few months of check-ins for the demo people, some shared, some private, and
+the ended months published for HR as the hourly job would. Engineering (six
+people) has enough people checking in for HR's figures to show; Customer
+Success (four) stays below the threshold, so HR sees why nothing is shown there. Check-ins fall on fixed days of each
 calendar month, so running this again adds nothing (a new month adds that
 month's check-ins) and the retention job trims the oldest as usual.
 """
@@ -13,9 +13,13 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from wellbeing.models import CheckIn, WellbeingNote
+from people.models import User
+from wellbeing.anonymity import closed_months
+from wellbeing.models import CheckIn, PublishedMonth, WellbeingNote
+from wellbeing.services import PUBLISH_WINDOW_MONTHS, months_publish, publish_closed_months
 
 DEMO_MONTHS = 4
 DAYS_OF_MONTH = (4, 18)
@@ -66,6 +70,7 @@ def _demo_checkin(user, index: int, slot: int, moment: dt.datetime) -> CheckIn:
     shared = seed % 3 != 0 and user.manager_id is not None
     return CheckIn(
         employee=user,
+        team_id=user.team_id,
         created_at=moment,
         happiness=2 + seed % 4,
         workload=WORKLOADS[(index * 2 + slot) % len(WORKLOADS)],
@@ -105,7 +110,10 @@ def seed_demo(*, org, stdout) -> None:
             text=text,
             defaults={"shared_with_subject": shared},
         )
-    stdout.write(f"Wellbeing: {len(new)} demo check-ins added.")
+    published = publish_closed_months(now=now)
+    stdout.write(
+        f"Wellbeing: {len(new)} demo check-ins added, {len(published)} months published for HR."
+    )
 
 
 def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> None:
@@ -113,11 +121,15 @@ def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> Non
     (by default the whole retention window: the history a real organisation keeps).
     People who already have check-ins are left alone, so it is idempotent."""
     months = months or settings.WELLBEING_RETENTION_MONTHS
-    done = set(
-        CheckIn.objects.filter(employee_id__in=user_ids)
-        .values_list("employee_id", flat=True)
-        .distinct()
+    people = User.objects.filter(pk__in=user_ids).annotate(
+        has_checkins=Exists(CheckIn.objects.filter(employee=OuterRef("pk")))
     )
+    team_of = {}
+    done = set()
+    for user_id, team_id, has_checkins in people.values_list("pk", "team_id", "has_checkins"):
+        team_of[user_id] = team_id
+        if has_checkins:
+            done.add(user_id)
     first = (
         timezone.now().astimezone(dt.UTC).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
     )
@@ -130,6 +142,7 @@ def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> Non
             new.append(
                 CheckIn(
                     employee_id=user_id,
+                    team_id=team_of.get(user_id),
                     created_at=moment,
                     happiness=1 + (user_id + back) % 5,
                     workload=1 + (user_id * 3 + back) % 5,
@@ -139,4 +152,14 @@ def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> Non
                 )
             )
     CheckIn.objects.bulk_create(new, batch_size=5000)
-    stdout.write(f"Wellbeing: {len(new)} benchmark check-ins added.")
+    published = []
+    if new:
+        # Seeding writes into months gone by, which no real check-in can. Those
+        # months may already be published (by the demo seed, run first): publish
+        # them again with the benchmark's check-ins in, in a database nobody reads.
+        window = closed_months(now=timezone.now(), count=PUBLISH_WINDOW_MONTHS)
+        PublishedMonth.objects.filter(month__in=window).delete()
+        published = months_publish(months=window)
+    stdout.write(
+        f"Wellbeing: {len(new)} benchmark check-ins added, {len(published)} months published."
+    )

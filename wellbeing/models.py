@@ -8,9 +8,12 @@ that list related objects (such as deleting a user) reveal nothing.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from wellbeing.anonymity import GroupFigures
 
 SCALE = (MinValueValidator(1), MaxValueValidator(5))
 
@@ -57,6 +60,12 @@ class CheckIn(models.Model):
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
+    # The team the author belonged to when they checked in: HR's figures count a
+    # check-in there for good, so moving people between teams changes no figure
+    # (see wellbeing.anonymity). Empty for people without a team.
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     happiness = models.PositiveSmallIntegerField(choices=Happiness.choices, validators=SCALE)
     workload = models.PositiveSmallIntegerField(choices=Workload.choices, validators=SCALE)
@@ -72,7 +81,7 @@ class CheckIn(models.Model):
         verbose_name = "check-in"
         indexes = [
             models.Index(fields=["employee", "-created_at"], name="checkin_employee_recent"),
-            # Retention deletes and HR's monthly aggregates both range over created_at.
+            # Retention deletes and publishing HR's monthly figures both range over created_at.
             models.Index(fields=["created_at"], name="checkin_created_at"),
         ]
         constraints = [
@@ -125,3 +134,75 @@ class WellbeingNote(models.Model):
 
     def __str__(self):
         return f"Wellbeing note #{self.pk}"
+
+
+class PublishedMonth(models.Model):
+    """A calendar month (UTC) whose team figures are published to HR.
+
+    Written once, after the month has ended, in the same transaction as its
+    ``TeamMonthFigures``; never recomputed or deleted, so what HR saw of a month
+    stays what HR sees (see ``wellbeing.anonymity``).
+    """
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="published_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%B %Y}"
+
+
+class TeamMonthFigures(models.Model):
+    """What HR sees about one team in one published month, and nothing more:
+    counts and averages only, with a withheld measure stored as empty. Teams with
+    fewer than five people that month have no row at all."""
+
+    month = models.ForeignKey(PublishedMonth, on_delete=models.CASCADE, related_name="figures")
+    team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField()
+    members = models.PositiveIntegerField(help_text="The team's active members when published.")
+    average_happiness = models.DecimalField(max_digits=2, decimal_places=1, null=True)
+    average_balance = models.DecimalField(max_digits=2, decimal_places=1, null=True)
+    workload_shares = ArrayField(models.PositiveSmallIntegerField(), size=5, null=True)
+
+    class Meta:
+        verbose_name = "team wellbeing figures"
+        verbose_name_plural = "team wellbeing figures"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "team"], name="team_month_figures_once"),
+            # The rule of five, once more where it cannot be bypassed.
+            models.CheckConstraint(condition=models.Q(people__gte=5), name="figures_five_or_more"),
+        ]
+
+    def __str__(self):
+        return f"Team wellbeing figures #{self.pk}"
+
+    @classmethod
+    def stored(cls, *, month: PublishedMonth, team_id: int, figures: GroupFigures):
+        shares = figures.workload_shares
+        return cls(
+            month=month,
+            team_id=team_id,
+            people=figures.people,
+            members=figures.members,
+            average_happiness=figures.average_happiness,
+            average_balance=figures.average_balance,
+            workload_shares=None if shares is None else list(shares),
+        )
+
+    def as_figures(self) -> GroupFigures:
+        shares = self.workload_shares
+        return GroupFigures(
+            people=self.people,
+            members=self.members,
+            average_happiness=self.average_happiness,
+            average_balance=self.average_balance,
+            workload_shares=None if shares is None else tuple(shares),
+        )

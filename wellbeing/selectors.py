@@ -3,28 +3,22 @@
 Who sees what (DESIGN.md): an employee sees all their own check-ins; their
 current manager sees the ones they share, as they are now (unsharing hides them
 again); nobody else sees an individual check-in: not the manager's manager, not
-another manager, not HR, not admins. HR sees only aggregates of at least
-``MIN_GROUP_SIZE`` different people per team and month.
+another manager, not HR, not admins. HR sees only team figures published under
+the rule in ``wellbeing.anonymity``.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Avg, Count, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from people.models import Team, User
 from people.selectors import reports_of
-from wellbeing.models import CheckIn, WellbeingNote, Workload
-
-# Groups smaller than this are withheld from HR: with fewer people an average
-# points at individuals. A constant, not a setting, so nobody lowers it casually.
-MIN_GROUP_SIZE = 5
-WITHHELD_MESSAGE = "not enough responses to show without identifying anyone"
-
+from wellbeing import anonymity
+from wellbeing.anonymity import GroupFigures
+from wellbeing.models import CheckIn, PublishedMonth, TeamMonthFigures, WellbeingNote, Workload
 
 # --- Check-ins -------------------------------------------------------------------------
 
@@ -140,101 +134,74 @@ class WorkloadShare:
 
 @dataclass(frozen=True)
 class MonthCell:
-    """One team in one month. When ``shown`` is False it carries no numbers at all,
-    so a template cannot reveal a small group by mistake."""
+    """One team in one month. ``figures`` is None unless the month is published
+    and the team had at least five people, so a template cannot show a withheld
+    group's numbers by mistake; a withheld measure is None inside ``figures``."""
 
     month: dt.date
-    shown: bool
-    people: int | None = None
-    checked_in_percent: int | None = None
-    average_happiness: float | None = None
-    average_balance: float | None = None
-    workload: tuple[WorkloadShare, ...] = ()
+    published: bool
+    figures: GroupFigures | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.figures is not None
+
+    @property
+    def workload(self) -> tuple[WorkloadShare, ...]:
+        if self.figures is None or self.figures.workload_shares is None:
+            return ()
+        return tuple(
+            WorkloadShare(label=label, percent=percent)
+            for (_, label), percent in zip(
+                Workload.choices, self.figures.workload_shares, strict=True
+            )
+        )
 
 
 @dataclass
 class TeamTrend:
     team: Team
-    members: int
     months: list[MonthCell] = field(default_factory=list)
 
 
-def trend_months(*, count: int, today: dt.date | None = None) -> list[dt.date]:
-    """The first days of the last ``count`` calendar months (UTC), newest first."""
-    first = (today or timezone.now().astimezone(dt.UTC).date()).replace(day=1)
-    return [first - relativedelta(months=back) for back in range(count)]
+def trend_months(*, count: int, now: dt.datetime | None = None) -> list[dt.date]:
+    """The first days of the last ``count`` ended calendar months (UTC), newest
+    first. The current month is never among them: see ``wellbeing.anonymity``."""
+    return anonymity.closed_months(now=now or timezone.now(), count=count)
 
 
 def team_trends(*, teams: list[Team], months: list[dt.date]) -> list[TeamTrend]:
-    """Monthly aggregates per team, over every check-in (shared or private) of the
-    team's active members, in one SQL aggregation.
+    """Each team's published figures for ``months``, in two queries whatever the data.
 
-    ``teams`` must carry ``active_members`` (see ``teams_for_trends``). A cell is
-    shown only when at least ``MIN_GROUP_SIZE`` different people checked in that
-    month. Months are calendar months in UTC, so every HR viewer sees the same
-    numbers whatever their own time zone. People count under their current team.
+    Figures are read as they were stored when their month was published, never
+    worked out again from the check-ins (``wellbeing.services.months_publish``), so
+    later check-ins, deletions or people moving between teams change nothing here.
     """
     if not teams or not months:
         return []
-    start = dt.datetime.combine(min(months), dt.time.min, tzinfo=dt.UTC)
-    workload_counts = {
-        f"workload_{level}": Count("pk", filter=Q(workload=level)) for level in Workload.values
+    published = set(PublishedMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    stored = {
+        (row.team_id, row.month.month): row
+        for row in TeamMonthFigures.objects.filter(
+            team__in=teams, month__month__in=published
+        ).select_related("month")
     }
-    rows = (
-        CheckIn.objects.filter(
-            created_at__gte=start,
-            employee__team__in=teams,
-            employee__is_active=True,
-        )
-        .annotate(month=TruncMonth("created_at", tzinfo=dt.UTC))
-        .values("employee__team", "month")
-        .annotate(
-            people=Count("employee", distinct=True),
-            checkins=Count("pk"),
-            average_happiness=Avg("happiness"),
-            average_balance=Avg("work_life_balance"),
-            **workload_counts,
-        )
-        .order_by()
-    )
-    by_key = {(row["employee__team"], row["month"].date()): row for row in rows}
     trends = []
     for team in teams:
-        trend = TeamTrend(team=team, members=team.active_members)
+        trend = TeamTrend(team=team)
         for month in months:
-            row = by_key.get((team.pk, month))
-            if row is None or row["people"] < MIN_GROUP_SIZE:
-                trend.months.append(MonthCell(month=month, shown=False))
-                continue
-            checkins = row["checkins"]
+            row = stored.get((team.pk, month))
+            figures = None if row is None else row.as_figures()
             trend.months.append(
-                MonthCell(
-                    month=month,
-                    shown=True,
-                    people=row["people"],
-                    checked_in_percent=min(
-                        100, round(100 * row["people"] / max(1, team.active_members))
-                    ),
-                    average_happiness=round(row["average_happiness"], 1),
-                    average_balance=round(row["average_balance"], 1),
-                    workload=tuple(
-                        WorkloadShare(
-                            label=label,
-                            percent=round(100 * row[f"workload_{level}"] / checkins),
-                        )
-                        for level, label in Workload.choices
-                    ),
-                )
+                MonthCell(month=month, published=month in published, figures=figures)
             )
         trends.append(trend)
     return trends
 
 
 def teams_for_trends() -> QuerySet[Team]:
-    """Every team with its number of active members, for HR."""
-    return Team.objects.annotate(
-        active_members=Count("members", filter=Q(members__is_active=True))
-    ).order_by("name")
+    """Every team, for HR's wellbeing page."""
+    return Team.objects.order_by("name", "pk")
 
 
 def hr_or_404(*, viewer: User) -> None:

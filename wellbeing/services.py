@@ -12,11 +12,14 @@ import io
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from people.models import User
-from wellbeing.models import CheckIn, WellbeingNote
+from people.models import Team, User
+from wellbeing import anonymity
+from wellbeing.models import CheckIn, PublishedMonth, TeamMonthFigures, WellbeingNote
 
 NO_MANAGER_MESSAGE = "You have no manager in oneonones yet, so there is nobody to share it with."
 
@@ -41,6 +44,7 @@ def checkin_create(
     now = timezone.now()
     checkin = CheckIn(
         employee=employee,
+        team_id=employee.team_id,
         created_at=now,
         happiness=happiness,
         workload=workload,
@@ -97,9 +101,98 @@ def retention_cutoff(*, now: dt.datetime | None = None, months: int | None = Non
 
 @transaction.atomic
 def checkins_delete_expired(*, now: dt.datetime | None = None) -> int:
-    """Delete check-ins older than ``WELLBEING_RETENTION_MONTHS``. Safe to run twice."""
-    deleted, _ = CheckIn.objects.filter(created_at__lt=retention_cutoff(now=now)).delete()
+    """Delete check-ins older than ``WELLBEING_RETENTION_MONTHS``, and the published
+    team figures of months that ended before then. Returns how many check-ins.
+    Safe to run twice.
+
+    The ``PublishedMonth`` rows stay, so a month is never published a second time
+    from what retention left of it.
+    """
+    cutoff = retention_cutoff(now=now)
+    deleted, _ = CheckIn.objects.filter(created_at__lt=cutoff).delete()
+    TeamMonthFigures.objects.filter(month__month__lt=anonymity.month_start(cutoff)).delete()
     return deleted
+
+
+# --- Publishing HR's monthly figures ----------------------------------------------------
+
+# An ended month not yet published (the job was not running) is still published
+# this long after; as far back as HR's page shows.
+PUBLISH_WINDOW_MONTHS = 6
+
+
+def publish_closed_months(
+    *, now: dt.datetime | None = None, count: int = PUBLISH_WINDOW_MONTHS
+) -> list[dt.date]:
+    """Publish each of the last ``count`` ended months that is not published yet.
+    Returns the months this call published. Safe to run twice, or twice at once."""
+    months = anonymity.closed_months(now=now or timezone.now(), count=count)
+    done = set(PublishedMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    missing = [month for month in months if month not in done]
+    return months_publish(months=missing) if missing else []
+
+
+def _claim_months(months: list[dt.date]) -> dict[dt.date, PublishedMonth]:
+    """Insert a row for each month not published yet and return those rows; a month
+    already there is left alone. A racing run inserting the same months waits for
+    the first transaction and then skips them (sorted, so the two never deadlock)."""
+    now = timezone.now()
+    values = ", ".join(["(%s, %s)"] * len(months))
+    params = [value for month in sorted(months) for value in (month, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO wellbeing_publishedmonth (month, published_at) VALUES {values} "  # noqa: S608 - placeholders only
+            "ON CONFLICT (month) DO NOTHING RETURNING id, month",
+            params,
+        )
+        rows = cursor.fetchall()
+    return {month: PublishedMonth(pk=pk, month=month, published_at=now) for pk, month in rows}
+
+
+@transaction.atomic
+def months_publish(*, months: list[dt.date]) -> list[dt.date]:
+    """Work out and store HR's figures for every team in each of ``months``, once,
+    in a few queries whatever the data. Returns the months this call published:
+    not those already published, also by a run racing this one.
+
+    Each person counts once per team and month, with their last check-in there;
+    the rule itself is ``anonymity.group_figures``. Only its result is stored.
+    """
+    current = anonymity.month_start(timezone.now())
+    for month in months:
+        if month >= current:
+            raise ValueError(f"{month:%B %Y} has not ended yet; only ended months are published.")
+    claimed = _claim_months(months)
+    if not claimed:
+        return []
+    start, end = anonymity.month_bounds(min(claimed))[0], anonymity.month_bounds(max(claimed))[1]
+    last_per_person = (
+        CheckIn.objects.filter(created_at__gte=start, created_at__lt=end, team__isnull=False)
+        .annotate(month=TruncMonth("created_at", tzinfo=dt.UTC))
+        .order_by("month", "team_id", "employee_id", "-created_at", "-pk")
+        .distinct("month", "team_id", "employee_id")
+        .values_list("month", "team_id", "happiness", "workload", "work_life_balance")
+    )
+    answers: dict[tuple[dt.date, int], list[tuple[int, int, int]]] = {}
+    for month, team_id, *answer in last_per_person.iterator(chunk_size=5000):
+        if month.date() in claimed:
+            answers.setdefault((month.date(), team_id), []).append(tuple(answer))
+    members = dict(
+        Team.objects.filter(pk__in={team_id for _, team_id in answers})
+        .annotate(active=Count("members", filter=Q(members__is_active=True)))
+        .values_list("pk", "active")
+    )
+    rows = []
+    for (month, team_id), group in answers.items():
+        if team_id not in members:
+            continue  # the team was deleted meanwhile
+        figures = anonymity.group_figures(answers=group, members=members[team_id])
+        if figures is not None:
+            rows.append(
+                TeamMonthFigures.stored(month=claimed[month], team_id=team_id, figures=figures)
+            )
+    TeamMonthFigures.objects.bulk_create(rows)
+    return sorted(claimed)
 
 
 EXPORT_COLUMNS = (

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from wellbeing.services import checkins_delete_expired
+from wellbeing.services import checkins_delete_expired, publish_closed_months
 
 logger = logging.getLogger(__name__)
 
@@ -13,3 +13,12 @@ def delete_expired_checkins() -> int:
     deleted = checkins_delete_expired()
     logger.info("Deleted %d expired wellbeing check-ins.", deleted)
     return deleted
+
+
+@shared_task
+def publish_wellbeing_months() -> int:
+    """Hourly: publish HR's figures of the months that have ended (once each)."""
+    months = publish_closed_months()
+    for month in months:
+        logger.info("Published the wellbeing figures of %s.", f"{month:%B %Y}")
+    return len(months)

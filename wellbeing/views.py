@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from people.selectors import has_reports
-from wellbeing import selectors, services
+from wellbeing import anonymity, selectors, services
 from wellbeing.chart import build_chart
 from wellbeing.forms import CheckInForm, DeleteAllForm, WellbeingNoteForm
 
@@ -53,7 +53,7 @@ def _render_index(request, *, form: CheckInForm, status: int = 200):
         "is_manager": is_manager,
         "reports": selectors.reports_with_latest_shared(viewer=user) if is_manager else [],
         "former_report_notes": selectors.notes_about_former_reports(viewer=user),
-        "min_group_size": selectors.MIN_GROUP_SIZE,
+        "min_group_size": anonymity.MIN_GROUP_SIZE,
         "retention_months": settings.WELLBEING_RETENTION_MONTHS,
     }
     return render(request, "wellbeing/index.html", context, status=status)
@@ -218,13 +218,17 @@ def note_delete(request, pk: int):
 
 
 def trends(request):
+    """HR's team figures. The only option is the page of teams: it changes which
+    teams are listed, never a figure (each is one team's, fixed when published)."""
     selectors.hr_or_404(viewer=request.user)
     page = Paginator(selectors.teams_for_trends(), TEAMS_PER_PAGE).get_page(request.GET.get("page"))
     months = selectors.trend_months(count=TREND_MONTHS)
     context = {
         "page": page,
         "trends": selectors.team_trends(teams=list(page.object_list), months=months),
-        "min_group_size": selectors.MIN_GROUP_SIZE,
-        "withheld_message": selectors.WITHHELD_MESSAGE,
+        "min_group_size": anonymity.MIN_GROUP_SIZE,
+        "withheld_group": anonymity.WITHHELD_GROUP,
+        "withheld_measure": anonymity.WITHHELD_MEASURE,
+        "not_published_yet": anonymity.NOT_PUBLISHED_YET,
     }
     return render(request, "wellbeing/trends.html", context)

@@ -10,6 +10,7 @@ class CheckInFactory(factory.django.DjangoModelFactory):
         model = CheckIn
 
     employee = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda o: o.employee.team)
     created_at = factory.LazyFunction(timezone.now)
     happiness = 4
     workload = 3

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from people.models import User
-from wellbeing.models import CheckIn, WellbeingNote
+from wellbeing.models import CheckIn, PublishedMonth, TeamMonthFigures, WellbeingNote
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
 CHECKIN_NOTE = "ADMIN-must-not-see-this-checkin"
@@ -28,9 +28,9 @@ def assert_no_secret(response):
     assert NOTE_TEXT not in body
 
 
-def test_neither_model_is_registered():
-    assert not admin.site.is_registered(CheckIn)
-    assert not admin.site.is_registered(WellbeingNote)
+def test_no_wellbeing_model_is_registered():
+    for model in (CheckIn, WellbeingNote, PublishedMonth, TeamMonthFigures):
+        assert not admin.site.is_registered(model)
 
 
 def test_the_admin_index_does_not_list_wellbeing(client, admin_user, secrets):
@@ -54,6 +54,8 @@ def test_the_admin_index_does_not_list_wellbeing(client, admin_user, secrets):
         "/admin/wellbeing/wellbeingnote/",
         "/admin/wellbeing/wellbeingnote/{note}/change/",
         "/admin/wellbeing/wellbeingnote/{note}/history/",
+        "/admin/wellbeing/teammonthfigures/",
+        "/admin/wellbeing/publishedmonth/",
     ],
 )
 def test_the_admin_has_no_pages_for_them(client, admin_user, secrets, path):

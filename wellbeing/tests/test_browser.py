@@ -47,3 +47,32 @@ def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactio
     assert shared.get_by_text("a bit too much").is_visible()
     assert page.get_by_test_id("checkin-chart").is_visible()
     assert errors == []
+
+
+def test_hr_reads_the_published_figures_and_the_employee_reads_the_rule(page, transactional_db):
+    call_command("seed_demo")
+    errors = page_errors(page)
+    sign_in(page, "hr@example.com", DEMO_PASSWORD)
+    page.goto("/wellbeing/")
+    page.get_by_role("link", name="Team wellbeing: anonymous monthly figures").click()
+    page.get_by_role("heading", name="Team wellbeing", exact=True).wait_for()
+    assert page.get_by_test_id("aggregate-rules").get_by_text("The rule of 5.").is_visible()
+    engineering = page.get_by_test_id("team-trend").filter(
+        has=page.get_by_role("heading", name="Engineering")
+    )
+    assert engineering.locator('[data-state="shown"]').count() >= 1
+    support = page.get_by_test_id("team-trend").filter(
+        has=page.get_by_role("heading", name="Customer Success")
+    )
+    assert support.locator('[data-state="shown"]').count() == 0
+    assert support.get_by_test_id("withheld").first.is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+    sign_in(page, "employee@example.com", DEMO_PASSWORD)
+    page.goto("/wellbeing/")
+    rule = page.get_by_test_id("what-hr-sees")
+    assert not rule.get_by_text("The rule of 5:").is_visible()
+    rule.get_by_text("What HR sees of your check-ins").click()
+    assert rule.get_by_text("The rule of 5:").is_visible()
+    assert errors == []
