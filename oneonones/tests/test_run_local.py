@@ -82,7 +82,7 @@ def test_a_taken_port_is_reported_before_anything_is_set_up(db, tmp_path):
         env = run_env(tmp_path, port, DATABASE_URL=database_url, REDIS_URL=settings.REDIS_URL)
         result = run_local(env)
     assert result.returncode == 1
-    assert f"Port {port} is already in use by python" in result.stderr
+    assert f"Port {port} is already in use by {psutil.Process().name()}" in result.stderr
     assert f"PORT={port + 1} make run" in result.stderr
     assert result.stdout == ""  # no database found or made, nothing migrated
     assert not database_exists(name)
