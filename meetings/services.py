@@ -453,8 +453,10 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
                 created.append(outcome)
                 SlotClash.objects.filter(series=series, slot=slot).delete()
         reminders.sync_meetings(created, now=now)
-        series.generated_until = (before - dt.timedelta(days=1)).date()
-        series.save(update_fields=["generated_until"])
+        generated_until = (before - dt.timedelta(days=1)).date()
+        if series.generated_until != generated_until:  # a second run the same day writes nothing
+            series.generated_until = generated_until
+            series.save(update_fields=["generated_until"])
         # The next-time list lands on the next meeting as soon as it exists.
         next_time_land(series_id=series.pk, now=now)
     return result

@@ -8,14 +8,15 @@ INSTALLED_APPS order; ``seed_bench(*, user_ids, stdout)`` likewise after
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from people.demo_accounts import DEMO_PASSWORD
 from people.models import Team, User
 
-DEMO_PASSWORD = "oneonone-demo"  # noqa: S105 -- the published demo password
 BENCH_DOMAIN = "bench.example.com"
 
 
@@ -164,7 +165,34 @@ DEMO_PEOPLE = [
         None,
     ),
 ]
+DEMO_EMAILS = [email for _, email, *_ in DEMO_PEOPLE]
 NEW_STARTER_DAYS_AGO = 12
+
+
+# Hashing is slow on purpose (PBKDF2), and checking the demo password of each demo
+# person took most of a reseed. The password is published, so its salt can be too:
+# hashed once with a fixed salt, "still the demo password" is a string comparison.
+# 22 letters: as much entropy as Django asks of a salt, so it never re-hashes on sign-in.
+DEMO_PASSWORD_SALT = "oneononesDemoPassword0"  # noqa: S105 -- published with the password
+
+
+@cache
+def demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD, salt=DEMO_PASSWORD_SALT)
+
+
+def save_if_changed(user: User, **values) -> bool:
+    """Give ``user`` these values (and the demo password) and save what differs, so that
+    seeding an existing organisation writes nothing. Returns whether it saved."""
+    values["password"] = demo_password_hash()
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    if user.pk is None:
+        user.save()
+    elif changed:
+        user.save(update_fields=changed)
+    return bool(changed)
 
 
 @transaction.atomic
@@ -174,24 +202,27 @@ def seed_demo_people() -> DemoOrg:
         team = Team.objects.filter(name__iexact=name).first() or Team.objects.create(name=name)
         org.teams[name] = team
     today = timezone.localdate()
+    existing = {user.email.lower(): user for user in User.objects.filter(email__in=DEMO_EMAILS)}
     for key, email, full_name, job_title, team, manager_key, zone, years in DEMO_PEOPLE:
         if years is None:
             start_date = today - dt.timedelta(days=NEW_STARTER_DAYS_AGO)
         else:
             start_date = today.replace(day=1) - dt.timedelta(days=365 * years)
-        user = User.objects.filter(email__iexact=email).first() or User(email=email)
-        user.full_name = full_name
-        user.job_title = job_title
-        user.team = org.teams.get(team) if team else None
-        user.manager = org.people[manager_key] if manager_key else None
-        user.time_zone = zone
-        user.start_date = start_date
-        user.is_hr = key == "hr"
-        user.is_staff = user.is_superuser = key == "admin"
-        user.is_active = True
-        if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-        user.save()
+        user = existing.get(email) or User.objects.filter(email__iexact=email).first()
+        user = user or User(email=email)
+        save_if_changed(
+            user,
+            full_name=full_name,
+            job_title=job_title,
+            team_id=org.teams[team].pk if team else None,
+            manager_id=org.people[manager_key].pk if manager_key else None,
+            time_zone=zone,
+            start_date=start_date,
+            is_hr=key == "hr",
+            is_staff=key == "admin",
+            is_superuser=key == "admin",
+            is_active=True,
+        )
         org.people[key] = user
     return org
 
@@ -231,7 +262,7 @@ def seed_bench_people(count: int, *, batch_size: int = 2000) -> list[int]:
     """
     plan = bench_plan(count)
     today = timezone.localdate()
-    password = make_password(DEMO_PASSWORD)  # hashed once, shared by all bench users
+    password = demo_password_hash()
     with transaction.atomic():
         team_numbers = sorted({team for _, _, team in plan})
         existing_teams = {

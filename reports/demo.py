@@ -18,7 +18,7 @@ from meetings import services
 from meetings.cadence import Picked, build_cadence
 from meetings.demo import DEFAULT_TEMPLATES, add_history, seed_records
 from meetings.models import AgendaTemplate, CancelReason, Format, Kind, Meeting, MeetingSeries
-from people.demo import DEMO_PASSWORD
+from people.demo import save_if_changed
 from people.models import User
 
 OWEN_EMAIL = "owen.price@example.com"
@@ -29,15 +29,15 @@ HELD_MEETINGS = 2
 
 def _owen(org) -> User:
     owen = User.objects.filter(email__iexact=OWEN_EMAIL).first() or User(email=OWEN_EMAIL)
-    owen.full_name = "Owen Price"
-    owen.job_title = "Operations Analyst"
-    owen.manager = org.people["director"]
-    owen.time_zone = "Europe/London"
-    owen.start_date = timezone.localdate() - dt.timedelta(days=OWEN_STARTED_DAYS_AGO)
-    owen.is_active = True
-    if not owen.has_usable_password() or not owen.check_password(DEMO_PASSWORD):
-        owen.set_password(DEMO_PASSWORD)
-    owen.save()
+    save_if_changed(
+        owen,
+        full_name="Owen Price",
+        job_title="Operations Analyst",
+        manager_id=org.people["director"].pk,
+        time_zone="Europe/London",
+        start_date=timezone.localdate() - dt.timedelta(days=OWEN_STARTED_DAYS_AGO),
+        is_active=True,
+    )
     return owen
 
 

@@ -1,6 +1,13 @@
+from io import StringIO
+from unittest import mock
+
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from people.demo import DEMO_PASSWORD, bench_plan
+from people.demo_accounts import DEMO_SIGN_INS
 from people.models import Team, User
 
 
@@ -11,8 +18,8 @@ def test_it_creates_the_demo_sign_ins(db):
     hr = User.objects.get(email="hr@example.com")
     assert employee.manager == manager
     assert hr.is_hr
-    for user in (manager, employee, hr):
-        assert user.check_password(DEMO_PASSWORD)
+    for email, _ in DEMO_SIGN_INS:
+        assert User.objects.get(email=email).check_password(DEMO_PASSWORD), email
     assert Team.objects.count() == 2
     managers = User.objects.filter(reports__isnull=False, team__isnull=False).distinct()
     for boss in managers:
@@ -28,8 +35,6 @@ def test_it_is_idempotent(db):
 
 
 def test_it_includes_a_new_starter(db):
-    from django.utils import timezone
-
     call_command("seed_demo")
     recent = timezone.localdate().toordinal() - 42
     assert (
@@ -55,3 +60,28 @@ def test_it_creates_a_large_organisation_idempotently(db, django_assert_max_num_
     assert (
         User.objects.filter(manager__isnull=True, email__endswith="@bench.example.com").count() == 1
     )
+
+
+def test_seeding_says_each_step_and_again_only_checks_writing_nothing(db):
+    now = timezone.now()
+    first, second = StringIO(), StringIO()
+    with mock.patch.object(timezone, "now", return_value=now):  # the same day twice
+        call_command("seed_demo", stdout=first)
+        with CaptureQueriesContext(connection) as queries:
+            call_command("seed_demo", stdout=second)
+    said = first.getvalue()
+    for step in ("1:1 meetings", "Objectives", "Wellbeing", "HR cadence reports"):
+        assert f"{step}: checking the demo data…" in said
+    assert "Meetings: 9 new recurring 1:1 series" in said
+    sign_ins = said.split("Sign in with the password oneonone-demo as:")[1]
+    assert [line.split()[0] for line in sign_ins.strip().splitlines()] == [
+        email for email, _ in DEMO_SIGN_INS
+    ]
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].split(None, 1)[0] in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
+    assert len(queries) < 250  # a check per person and series, not per meeting
+    assert "Meetings: 0 new recurring 1:1 series" in second.getvalue()

@@ -1,16 +1,18 @@
+import time
 from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import module_has_submodule
 
-from people.demo import DEMO_PASSWORD, seed_bench_people, seed_demo_people
+from people.demo import seed_bench_people, seed_demo_people
+from people.demo_accounts import DEMO_PASSWORD, DEMO_SIGN_INS
 
 
 def _demo_modules():
     for config in apps.get_app_configs():
         if module_has_submodule(config.module, "demo"):
-            yield import_module(f"{config.name}.demo")
+            yield config, import_module(f"{config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             if people < 1:
                 raise CommandError("--people must be at least 1.")
             user_ids = seed_bench_people(people)
-            for module in _demo_modules():
+            for _, module in _demo_modules():
                 if hasattr(module, "seed_bench"):
                     module.seed_bench(user_ids=user_ids, stdout=self.stdout)
             self.stdout.write(
@@ -40,16 +42,21 @@ class Command(BaseCommand):
             )
             return
 
+        started = time.monotonic()
         org = seed_demo_people()
-        for module in _demo_modules():
+        self.stdout.write(f"People: the {len(org.people)} demo people are there.")
+        for config, module in _demo_modules():
             if hasattr(module, "seed_demo"):
+                # Said before each step, so that a first load (several seconds of
+                # history) shows where it is; a reload only checks and goes quickly.
+                self.stdout.write(f"{config.verbose_name}: checking the demo data…")
+                self.stdout.flush()
                 module.seed_demo(org=org, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo organisation ready. Sign in with:"))
-        for key, label in (
-            ("manager", "a manager"),
-            ("employee", "their report"),
-            ("hr", "HR"),
-            ("admin", "admin site"),
-        ):
-            self.stdout.write(f"  {org.people[key].email:<24} {label}")
-        self.stdout.write(f"  password for all: {DEMO_PASSWORD}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organisation ready ({time.monotonic() - started:.1f} s). "
+                f"Sign in with the password {DEMO_PASSWORD} as:"
+            )
+        )
+        for email, who in DEMO_SIGN_INS:
+            self.stdout.write(f"  {email:<24} {who}")
