@@ -11,15 +11,28 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
 from people.selectors import get_person_for_user_or_404, reports_of
 
 logger = logging.getLogger(__name__)
 
 
-class LoginView(auth_views.LoginView):
+class SafeNextMixin:
+    """Django's sign-in and sign-out follow ``next`` to any relative URL, even a bare word;
+    here only to a path on this site, as everywhere else (``safe_next_url``)."""
+
+    def get_redirect_url(self):
+        return safe_next_url(self.request, "")
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
 
 
 def home(request):

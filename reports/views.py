@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from oneonones.charts import SeriesData, line_chart, nice_ceiling
+from oneonones.http import page_number
 from reports import exports, selectors
 from reports.forms import filters_from
 
@@ -151,13 +152,6 @@ class Slice:
         return self.number + 1
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 @require_GET
 @never_cache
 def gaps(request, category: str):
@@ -165,7 +159,7 @@ def gaps(request, category: str):
     if category not in selectors.GAP_CATEGORIES:
         raise Http404("No such list.")
     filters = filters_from(request, teams=selectors.teams())
-    number = _page_number(request)
+    number = page_number(request)
     rows = selectors.gap_rows(
         team=filters.team,
         category=category,
