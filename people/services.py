@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from oneonones import limits
 from people.models import Team, User, validate_time_zone
 
 IMPORT_COLUMNS = (
@@ -21,6 +22,14 @@ IMPORT_COLUMNS = (
     "is_hr",
 )
 REQUIRED_COLUMNS = ("email", "full_name")
+# The longest value each text column may hold (the database's limits).
+MAX_LENGTHS = {
+    "email": User._meta.get_field("email").max_length,
+    "manager_email": User._meta.get_field("email").max_length,
+    "full_name": User._meta.get_field("full_name").max_length,
+    "job_title": User._meta.get_field("job_title").max_length,
+    "team": Team._meta.get_field("name").max_length,
+}
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x"}
 FALSE_WORDS = {"", "0", "no", "n", "false", "f"}
 
@@ -76,7 +85,12 @@ def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
         values = {key: (value or "").strip() for key, value in record.items()}
         if not any(values.values()):
             continue
-        problems = []
+        problems = [
+            f"{name} is longer than {MAX_LENGTHS[name]} characters"
+            for name, value in values.items()
+            if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]
+        ]
+        problems += [f"{name} contains a NUL byte" for name, v in values.items() if "\x00" in v]
         email = values["email"].lower()
         try:
             validate_email(email)
@@ -109,6 +123,11 @@ def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
                 problems.append(
                     f"start_date “{values['start_date']}” is not a date like 2026-03-31"
                 )
+            else:
+                try:
+                    limits.check_start_date(start_date)
+                except ValidationError as error:
+                    problems.append(f"start_date {start_date}: {error.messages[0]}")
         is_hr = None
         if "is_hr" in values:
             word = values["is_hr"].lower()
