@@ -27,8 +27,14 @@ def local_text(moment: dt.datetime) -> str:
     return timezone.localtime(moment, LONDON).strftime("%Y-%m-%dT%H:%M")
 
 
+def noon_in(years: int, days: int) -> dt.datetime:
+    """Noon, London time, so that no clock change gets in the way."""
+    day = timezone.localdate() + relativedelta(years=years, days=days)
+    return dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
+
+
 def just_past_two_years() -> dt.datetime:
-    return timezone.now() + relativedelta(years=2, days=1)
+    return noon_in(2, 2)
 
 
 @pytest.fixture
@@ -62,7 +68,7 @@ def test_a_one_off_is_booked_at_most_two_years_ahead(client, manager, employee, 
 
 def test_a_one_off_just_inside_two_years_is_booked(client, manager, employee):
     client.force_login(manager)
-    inside = timezone.now() + relativedelta(years=2) - dt.timedelta(days=1)
+    inside = noon_in(2, -1)
     response = client.post(
         reverse("meetings:meeting_new"), one_off_data(employee, local_text(inside))
     )
