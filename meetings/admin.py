@@ -8,10 +8,11 @@ two people said to each other.
 from django.contrib import admin
 
 from meetings.models import Meeting, MeetingSeries, Reminder
+from oneonones.admin import CheckedQueryAdmin
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(CheckedQueryAdmin, admin.ModelAdmin):
     list_display = ("__str__", "cadence_text", "status", "generated_until")
     list_filter = ("status", "kind", "time_zone")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -43,7 +44,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(CheckedQueryAdmin, admin.ModelAdmin):
     list_display = ("__str__", "starts_at", "status", "cancel_reason")
     list_filter = ("status", "cancel_reason", "kind")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -71,7 +72,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(CheckedQueryAdmin, admin.ModelAdmin):
     """The outbox, for seeing what went out, what waits and what failed. Read-only: the
     payload (event times for a cancellation) is left out like everything else."""
 

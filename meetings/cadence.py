@@ -26,6 +26,10 @@ PATTERNS = (
 )
 WEEKLY_INTERVALS = {"weekly": 1, "fortnightly": 2, "four_weekly": 4}
 SUB_DAILY = {du.HOURLY, du.MINUTELY, du.SECONDLY}
+# Typical length of one step of each frequency, for "how long is one cadence".
+FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
+# A custom rule meets at least once a year.
+MAX_INTERVAL_DAYS = 366
 
 
 class CadenceError(ValueError):
@@ -86,7 +90,27 @@ def parse_custom_rule(text: str) -> recurrence.Recurrence:
         raise CadenceError("Meet at most once a day.")
     if rule.until is not None or rule.count is not None:
         raise CadenceError("Leave UNTIL and COUNT out: use the end date instead.")
+    if rule.interval < 1:
+        raise CadenceError("INTERVAL counts steps: 1, 2, 3 and so on.")
+    if rule.interval > MAX_INTERVAL_DAYS // FREQUENCY_DAYS[rule.freq]:
+        raise CadenceError("Meet at least once a year: make INTERVAL smaller.")
+    _check_expands(cadence)
     return cadence
+
+
+def _check_expands(cadence: recurrence.Recurrence) -> None:
+    """The rule gives dates and words: dateutil accepts rules that only fail once expanded
+    (INTERVAL=0, BYDAY=99MO, BYHOUR=99, BYSETPOS=0), and those must not be stored."""
+    start = dt.datetime.combine(dt.date(2000, 1, 3), dt.time(10))  # naive, as in ``expand``
+    try:
+        for rule in cadence.rrules:
+            rule.to_dateutil_rrule(dtstart=start).between(start, start + dt.timedelta(days=800))
+            rule.to_text()
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+        raise CadenceError(
+            "That rule cannot give meeting dates. Check each part, for example "
+            "FREQ=MONTHLY;BYDAY=1TU for the first Tuesday of each month."
+        ) from None
 
 
 def picked_from_cadence(cadence: recurrence.Recurrence) -> Picked:
@@ -216,10 +240,6 @@ def describe_series(series) -> str:
     if series.end_date:
         text += f", until {series.end_date:%-d %b %Y}"
     return text
-
-
-# Typical length of one step of each frequency, for "how long is one cadence".
-FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
 
 
 def cadence_interval(cadence: recurrence.Recurrence) -> dt.timedelta | None:

@@ -3,6 +3,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 
 from meetings.cadence import (
@@ -19,7 +20,8 @@ from meetings.cadence import (
 from meetings.models import CancelReason, Format, Kind, MeetingSeries, NotificationPreferences
 from meetings.record_selectors import templates_visible_to
 from meetings.selectors import bookable_people
-from people.models import time_zone_names
+from oneonones import limits
+from people.forms import TimeZoneField
 from people.selectors import reports_of
 
 DURATIONS = [(15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes"), (45, "45 minutes")]
@@ -49,13 +51,48 @@ class TimeInput(forms.TimeInput):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in the viewer's own zone (the active time zone)."""
+    """A date and time typed in the viewer's own zone (the active time zone).
+
+    A time the clocks skip when they go forward does not exist: the person is told so.
+    A time that happens twice when they go back is the first of the two (summer time),
+    as for the meetings of a series.
+    """
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "In your time zone.")
+        kwargs.setdefault("error_messages", {"invalid": "Enter a date and a time that exist."})
         super().__init__(input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"], **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            naive = value
+        else:
+            # The typed wall-clock time, before any zone (Django's own reading would
+            # reject both the skipped and the doubled hour with the same vague message).
+            naive = BaseTemporalField.to_python(self, str(value).strip())
+        if timezone.is_aware(naive):
+            return naive
+        return local_time(naive, timezone.get_current_timezone())
+
+
+def local_time(naive: dt.datetime, zone) -> dt.datetime:
+    """``naive`` wall-clock time in ``zone``; ValidationError if the clocks skip it."""
+    aware = naive.replace(tzinfo=zone, fold=0)
+    try:
+        round_trip = aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # the last hours of year 9999, west of Greenwich
+        raise forms.ValidationError("Enter a date and a time that exist.") from None
+    if round_trip != naive:
+        raise forms.ValidationError(
+            f"{naive:%H:%M} on {naive:%a} {naive.day} {naive:%b %Y} does not exist in "
+            f"{zone}: the clocks go forward then. Pick another time.",
+            code="skipped_time",
+        )
+    return aware
 
 
 class SeriesForm(forms.Form):
@@ -88,9 +125,11 @@ class SeriesForm(forms.Form):
     )
     first_date = forms.DateField(widget=DateInput(), label="Starting from")
     start_time = forms.TimeField(widget=TimeInput(), label="Start time", initial=dt.time(10, 0))
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Time zone",
-        help_text="The meeting stays at this local time all year, across clock changes.",
+        help_text="The meeting stays at this local time all year, across clock changes. On "
+        "the day the clocks skip it, the meeting is an hour later; when they repeat it, "
+        "it is the first of the two.",
     )
     duration_minutes = forms.TypedChoiceField(
         choices=DURATIONS, coerce=int, initial=30, label="Length"
@@ -147,7 +186,6 @@ class SeriesForm(forms.Form):
         if series is None:
             builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
             self.fields["default_template"].initial = builtin.get("regular_monthly")
-        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
         self.fields["time_zone"].initial = organiser.time_zone
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         self.fields["first_date"].initial = tomorrow
@@ -184,7 +222,15 @@ class SeriesForm(forms.Form):
         changed = self.series is None or first_date != self.series.first_date
         if changed and first_date < timezone.localdate():
             raise forms.ValidationError("Pick today or a later date.")
+        if changed:
+            limits.check_first_date(first_date)
         return first_date
+
+    def clean_end_date(self):
+        end_date = self.cleaned_data["end_date"]
+        if end_date is not None:
+            limits.check_planning_day(end_date, what="a last date")
+        return end_date
 
     def clean(self):
         data = super().clean()
@@ -240,8 +286,7 @@ class HelpedForm(forms.Form):
 class FutureStartMixin:
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
-        if starts_at <= timezone.now():
-            raise forms.ValidationError("Pick a time in the future.")
+        limits.check_meeting_start(starts_at)
         return starts_at
 
 

@@ -5,6 +5,8 @@ from django import forms
 
 from meetings.models import USEFULNESS_CHOICES, Note, PreferredFrequency
 from meetings.record_services import MAX_TEXT
+from oneonones import limits
+from oneonones.http import MAX_INT
 
 
 class AgendaItemForm(forms.Form):
@@ -13,7 +15,7 @@ class AgendaItemForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput)
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, widget=forms.HiddenInput)
 
 
@@ -39,6 +41,12 @@ class ActionForm(forms.Form):
 
     def owner_person(self):
         return self.people[self.cleaned_data["owner"]]
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date is not None:
+            limits.check_planning_day(due_date, what="a due date")
+        return due_date
 
 
 class FeedbackForm(forms.Form):

@@ -46,6 +46,7 @@ from meetings.record_selectors import (
     next_meeting_of_series,
     summary_actions,
 )
+from oneonones import limits
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -316,6 +317,8 @@ def action_add(
         raise ValidationError("An action belongs to one of the two of you.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This 1:1 was cancelled; agree actions at the next one.")
+    if due_date is not None:
+        limits.check_planning_day(due_date, what="a due date")
     return ActionItem.objects.create(
         series_id=meeting.series_id,
         meeting=meeting,

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from meetings import record_selectors, record_services, selectors
@@ -26,6 +25,7 @@ from meetings.record_forms import (
     TemplateForm,
 )
 from objectives.selectors import active_objectives_for, get_objective_for_user_or_404
+from oneonones.http import id_or_404, safe_next_url
 from people.selectors import has_reports
 from wellbeing.forms import CheckInForm
 from wellbeing.selectors import latest_shared_checkin_for
@@ -42,15 +42,6 @@ def _first_error(form) -> str:
     for errors in form.errors.values():
         return errors[0]
     return "That was not understood; nothing was changed."
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- The meeting page -----------------------------------------------------------------------
@@ -127,6 +118,13 @@ def _fragment(request, meeting: Meeting, partial: str, **extra):
 
 def _write_meeting(request, pk: int) -> Meeting:
     return selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+
+
+def _posted_meeting(request) -> Meeting | None:
+    """The meeting a form names in its ``meeting`` field (404 if it is not one of yours)."""
+    if not request.POST.get("meeting"):
+        return None
+    return _write_meeting(request, id_or_404(request.POST["meeting"]))
 
 
 # --- Agenda ----------------------------------------------------------------------------------
@@ -272,12 +270,8 @@ def action_done(request, action_pk: int):
     action = record_selectors.get_action_for_user_or_404(request.user, action_pk)
     done = request.POST.get("done") == "1"
     record_services.action_set_done(action=action, by=request.user, done=done)
-    meeting_pk = request.POST.get("meeting")
-    if request.htmx and meeting_pk:
-        try:
-            meeting = _write_meeting(request, int(meeting_pk))
-        except ValueError:
-            raise Http404("No such meeting.") from None
+    meeting = _posted_meeting(request) if request.htmx else None
+    if meeting is not None:
         return _fragment(request, meeting, "actions", focus="done", focus_id=action.pk)
     if request.htmx:
         action = record_selectors.my_actions(request.user).filter(pk=action.pk).first()
@@ -285,7 +279,7 @@ def action_done(request, action_pk: int):
             raise Http404("No such action.")
         return render(request, "meetings/my_actions.html#row", {"action": action, "focus": True})
     messages.success(request, "Marked done." if done else "Marked not done.")
-    return redirect(_safe_next(request, reverse("meetings:my_actions")))
+    return redirect(safe_next_url(request, reverse("meetings:my_actions")))
 
 
 def my_actions(request):
@@ -337,26 +331,23 @@ def feedback(request, pk: int):
 def objective_discuss(request, objective_pk: int):
     """ "Discuss at next 1:1" on an objective (or "in this 1:1" from a meeting page)."""
     objective = get_objective_for_user_or_404(viewer=request.user, pk=objective_pk, write=True)
-    meeting = None
-    if request.POST.get("meeting"):
-        try:
-            meeting = _write_meeting(request, int(request.POST["meeting"]))
-        except ValueError:
-            raise Http404("No such meeting.") from None
+    meeting = _posted_meeting(request)
     try:
         result = record_services.agenda_discuss_objective(
             objective=objective, by=request.user, meeting=meeting
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
-        return redirect(_safe_next(request, reverse("objectives:detail", args=[objective.pk])))
+        return redirect(safe_next_url(request, reverse("objectives:detail", args=[objective.pk])))
     when = timezone.localtime(result.item.meeting.starts_at)
     day = f"{when:%a} {when.day} {when:%b}"
     if result.created:
         messages.success(request, f"“{objective.title}” is on the agenda of the 1:1 on {day}.")
     else:
         messages.info(request, f"“{objective.title}” is already on the agenda of the 1:1 on {day}.")
-    return redirect(_safe_next(request, reverse("meetings:meeting", args=[result.item.meeting_id])))
+    return redirect(
+        safe_next_url(request, reverse("meetings:meeting", args=[result.item.meeting_id]))
+    )
 
 
 # --- Agenda templates ----------------------------------------------------------------------------

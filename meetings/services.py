@@ -34,6 +34,7 @@ from meetings.models import (
     SlotClash,
 )
 from meetings.record_services import carry_over, next_time_land
+from oneonones import limits
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -173,8 +174,7 @@ def meeting_book(
     _check_pair(organiser=organiser, participant=participant)
     if not may_book_with(user=organiser, other=participant):
         raise ValidationError("You can book 1:1s with your reports and with your manager.")
-    if starts_at <= timezone.now():
-        raise ValidationError("Pick a time in the future.")
+    limits.check_meeting_start(starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
         participant=participant,
@@ -231,6 +231,7 @@ def series_create(
     if participant.manager_id != organiser.pk:
         raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
+    _check_series_dates(first_date=first_date, end_date=end_date)
     series = MeetingSeries(
         organiser=organiser,
         participant=participant,
@@ -249,6 +250,13 @@ def series_create(
     series.save()
     _enqueue_generation(series)
     return series
+
+
+def _check_series_dates(*, first_date: dt.date, end_date: dt.date | None) -> None:
+    """A series starts at most two years ahead and ends at most ten years ahead."""
+    limits.check_first_date(first_date)
+    if end_date is not None:
+        limits.check_planning_day(end_date, what="a last date")
 
 
 def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None:
@@ -309,6 +317,8 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         retimed |= recurrence.serialize(changes["cadence"]) != recurrence.serialize(series.cadence)
     for name, value in changes.items():
         setattr(series, name, value)
+    if "first_date" in changes or "end_date" in changes:
+        _check_series_dates(first_date=series.first_date, end_date=series.end_date)
     series.full_clean()
     if retimed:
         series.generated_until = None
@@ -494,8 +504,7 @@ def clash_book_other_time(
     series = MeetingSeries.objects.select_for_update().get(pk=clash.series_id)
     if by.pk != series.organiser_id:
         raise ValidationError("Only the organiser can book this meeting.")
-    if starts_at <= timezone.now():
-        raise ValidationError("Pick a time in the future.")
+    limits.check_meeting_start(starts_at)
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
@@ -550,8 +559,7 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
 
 
 def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> Meeting:
-    if starts_at <= timezone.now():
-        raise ValidationError("Pick a time in the future.")
+    limits.check_meeting_start(starts_at)
     if starts_at == meeting.starts_at:
         raise ValidationError("That is when the meeting already is.")
     duration = meeting.ends_at - meeting.starts_at
@@ -618,8 +626,9 @@ def change_request_create(
             raise ValidationError("Choose a reason for cancelling.")
         proposed_starts_at = None
     elif action == ChangeRequest.Action.MOVE:
-        if proposed_starts_at is None or proposed_starts_at <= timezone.now():
+        if proposed_starts_at is None:
             raise ValidationError("Propose a time in the future.")
+        limits.check_meeting_start(proposed_starts_at)
         reason = ""
     else:
         raise ValidationError("Ask to cancel or to move the meeting.")

@@ -21,6 +21,7 @@ from meetings.models import ChangeRequest, Meeting
 from meetings.record_selectors import feedback_of_series
 from meetings.record_services import next_time_land
 from meetings.record_views import meeting_page_context
+from oneonones.http import id_or_404
 from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import get_person_for_user_or_404, has_reports
 
@@ -113,7 +114,7 @@ def series_new(request):
     user = request.user
     initial = {}
     if "participant" in request.GET:
-        report = get_person_for_user_or_404(viewer=user, pk=_int(request.GET["participant"]))
+        report = get_person_for_user_or_404(viewer=user, pk=id_or_404(request.GET["participant"]))
         initial["participant"] = report.pk
     form = SeriesForm(request.POST or None, organiser=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -133,19 +134,12 @@ def series_new(request):
     return render(request, "meetings/series_form.html", {"form": form, "series": None})
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("No such page.") from None
-
-
 @require_GET
 def series_preview(request):
     series = None
     if request.GET.get("series"):
         series = selectors.get_series_for_user_or_404(
-            request.user, _int(request.GET["series"]), write=True
+            request.user, id_or_404(request.GET["series"]), write=True
         )
     form = SeriesForm(request.GET, organiser=request.user, series=series)
     context = _preview(request, form, series=series)
@@ -270,7 +264,7 @@ def meeting_new(request):
     user = request.user
     initial = {}
     if "participant" in request.GET:
-        initial["participant"] = _int(request.GET["participant"])
+        initial["participant"] = id_or_404(request.GET["participant"])
     form = OneOffForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,6 +7,7 @@ fields are read-only here, and the history cannot be edited."""
 from django.contrib import admin
 
 from objectives.models import KeyResult, Objective, ObjectiveChange, ObjectiveComment
+from oneonones.admin import CheckedQueryAdmin
 
 TRACKED = ("state", "progress", "score", "due_date")
 
@@ -46,7 +47,7 @@ class CommentInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(CheckedQueryAdmin, admin.ModelAdmin):
     list_display = ("title", "level", "owner", "team", "state", "progress", "due_date", "score")
     list_filter = ("level", "state", "team")
     list_select_related = ("owner", "team")

@@ -4,6 +4,7 @@ from django import forms
 
 from objectives.models import SCORE_CHOICES, Level
 from objectives.selectors import parent_choices_for
+from oneonones import limits
 from people.models import User
 from people.selectors import reports_of
 
@@ -55,6 +56,12 @@ class _ObjectiveFields(_CrispyForm):
         self.fields["parent"].label_from_instance = _goal_label
         if level == Level.COMPANY:
             del self.fields["parent"]
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        if due_date is not None and due_date != self.initial.get("due_date"):
+            limits.check_planning_day(due_date, what="a due date")
+        return due_date
 
 
 def _goal_label(goal) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from objectives.models import (
     progress_from_key_results,
 )
 from objectives.selectors import CHANGERS, HR, MANAGER, OWNER, relations_of
+from oneonones import limits
 from people.models import User
 from people.selectors import has_reports
 
@@ -168,6 +170,14 @@ def _check_parent(*, level: str, parent: Objective | None, owner: User) -> None:
         raise ObjectiveError(f"{owner} cannot see “{parent.title}”; choose another goal.")
 
 
+def _check_due_date(due_date: dt.date | None) -> None:
+    if due_date is not None:
+        try:
+            limits.check_planning_day(due_date, what="a due date")
+        except ValidationError as error:
+            raise ObjectiveError(error.messages[0]) from None
+
+
 def _check_text(title: str) -> str:
     title = (title or "").strip()
     if not title:
@@ -188,6 +198,7 @@ def _create(
     parent: Objective | None,
 ) -> Objective:
     title = _check_text(title)
+    _check_due_date(due_date)
     _check_parent(level=level, parent=parent, owner=owner)
     now = timezone.now()
     decided = state == State.ACTIVE
@@ -414,6 +425,7 @@ def _change_due_date(
 ) -> bool:
     if due_date == objective.due_date:
         return False
+    _check_due_date(due_date)
     _record(
         objective,
         field=ObjectiveChange.Field.DUE_DATE,

@@ -3,8 +3,8 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from meetings.record_selectors import meetings_discussing
@@ -23,6 +23,7 @@ from objectives.forms import (
 )
 from objectives.models import SCORE_SCALE, Level, State
 from objectives.services import ObjectiveError, ObjectiveNotAllowed
+from oneonones.http import id_or_404, safe_next_url
 from people.selectors import get_person_for_user_or_404, has_reports, reports_of
 
 PAGE_SIZE = 20
@@ -34,12 +35,7 @@ def _page(request, objects):
 
 def _back(request, objective):
     """Where to go after a change: the page the form came from, else the objective."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("objectives:detail", pk=objective.pk)
+    return redirect(safe_next_url(request, reverse("objectives:detail", args=[objective.pk])))
 
 
 def _goal_levels(user) -> list[str]:
@@ -70,11 +66,11 @@ def mine(request):
 def team(request):
     user = request.user
     reports = list(reports_of(user=user).order_by("full_name"))
-    person_id = request.GET.get("person") or None
-    if person_id is not None:
-        if not person_id.isdigit() or int(person_id) not in {r.pk for r in reports}:
+    person_id = None
+    if request.GET.get("person"):
+        person_id = id_or_404(request.GET["person"])
+        if person_id not in {r.pk for r in reports}:
             raise Http404("No such person in your team.")
-        person_id = int(person_id)
     state = request.GET.get("state") or "open"
     if state not in {"open", "all", *State.values}:
         state = "open"

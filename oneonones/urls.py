@@ -10,7 +10,7 @@ password_only = people_views.password_sign_in_only
 
 auth_patterns = [
     path("login/", people_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", people_views.LogoutView.as_view(), name="logout"),
     path("sso/start/", people_views.sso_start, name="sso_start"),
     path("sso/callback/", people_views.sso_callback, name="sso_callback"),
     path(

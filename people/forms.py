@@ -26,8 +26,24 @@ class SignInForm(AuthenticationForm):
         self.helper.form_tag = False
 
 
+def _time_zone_choices():
+    return [(name, name) for name in time_zone_names()]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """An IANA time zone, picked from the list."""
+
+    default_error_messages = {
+        "invalid_choice": "Choose a time zone from the list, such as Europe/London.",
+        "required": "Choose a time zone.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_time_zone_choices, **kwargs)
+
+
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label="Time zone",
         help_text="Meeting times are shown to you in this zone.",
     )
@@ -38,7 +54,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("save", "Save profile"))

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from oneonones import limits
+
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
@@ -129,6 +131,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.email.strip().lower()
+        if self.start_date is not None:
+            try:
+                limits.check_start_date(self.start_date)
+            except ValidationError as error:
+                raise ValidationError({"start_date": error.messages}) from None
         if self.manager_id and self.pk:
             if self.manager_id == self.pk:
                 raise ValidationError({"manager": "Someone cannot be their own manager."})

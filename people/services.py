@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from oneonones import limits
 from people.models import PersonChange, Team, User, validate_time_zone
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,14 @@ IMPORT_COLUMNS = (
     "is_hr",
 )
 REQUIRED_COLUMNS = ("email", "full_name")
+# The longest value each text column may hold (the database's limits).
+MAX_LENGTHS = {
+    "email": User._meta.get_field("email").max_length,
+    "manager_email": User._meta.get_field("email").max_length,
+    "full_name": User._meta.get_field("full_name").max_length,
+    "job_title": User._meta.get_field("job_title").max_length,
+    "team": Team._meta.get_field("name").max_length,
+}
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x"}
 FALSE_WORDS = {"", "0", "no", "n", "false", "f"}
 
@@ -90,7 +99,12 @@ def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
         values = {key: (value or "").strip() for key, value in record.items()}
         if not any(values.values()):
             continue
-        problems = []
+        problems = [
+            f"{name} is longer than {MAX_LENGTHS[name]} characters"
+            for name, value in values.items()
+            if name in MAX_LENGTHS and len(value) > MAX_LENGTHS[name]
+        ]
+        problems += [f"{name} contains a NUL byte" for name, v in values.items() if "\x00" in v]
         email = values["email"].lower()
         try:
             validate_email(email)
@@ -123,6 +137,11 @@ def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
                 problems.append(
                     f"start_date “{values['start_date']}” is not a date like 2026-03-31"
                 )
+            else:
+                try:
+                    limits.check_start_date(start_date)
+                except ValidationError as error:
+                    problems.append(f"start_date {start_date}: {error.messages[0]}")
         is_hr = None
         if "is_hr" in values:
             word = values["is_hr"].lower()

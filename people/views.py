@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
 from people.selectors import account_changes_of, get_person_for_user_or_404, reports_of
 from people.sso import (
@@ -66,7 +67,15 @@ def password_sign_in_only(view):
     return wrapper
 
 
-class LoginView(auth_views.LoginView):
+class SafeNextMixin:
+    """Django's sign-in and sign-out follow ``next`` to any relative URL, even a bare word;
+    here only to a path on this site, as everywhere else (``safe_next_url``)."""
+
+    def get_redirect_url(self):
+        return safe_next_url(self.request, "")
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
@@ -144,6 +153,10 @@ def _provider_unreachable() -> str:
         f"{settings.SSO_PROVIDER_NAME} cannot be reached just now, so you cannot sign in "
         "with it. Try again in a few minutes."
     )
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
 
 
 def home(request):

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from django import forms
 
 from people.models import Team
-from reports.selectors import SORTS, Period, default_period, utc_today
-
-MAX_PERIOD_DAYS = 3 * 366
-EARLIEST = dt.date(2000, 1, 1)
+from reports.selectors import SORTS, Period, check_report_day, default_period, utc_today
 
 
 class ReportFilterForm(forms.Form):
@@ -43,23 +40,29 @@ class ReportFilterForm(forms.Form):
         super().__init__(data, initial={"start": default.first, "end": default.last})
         self.fields["team"].queryset = teams if teams is not None else Team.objects.all()
 
+    def clean_start(self):
+        return self._checked_day("start")
+
+    def clean_end(self):
+        return self._checked_day("end")
+
+    def _checked_day(self, name: str) -> dt.date | None:
+        day = self.cleaned_data[name]
+        if day is not None:
+            check_report_day(day)
+        return day
+
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The “From” date must be on or before the “To” date.")
-        for name in ("start", "end"):
-            day = cleaned.get(name)
-            if day and day < EARLIEST:
-                self.add_error(name, f"Pick a date from {EARLIEST:%-d %B %Y} on.")
-        if start and end and (end - start).days + 1 > MAX_PERIOD_DAYS:
-            raise forms.ValidationError("Pick a period of at most three years.")
+        if not self.errors:
+            # The period's own rules (see ``Period``) become the form's errors.
+            self.period = self._period(cleaned.get("start"), cleaned.get("end"))
         return cleaned
 
-    def chosen_period(self) -> Period:
-        """The chosen period: the last 90 days unless both ends are given; one end alone
-        keeps the 90 days from (or up to) it. Only call when valid."""
-        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+    @staticmethod
+    def _period(start: dt.date | None, end: dt.date | None) -> Period:
+        """The last 90 days unless both ends are given; one end alone keeps the 90 days
+        from (or up to) it."""
         default = default_period()
         if start and end:
             return Period(first=start, last=end)
@@ -68,6 +71,10 @@ class ReportFilterForm(forms.Form):
         if end:
             return Period(first=end - dt.timedelta(days=default.days - 1), last=end)
         return default
+
+    def chosen_period(self) -> Period:
+        """The chosen period. Only call when valid."""
+        return self.period
 
     def chosen_team(self) -> Team | None:
         return self.cleaned_data.get("team")

@@ -41,12 +41,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingSeries
+from oneonones import limits
 from people.models import Team, User
 from reports import sql
 from reports.sql import SUMMED_COLUMNS
@@ -106,12 +108,36 @@ def _rows(statement: str, params: dict) -> list[dict]:
 # --- Period and filters ----------------------------------------------------------------
 
 
+# A period is at most three years long, between 1 January 2000 and two years ahead (no
+# 1:1 is booked later): far enough for any question HR asks, and no date near the
+# calendar's end, where adding a day overflows.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def latest_report_day() -> dt.date:
+    return limits.latest_booking_day(utc_today())
+
+
+def check_report_day(day: dt.date) -> None:
+    """Raise ValidationError unless ``day`` may begin or end a period."""
+    limits.check_day(day, what="dates", earliest=limits.EARLIEST_DAY, latest=latest_report_day())
+
+
 @dataclass(frozen=True)
 class Period:
-    """From ``first`` to ``last`` (both included), UTC days."""
+    """From ``first`` to ``last`` (both included), UTC days. Raises ValidationError, in
+    HR's words, for a period the reports do not cover."""
 
     first: dt.date
     last: dt.date
+
+    def __post_init__(self):
+        if self.first > self.last:
+            raise ValidationError("The “From” date must be on or before the “To” date.")
+        check_report_day(self.first)
+        check_report_day(self.last)
+        if self.days > MAX_PERIOD_DAYS:
+            raise ValidationError("Pick a period of at most three years.")
 
     @property
     def start(self) -> dt.datetime:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from oneonones.charts import SeriesData, line_chart, nice_ceiling
+from oneonones.http import page_number
 from reports import exports, selectors
 from reports.forms import filters_from
 
@@ -148,20 +149,13 @@ class Slice:
         return self.number + 1
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 @require_GET
 def gaps(request, category: str):
     selectors.hr_or_404(viewer=request.user)
     if category not in selectors.GAP_CATEGORIES:
         raise Http404("No such list.")
     filters = filters_from(request, teams=selectors.teams())
-    number = _page_number(request)
+    number = page_number(request)
     rows = selectors.gap_rows(
         team=filters.team,
         category=category,

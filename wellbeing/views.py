@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from oneonones.http import safe_next_url
 from people.selectors import has_reports
 from wellbeing import anonymity, selectors, services
 from wellbeing.chart import build_chart
@@ -18,20 +18,6 @@ PAGE_SIZE = 20
 CHART_SIZE = 60  # the newest check-ins drawn in a chart; the table pages through all
 TEAMS_PER_PAGE = 10
 TREND_MONTHS = 6
-
-
-def _safe_next(request, fallback: str) -> str:
-    """Where to go after a POST: a ``next`` path on this site, or ``fallback``.
-
-    Lets the compact check-in form post from another page (the 1:1 meeting page)
-    and return there, without becoming an open redirect.
-    """
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _checkin_history(request, checkins):
@@ -46,7 +32,7 @@ def _render_index(request, *, form: CheckInForm, status: int = 200):
     is_manager = has_reports(user=user)
     context = {
         "form": form,
-        "next_url": _safe_next(request, ""),
+        "next_url": safe_next_url(request, ""),
         "page": page,
         "chart": chart,
         "shared_notes": selectors.notes_shared_with(viewer=user),
@@ -79,7 +65,7 @@ def checkin_create(request):
                 )
             else:
                 messages.success(request, "Your check-in is saved. Only you can see it.")
-            return redirect(_safe_next(request, reverse("wellbeing:index")))
+            return redirect(safe_next_url(request, reverse("wellbeing:index")))
     return _render_index(request, form=form, status=400)
 
 
@@ -94,7 +80,7 @@ def checkin_share(request, pk: int):
         messages.success(
             request, f"Shared with {request.user.manager.full_name}. You can unshare it any time."
         )
-    return redirect(_safe_next(request, reverse("wellbeing:index")))
+    return redirect(safe_next_url(request, reverse("wellbeing:index")))
 
 
 @require_POST
@@ -102,7 +88,7 @@ def checkin_unshare(request, pk: int):
     checkin = selectors.get_own_checkin_or_404(viewer=request.user, pk=pk)
     services.checkin_unshare(checkin=checkin, by=request.user)
     messages.success(request, "No longer shared. Only you can see this check-in.")
-    return redirect(_safe_next(request, reverse("wellbeing:index")))
+    return redirect(safe_next_url(request, reverse("wellbeing:index")))
 
 
 @require_POST
@@ -110,7 +96,7 @@ def checkin_delete(request, pk: int):
     checkin = selectors.get_own_checkin_or_404(viewer=request.user, pk=pk)
     services.checkin_delete(checkin=checkin, by=request.user)
     messages.success(request, "The check-in is deleted.")
-    return redirect(_safe_next(request, reverse("wellbeing:index")))
+    return redirect(safe_next_url(request, reverse("wellbeing:index")))
 
 
 def checkins_export(request):

@@ -223,6 +223,15 @@ def test_it_describes_a_custom_rule(settings):
         ("FREQ=HOURLY", "at most once a day"),
         ("FREQ=WEEKLY;COUNT=3", "end date"),
         ("DTSTART:20260101T000000Z\nRRULE:FREQ=WEEKLY", "Leave the start out"),
+        ("FREQ=WEEKLY;INTERVAL=0", "1, 2, 3"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "1, 2, 3"),
+        ("FREQ=WEEKLY;INTERVAL=53", "at least once a year"),
+        ("FREQ=YEARLY;INTERVAL=99999", "at least once a year"),
+        ("FREQ=MONTHLY;BYDAY=99MO", "cannot give meeting dates"),
+        ("FREQ=DAILY;BYSETPOS=0", "cannot give meeting dates"),
+        ("FREQ=DAILY;BYHOUR=99", "cannot give meeting dates"),
+        ("FREQ=YEARLY;BYMONTH=13", "cannot give meeting dates"),
+        ("FREQ=MONTHLY;BYMONTHDAY=99", "cannot give meeting dates"),
     ],
 )
 def test_it_refuses_custom_rules_it_cannot_use(rule, message):

@@ -420,3 +420,14 @@ def test_stale_and_overdue_follow_the_last_update_and_due_date(employee):
     objective.refresh_from_db()
     assert not objective.is_stale
     assert objective.is_overdue
+
+
+@pytest.mark.parametrize("due_date", [dt.date.max, dt.date.min, dt.date(1999, 12, 31)])
+def test_due_dates_are_kept_within_bounds(employee, manager, due_date):
+    with pytest.raises(ObjectiveError, match="Pick a due date from 1 January 2000 to "):
+        services.objective_propose(owner=employee, by=employee, title="X", due_date=due_date)
+    objective = ObjectiveFactory(owner=employee, due_date=dt.date(2030, 3, 31))
+    with pytest.raises(ObjectiveError, match="Pick a due date"):
+        services.objective_change_due_date(objective=objective, by=manager, due_date=due_date)
+    objective.refresh_from_db()
+    assert objective.due_date == dt.date(2030, 3, 31)

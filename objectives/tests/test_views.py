@@ -552,3 +552,44 @@ def test_navigation_shows_objectives_to_all_and_team_objectives_to_managers(
     client.force_login(manager)
     page = body(client.get(reverse("home")))
     assert reverse("objectives:team") in page
+
+
+# --- Input out of bounds ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("due_date", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_the_form_explains_a_due_date_out_of_bounds(client, employee, objective, due_date):
+    client.force_login(employee)
+    response = client.post(reverse("objectives:new"), {"title": "Far", "due_date": due_date})
+    assert response.status_code == 200
+    assert "Pick a due date from 1 January 2000 to " in body(response)
+    response = client.post(
+        reverse("objectives:edit", args=[objective.pk]), {"title": "X", "due_date": due_date}
+    )
+    assert "Pick a due date from 1 January 2000 to " in body(response)
+    objective.refresh_from_db()
+    assert (objective.title, Objective.objects.count()) == ("Learn SQL", 1)
+
+
+@pytest.mark.parametrize("next_url", ["objectives", "a\x00b", "//evil.example/", "2147483648"])
+def test_a_next_that_is_not_a_path_here_goes_back_to_the_objective(
+    client, employee, objective, next_url
+):
+    client.force_login(employee)
+    detail = reverse("objectives:detail", args=[objective.pk])
+    for name, data in [
+        ("progress", {"progress": "10"}),
+        ("comment", {"body": "Done"}),
+        ("transition", {"action": "nonsense"}),
+        ("key_result_add", {"title": "KR", "start": "0", "target": "5"}),
+    ]:
+        response = client.post(
+            reverse(f"objectives:{name}", args=[objective.pk]), {**data, "next": next_url}
+        )
+        assert response["Location"] == detail, name
+
+
+@pytest.mark.parametrize("person", ["²", "٣", "9" * 30, "-1"])
+def test_the_team_page_refuses_a_person_that_is_not_an_id(client, manager, person):
+    client.force_login(manager)
+    assert client.get(reverse("objectives:team"), {"person": person}).status_code == 404

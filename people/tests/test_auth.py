@@ -105,6 +105,41 @@ def test_it_signs_in_and_out(client, employee):
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/meetings/", "/meetings/"),
+        ("meetings", "/"),  # a bare word is not a URL (nor a URL name to look up)
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("a\x00b", "/"),
+    ],
+)
+def test_it_signs_in_and_goes_to_next_only_on_this_site(client, employee, next_url, expected):
+    response = client.post(
+        reverse("login"), {"username": employee.email, "password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_the_sign_in_page_carries_only_a_safe_next(client, db):
+    assert (
+        'value="/meetings/"'
+        in client.get(reverse("login"), {"next": "/meetings/"}).content.decode()
+    )
+    assert (
+        'value="meetings"'
+        not in client.get(reverse("login"), {"next": "meetings"}).content.decode()
+    )
+
+
+def test_signing_out_goes_to_next_only_on_this_site(client, employee):
+    client.force_login(employee)
+    response = client.post(reverse("logout"), {"next": "meetings"})
+    assert response["Location"] == reverse("login")
+
+
 def test_it_signs_in_whatever_the_case_of_the_email(client, employee):
     response = client.post(
         reverse("login"), {"username": employee.email.upper(), "password": PASSWORD}

@@ -75,10 +75,17 @@ def test_it_leaves_managers_alone_without_a_manager_column(db, tmp_path):
         ),
         ("bob@acme.test,Bob,,,,,31/12/2026,", "line 3: start_date “31/12/2026” is not a date"),
         (
+            "bob@acme.test,Bob,,,,,9999-12-31,",
+            "line 3: start_date 9999-12-31: Pick a start date from 1 January 1900 to ",
+        ),
+        (
             "bob@acme.test,Bob,nobody@acme.test,,,,,",
             "line 3: manager nobody@acme.test is neither in the file",
         ),
         ("bob@acme.test,,,,,,,", "line 3: full_name is empty"),
+        ("bob@acme.test,Bo\x00b,,,,,,", "line 3: full_name contains a NUL byte"),
+        ("bob@acme.test," + "B" * 201 + ",,,,,,", "line 3: full_name is longer than 200"),
+        ("bob@acme.test,Bob,,Tea\x00m,,,,", "line 3: team contains a NUL byte"),
         ("bob@acme.test,Bob,bob@acme.test,,,,,", "line 3: someone cannot be their own manager"),
         ("bob@acme.test,Bob,,,,,,maybe", "line 3: is_hr “maybe” should be yes or no"),
         ("ok@acme.test,Second,,,,,,", "line 3: ok@acme.test appears again (first on line 2)"),

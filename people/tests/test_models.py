@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -28,6 +30,14 @@ def test_it_refuses_a_reporting_loop(db):
 def test_it_refuses_an_unknown_time_zone(db):
     user = UserFactory.build(time_zone="Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="not a known time zone"):
+        user.full_clean(exclude=["password"])
+
+
+@pytest.mark.parametrize("start_date", [dt.date.max, dt.date(1899, 12, 31)])
+def test_it_refuses_a_start_date_out_of_bounds(db, start_date):
+    """The admin site's form runs this too."""
+    user = UserFactory.build(start_date=start_date)
+    with pytest.raises(ValidationError, match="Pick a start date from 1 January 1900 to "):
         user.full_clean(exclude=["password"])
 
 

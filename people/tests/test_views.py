@@ -53,7 +53,7 @@ def test_it_refuses_an_unknown_time_zone_on_the_profile(client, employee):
         {"full_name": "Emma", "job_title": "", "time_zone": "Mars/Base"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose a time zone from the list, such as Europe/London." in response.content.decode()
     employee.refresh_from_db()
     assert employee.time_zone == "Europe/London"
 

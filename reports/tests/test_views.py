@@ -5,12 +5,14 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.tests.factories import SeriesFactory
 from people.tests.factories import TeamFactory, UserFactory
+from reports.selectors import Period
 from reports.tests import scenario
 from reports.tests.scenario import PERIOD, meet
 
@@ -159,7 +161,40 @@ def test_a_bad_filter_says_why_and_shows_the_defaults(client, s):
     assert response.context["team"] is None
     response = client.get(reverse("reports:export", args=["managers"]), {"start": "1999-01-01"})
     assert response.status_code == 400
-    assert "Pick a date from 1 January 2000 on." in response.content.decode()
+    assert "Pick dates from 1 January 2000 to " in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end": "9999-12-31"},
+        {"start": "9999-12-31"},
+        {"start": "9999-12-30", "end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"end": "2000-01-01"},  # its 90 days would start in 1999
+    ],
+)
+def test_a_period_out_of_bounds_says_why_on_every_page(client, s, query):
+    client.force_login(s.hr)
+    for url in urls_of(s):
+        response = client.get(url, query)
+        assert response.status_code == (400 if url.endswith(".csv") else 200), url
+        if "/gaps/" not in url:  # the gap lists are as of today, whatever the period
+            assert "Pick dates from 1 January 2000 to " in response.content.decode(), url
+
+
+def test_a_period_is_checked_wherever_it_is_made():
+    with pytest.raises(ValidationError, match="Pick dates from 1 January 2000 to "):
+        Period(first=dt.date(2025, 1, 1), last=dt.date.max)
+    with pytest.raises(ValidationError, match="at most three years"):
+        Period(first=dt.date(2020, 1, 1), last=dt.date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("page", ["9" * 30, "2147483648", "99999", "-1", "²"])
+def test_a_page_number_past_the_end_shows_an_empty_page(client, s, page):
+    client.force_login(s.hr)
+    for url in urls_of(s):
+        assert client.get(url, {"page": page}).status_code == 200, url
 
 
 def test_one_end_of_the_period_keeps_90_days(client, s):

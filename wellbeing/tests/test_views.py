@@ -152,6 +152,8 @@ def test_the_page_has_no_inline_styles_or_scripts(client, employee):
         ("/\\evil.example.com/", "/wellbeing/"),
         ("javascript:alert(1)", "/wellbeing/"),
         ("", "/wellbeing/"),
+        ("wellbeing", "/wellbeing/"),  # a bare word, which redirect() would take for a URL name
+        ("a\x00b", "/wellbeing/"),
     ],
 )
 def test_it_returns_only_to_a_page_on_this_site(client, employee, next_url, expected):

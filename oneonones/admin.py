@@ -1,0 +1,42 @@
+"""What the admin site's lists take from the query string.
+
+Django's change list hands filter values to the database and the date drill-down
+(``?starts_at__year=``) to ``datetime`` as they come: a NUL byte, which PostgreSQL
+refuses in text, or a year such as 99999999 is an error page. Our admin classes
+refuse such a query the way Django refuses an unknown filter: back to the list,
+with "?e=1".
+"""
+
+from django.contrib.admin.options import IncorrectLookupParameters
+
+from oneonones.http import parse_int
+
+DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+def unusable_list_query(query, *, date_hierarchy: str | None) -> bool:
+    """True when the change list query has a value no filter can use."""
+    for key, values in query.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True
+    if date_hierarchy:
+        for part, (lowest, highest) in DATE_PARTS.items():
+            values = query.getlist(f"{date_hierarchy}__{part}")
+            if any(parse_int(v, minimum=lowest, maximum=highest) is None for v in values):
+                return True
+    return False
+
+
+class CheckedQueryAdmin:
+    """Mix into a ModelAdmin (before it): change lists and search refuse unusable input."""
+
+    def get_changelist_instance(self, request):
+        if unusable_list_query(request.GET, date_hierarchy=self.date_hierarchy):
+            raise IncorrectLookupParameters("A filter value that no list can use.")
+        return super().get_changelist_instance(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete widgets search here too, with the typed text.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
