@@ -25,7 +25,7 @@ from objectives.models import SCORE_SCALE, Level, State
 from objectives.services import ObjectiveError, ObjectiveNotAllowed
 from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports, reports_of
-from people.services import record_access
+from people.services import record_access, record_access_to
 
 PAGE_SIZE = 20
 
@@ -233,11 +233,8 @@ def detail(request, pk: int):
     conversation = bool(relations & selectors.CONVERSATION)
     if details:
         prefetch_related_objects([objective], "key_results")
-    record_access(
-        viewer=user,
-        person_ids=selectors.individual_owners([objective]),
-        kind=RecordAccess.Kind.OBJECTIVE,
-    )
+    if objective.level == Level.INDIVIDUAL:
+        record_access_to(viewer=user, person=objective.owner, kind=RecordAccess.Kind.OBJECTIVE)
     context = {
         "objective": objective,
         "description": objective.description if details else "",
@@ -284,9 +281,7 @@ def review(request, person_pk: int):
     current = selectors.Quarter.containing(today)
     quarter = selectors.Quarter.parse(request.GET.get("quarter"), default=current)
     rows = selectors.quarter_review_for(person=person, quarter=quarter)
-    record_access(
-        viewer=request.user, person_ids=[person.pk], kind=RecordAccess.Kind.OBJECTIVES_REVIEW
-    )
+    record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.OBJECTIVES_REVIEW)
     context = {
         "person": person,
         "quarter": quarter,

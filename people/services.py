@@ -541,6 +541,16 @@ def person_create_for_sign_in(*, email: str, full_name: str) -> User:
 # --- Who looked at whose records --------------------------------------------------------
 
 
+def record_access_to(*, viewer: User, person: User, kind: str) -> None:
+    """``record_access`` for a page about one person whose manager is loaded: nothing,
+    not even a query, when ``viewer`` is that person or in their line."""
+    if viewer.pk == person.pk or viewer.pk == person.manager_id:
+        return
+    if person.manager_id and person.manager.manager_id == viewer.pk:
+        return
+    record_access(viewer=viewer, person_ids=[person.pk], kind=kind)
+
+
 def record_access(*, viewer: User, person_ids: Iterable[int], kind: str) -> None:
     """Record that ``viewer`` opened the records of the people ``person_ids`` (``kind``:
     which page or kind of record, see ``RecordAccess.Kind``).

@@ -26,7 +26,7 @@ from people.selectors import (
     record_accesses_of,
     reports_of,
 )
-from people.services import record_access
+from people.services import record_access_to
 from people.sso import (
     ProviderUnavailable,
     SignInNotFinished,
@@ -183,7 +183,7 @@ def profile(request):
 
 def person(request, pk: int):
     person = get_person_for_user_or_404(viewer=request.user, pk=pk)
-    record_access(viewer=request.user, person_ids=[person.pk], kind=RecordAccess.Kind.PROFILE)
+    record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.PROFILE)
     context = {"person": person, "reports": reports_of(user=person).order_by("full_name")}
     return render(request, "people/person.html", context)
 

@@ -1,6 +1,8 @@
 """Opening someone's objectives is recorded for them, unless one is them or their line."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from objectives.models import Level
@@ -123,3 +125,17 @@ def test_an_administrator_in_the_line_is_not_recorded(client, manager, objective
     client.get(reverse("admin:objectives_objective_changelist"))
     client.get(reverse("admin:objectives_objective_change", args=[objective.pk]))
     assert looks() == []
+
+
+@pytest.mark.parametrize("who", ["employee", "manager", "grand_manager"])
+def test_the_line_costs_no_query(client, request, employee, objective, who):
+    request.getfixturevalue("grand_manager")
+    client.force_login(request.getfixturevalue(who))
+    for url in (
+        reverse("objectives:detail", args=[objective.pk]),
+        reverse("objectives:review", args=[employee.pk]),
+        reverse("people:person", args=[employee.pk]),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        assert not [q for q in captured if "people_recordaccess" in q["sql"]], url
