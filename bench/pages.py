@@ -84,6 +84,7 @@ PAGES: list[Page] = [
     Page("people:person", "manager", args=lambda c: [c.employee.pk]),
     Page("people:person", "hr", args=lambda c: [c.manager.pk]),
     Page("people:person", "hr", args=lambda c: [c.head.pk], label="people:person of the head"),
+    Page("people:who_looked", "manager", args=lambda c: [c.manager.pk]),
     # --- objectives ---
     Page("objectives:mine", "employee"),
     Page("objectives:mine", "manager"),

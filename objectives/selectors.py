@@ -4,6 +4,18 @@ Who may see what (DESIGN.md): an individual objective is seen by its owner, the
 owner's manager, the manager's manager and HR. A team goal is seen by the
 team's members, the owner's reporting line and HR; a company goal by everyone.
 Anything else looks missing (404).
+
+How much of it they see depends on how they stand to it:
+
+* **The conversation** about an objective (its comments, the notes written with a
+  change of progress, score, state or due date, and the reason a proposal was
+  rejected) is between the owner and their reporting line: the owner, their manager
+  and the manager's manager (``CONVERSATION``), at every level.
+* **The details** (description and key results) go to them, to a team goal's team
+  and to everyone for a company goal (``DETAILS``).
+* **HR** sees the facts only: title, whose it is, the goal it contributes to, state,
+  progress, score and dates, and the history of those without its notes (``FACTS``
+  in the README). So does the admin site.
 """
 
 import datetime as dt
@@ -12,7 +24,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,6 +60,10 @@ OWNER, MANAGER, GRAND_MANAGER, HR, TEAM_MEMBER, EVERYONE = (
     "everyone",
 )
 CHANGERS = frozenset({OWNER, MANAGER})
+# Who reads the comments, the notes of the history and a rejection's reason.
+CONVERSATION = frozenset({OWNER, MANAGER, GRAND_MANAGER})
+# Who reads the description and the key results.
+DETAILS = CONVERSATION | {TEAM_MEMBER, EVERYONE}
 
 
 def _visible_q(viewer: User) -> Q:
@@ -76,6 +102,16 @@ def relations_of(*, viewer: User, objective: Objective) -> frozenset[str]:
     if objective.level == Level.COMPANY:
         relations.add(EVERYONE)
     return frozenset(relations)
+
+
+def reads_conversation(*, viewer: User, objective: Objective) -> bool:
+    """Whether ``viewer`` reads the comments, history notes and rejection reason."""
+    return bool(relations_of(viewer=viewer, objective=objective) & CONVERSATION)
+
+
+def reads_details(*, viewer: User, objective: Objective) -> bool:
+    """Whether ``viewer`` reads the description and the key results."""
+    return bool(relations_of(viewer=viewer, objective=objective) & DETAILS)
 
 
 def can_change(*, viewer: User, objective: Objective) -> bool:
@@ -176,10 +212,8 @@ def team_attention_counts(*, manager: User) -> dict[str, int]:
 
 
 def proposals_awaiting(*, viewer: User) -> QuerySet[Objective]:
-    """Proposals ``viewer`` may confirm or reject: their reports' (and, for HR, everyone's)."""
-    proposals = Objective.objects.filter(state=State.PROPOSED).exclude(owner=viewer)
-    if not viewer.is_hr:
-        proposals = proposals.filter(owner__manager=viewer)
+    """Proposals ``viewer`` may confirm or reject: their reports'."""
+    proposals = Objective.objects.filter(state=State.PROPOSED, owner__manager=viewer)
     return proposals.select_related("owner", "parent").order_by("created_at", "pk")
 
 
@@ -215,6 +249,14 @@ class CascadeNode:
     objective: Objective
     children: list["CascadeNode"]
 
+    def objectives(self) -> list[Objective]:
+        """Every objective below this node (not the node's own)."""
+        below = []
+        for child in self.children:
+            below.append(child.objective)
+            below.extend(child.objectives())
+        return below
+
 
 def cascade_for(*, goal: Objective, viewer: User) -> CascadeNode:
     """``goal`` with what contributes to it, two levels down (company → team →
@@ -235,11 +277,26 @@ def cascade_for(*, goal: Objective, viewer: User) -> CascadeNode:
     return root
 
 
-def history_for(*, objective: Objective) -> QuerySet[ObjectiveChange]:
-    return objective.changes.select_related("by").order_by("at", "pk")
+def individual_owners(objectives) -> list[int]:
+    """The owners of the individual objectives among ``objectives``: whose records a
+    page showing them opens (a team or company goal is the team's or everyone's)."""
+    return [obj.owner_id for obj in objectives if obj.level == Level.INDIVIDUAL]
 
 
-def comments_for(*, objective: Objective) -> QuerySet[ObjectiveComment]:
+def history_for(*, objective: Objective, viewer: User) -> QuerySet[ObjectiveChange]:
+    """The objective's history, oldest first. Each entry's ``shown_note`` is its note for
+    the owner's reporting line and empty for anyone else: the note never leaves the
+    database for them (it is deferred, not just left out of the page)."""
+    changes = objective.changes.select_related("by").order_by("at", "pk")
+    if reads_conversation(viewer=viewer, objective=objective):
+        return changes.annotate(shown_note=F("note"))
+    return changes.defer("note").annotate(shown_note=Value(""))
+
+
+def comments_for(*, objective: Objective, viewer: User) -> QuerySet[ObjectiveComment]:
+    """The comments, oldest first, for the owner's reporting line; none for anyone else."""
+    if not reads_conversation(viewer=viewer, objective=objective):
+        return ObjectiveComment.objects.none()
     return objective.comments.select_related("author").order_by("created_at", "pk")
 
 

@@ -25,7 +25,7 @@ from objectives.models import (
     State,
     progress_from_key_results,
 )
-from objectives.selectors import CHANGERS, HR, MANAGER, OWNER, relations_of
+from objectives.selectors import CHANGERS, MANAGER, OWNER, relations_of
 from oneonones import limits
 from people.models import User
 from people.selectors import has_reports
@@ -56,6 +56,11 @@ class Transition:
     is_decision: bool = False  # confirming or rejecting a proposal: never by its owner
 
 
+# Only the owner's manager agrees or turns down a proposal. Not HR: deciding means
+# reading the proposal and writing the reason, which is the conversation between a
+# person and their line, and HR sees an objective's facts only (see selectors).
+DECIDERS = frozenset({MANAGER})
+
 TRANSITIONS = {
     t.name: t
     for t in (
@@ -64,7 +69,7 @@ TRANSITIONS = {
             "Confirm",
             (State.PROPOSED,),
             State.ACTIVE,
-            frozenset({MANAGER, HR}),
+            DECIDERS,
             is_decision=True,
         ),
         Transition(
@@ -72,7 +77,7 @@ TRANSITIONS = {
             "Reject",
             (State.PROPOSED,),
             State.REJECTED,
-            frozenset({MANAGER, HR}),
+            DECIDERS,
             needs_reason=True,
             is_decision=True,
         ),
@@ -231,7 +236,9 @@ def objective_propose(
     due_date: dt.date | None = None,
     parent: Objective | None = None,
 ) -> Objective:
-    """``by`` proposes an objective of their own; their manager (or HR) decides."""
+    """``by`` proposes an objective of their own; their manager decides. Someone with
+    no manager (the head of the organisation) has nobody to agree it with: their
+    objective is active at once."""
     if by.pk != owner.pk:
         raise ObjectiveNotAllowed("You can only propose objectives for yourself.")
     return _create(
@@ -239,7 +246,7 @@ def objective_propose(
         owner=owner,
         team=None,
         by=by,
-        state=State.PROPOSED,
+        state=State.PROPOSED if owner.manager_id else State.ACTIVE,
         title=title,
         description=description,
         due_date=due_date,

@@ -24,7 +24,9 @@ from objectives.forms import (
 from objectives.models import SCORE_SCALE, Level, State
 from objectives.services import ObjectiveError, ObjectiveNotAllowed
 from oneonones.http import id_or_404, safe_next_url
+from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports, reports_of
+from people.services import record_access, record_access_to
 
 PAGE_SIZE = 20
 
@@ -139,7 +141,15 @@ def new(request):
         try:
             if owner.pk == user.pk:
                 objective = services.objective_propose(**fields)
-                messages.success(request, "Your proposal is saved. Your manager will confirm it.")
+                if objective.state == State.PROPOSED:
+                    messages.success(
+                        request, "Your proposal is saved. Your manager will confirm it."
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Your objective is set: with no manager, it needs nobody's agreement.",
+                    )
             else:
                 objective = services.objective_set_for_report(**fields)
                 messages.success(request, f"The objective is set for {owner.full_name}.")
@@ -213,12 +223,23 @@ def detail(request, pk: int):
     objective = selectors.get_objective_for_user_or_404(viewer=user, pk=pk)
     relations = selectors.relations_of(viewer=user, objective=objective)
     may_change = bool(relations & selectors.CHANGERS)
-    prefetch_related_objects([objective], "key_results")
+    # HR (and anyone else outside the owner's line) reads the facts only: no
+    # description, key results, comments, history notes or rejection reason.
+    details = bool(relations & selectors.DETAILS)
+    conversation = bool(relations & selectors.CONVERSATION)
+    if details:
+        prefetch_related_objects([objective], "key_results")
+    if objective.level == Level.INDIVIDUAL:
+        record_access_to(viewer=user, person=objective.owner, kind=RecordAccess.Kind.OBJECTIVE)
     context = {
         "objective": objective,
-        "key_results": objective.key_results.all(),
-        "history": selectors.history_for(objective=objective),
-        "comments": selectors.comments_for(objective=objective),
+        "description": objective.description if details else "",
+        "rejection_reason": objective.rejection_reason if conversation else "",
+        "shows_details": details,
+        "shows_conversation": conversation,
+        "key_results": objective.key_results.all() if details else [],
+        "history": selectors.history_for(objective=objective, viewer=user),
+        "comments": selectors.comments_for(objective=objective, viewer=user),
         "transitions": services.transitions_available(objective=objective, viewer=user),
         "may_change": may_change,
         "may_score": selectors.MANAGER in relations
@@ -242,6 +263,11 @@ def cascade(request, pk: int):
             raise Http404("This objective is not part of a cascade.")
         return redirect("objectives:cascade", pk=goal.parent_id)
     tree = selectors.cascade_for(goal=goal, viewer=request.user)
+    record_access(
+        viewer=request.user,
+        person_ids=selectors.individual_owners(tree.objectives()),
+        kind=RecordAccess.Kind.OBJECTIVES_CASCADE,
+    )
     return render(request, "objectives/cascade.html", {"tree": tree, "goal": goal})
 
 
@@ -251,6 +277,7 @@ def review(request, person_pk: int):
     current = selectors.Quarter.containing(today)
     quarter = selectors.Quarter.parse(request.GET.get("quarter"), default=current)
     rows = selectors.quarter_review_for(person=person, quarter=quarter)
+    record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.OBJECTIVES_REVIEW)
     context = {
         "person": person,
         "quarter": quarter,

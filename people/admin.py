@@ -7,6 +7,10 @@ administrator who thinks someone's password needs changing sends them Django's
 password-reset email. Every change an administrator makes to a person is saved through
 ``people.services``, which records it (``PersonChange``: who, when, old and new value)
 and emails the person; the record itself is read-only for everyone, superusers included.
+
+Opening a person's account here is recorded for them (``RecordAccess``, "Who looked at
+my records" on their profile). Those records are not in the admin site at all: nobody
+but the person sees them, and nobody can change or delete them.
 """
 
 from django import forms
@@ -21,12 +25,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from people.models import PersonChange, Team, User
+from people.models import PersonChange, RecordAccess, Team, User
 from people.services import (
     PROFILE_FIELDS,
     person_create_by_admin,
     person_send_password_reset,
     person_update_by_admin,
+    record_access,
 )
 
 # What only a superuser may change: each of them hands out admin powers.
@@ -113,6 +118,17 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = getattr(response, "context_data", {}).get("original")
+        if person is not None:
+            # Opening someone's account here is recorded for them, unless the
+            # administrator is that person or in their line (see record_access).
+            record_access(
+                viewer=request.user, person_ids=[person.pk], kind=RecordAccess.Kind.ADMIN_ACCOUNT
+            )
+        return response
 
     @admin.display(description="Password")
     def password_status(self, obj):

@@ -217,3 +217,84 @@ class PersonChange(models.Model):
         if self.via == self.Via.IMPORT:
             return "an administrator (CSV import)"
         return self.changed_by_name or "an administrator"
+
+
+class ReadOnlyRecord(Exception):
+    """A record of who looked at someone's records was about to be changed or deleted."""
+
+
+class RecordAccessQuerySet(models.QuerySet):
+    """Records are added (``people.services.record_access``) and read, never changed or
+    deleted: not by a queryset, not by the admin site (it is not registered there), not
+    by SQL either (a trigger refuses UPDATE and DELETE, migration 0003)."""
+
+    def delete(self):
+        raise ReadOnlyRecord("Records of who looked at someone's records are never deleted.")
+
+    delete.queryset_only = True
+
+    def update(self, **kwargs):
+        raise ReadOnlyRecord("Records of who looked at someone's records are never changed.")
+
+
+class RecordAccess(models.Model):
+    """Someone outside a person's reporting line opened that person's records.
+
+    Who (``viewer``), whose (``person``), what (``kind``: the page or the kind of
+    record, never its content) and when (``at``). Written by
+    ``people.services.record_access``, which leaves out the person themselves and
+    their line (their manager and the manager's manager), and shown to the person
+    only ("Who looked at my records", linked from their profile).
+
+    One record per viewer, person and kind per hour (``hour`` is ``at`` cut to the
+    hour, UTC; the unique constraint makes a second look in the same hour a no-op),
+    so reloading a page or paging through a list adds nothing, while every hour in
+    which someone looked shows.
+
+    Both people are protected: an account with records of looks cannot be deleted
+    (people are switched off, not deleted); the records outlive any change of line.
+    """
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", "Your page in the people directory"
+        ADMIN_ACCOUNT = "admin_account", "Your account, in the admin site"
+        ADMIN_OBJECTIVES = "admin_objectives", "Your objectives, in the admin site"
+        OBJECTIVE = "objective", "One of your objectives"
+        OBJECTIVES_CASCADE = "objectives_cascade", "Your objectives, in a goal's cascade"
+        OBJECTIVES_REVIEW = "objectives_review", "Your quarterly objectives review"
+        REPORT_DASHBOARD = "report_dashboard", "Your 1:1 figures, on HR's 1:1 reports page"
+        REPORT_GAPS = "report_gaps", "Your 1:1 figures, in a list of HR's 1:1 reports"
+        REPORT_MANAGER = "report_manager", "Your 1:1s, in HR's 1:1 report of a manager"
+        REPORT_EXPORT = "report_export", "Your 1:1 figures, in a CSV file of HR's 1:1 reports"
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses")
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    hour = models.DateTimeField(help_text="``at`` cut to the hour (UTC): one record per hour.")
+
+    objects = RecordAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "record of who looked"
+        verbose_name_plural = "records of who looked"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "viewer", "kind", "hour"], name="record_access_once_an_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "-at"], name="record_access_person_at")]
+
+    def __str__(self):
+        # The same for every record: pages that list related objects (the admin's
+        # delete confirmation of a person) must not show who looked at whom.
+        return "a record of who looked at someone's records"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ReadOnlyRecord("Records of who looked at someone's records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReadOnlyRecord("Records of who looked at someone's records are never deleted.")

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from people.models import PersonChange, User
+from people.models import PersonChange, RecordAccess, User
 
 
 def reports_of(*, user: User) -> QuerySet[User]:
@@ -53,3 +53,14 @@ def account_changes_of(*, viewer: User) -> QuerySet[PersonChange]:
     """What administrators changed about ``viewer``'s own account, newest first. Only
     ever the viewer's own: nobody else's profile shows them."""
     return PersonChange.objects.filter(person=viewer).order_by("-at", "-pk")
+
+
+def record_accesses_of(*, viewer: User, pk: int) -> QuerySet[RecordAccess]:
+    """Who looked at ``viewer``'s records, newest first; only ever the viewer's own. Asked
+    for anyone else (``pk`` is not the viewer), by anyone (HR, superusers, their
+    manager), it is a 404, as for a person who does not exist."""
+    if pk != viewer.pk:
+        raise Http404("No such page.")
+    return (
+        RecordAccess.objects.filter(person=viewer).select_related("viewer").order_by("-at", "-pk")
+    )

@@ -13,7 +13,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, Value
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from oneonones import limits
-from people.models import PersonChange, Team, User, validate_time_zone
+from people.models import PersonChange, RecordAccess, Team, User, validate_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -554,3 +555,65 @@ def person_create_for_sign_in(*, email: str, full_name: str) -> User:
             return person
     except IntegrityError:
         return User.objects.get(email__iexact=email)
+
+
+# --- Who looked at whose records --------------------------------------------------------
+
+
+def record_access_to(*, viewer: User, person: User, kind: str) -> None:
+    """``record_access`` for a page about one person whose manager is loaded: nothing,
+    not even a query, when ``viewer`` is that person or in their line."""
+    if viewer.pk == person.pk or viewer.pk == person.manager_id:
+        return
+    if person.manager_id and person.manager.manager_id == viewer.pk:
+        return
+    record_access(viewer=viewer, person_ids=[person.pk], kind=kind)
+
+
+def record_access(*, viewer: User, person_ids: Iterable[int], kind: str) -> None:
+    """Record that ``viewer`` opened the records of the people ``person_ids`` (``kind``:
+    which page or kind of record, see ``RecordAccess.Kind``).
+
+    Left out, as the page is theirs to open: the viewer themselves, and everyone whose
+    line the viewer is in now (their manager or the manager's manager). A look already
+    recorded in the same hour (same viewer, person and kind) is not recorded again.
+
+    One statement whatever the number of people (``INSERT … SELECT … ON CONFLICT DO
+    NOTHING``): the line is checked by the SELECT, so a page listing a hundred people
+    makes one round trip, and a page showing nobody makes none. The only conflict the
+    table can raise is its unique constraint (no exclusion constraint to swallow).
+    """
+    ids = sorted({int(pk) for pk in person_ids if pk is not None})
+    if not ids or not viewer.is_authenticated:
+        return
+    now = timezone.now()
+    hour = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    moment = DateTimeField()
+    # Every selected column is an annotation, in the order of ``columns``: Django puts
+    # annotations in the SELECT in the order they were added.
+    rows = (
+        User.objects.filter(pk__in=ids)
+        .exclude(pk=viewer.pk)
+        .exclude(manager_id=viewer.pk)
+        .exclude(pk__in=User.objects.filter(manager__manager_id=viewer.pk).values("pk"))
+        .annotate(
+            _person=F("pk"),
+            _viewer=Value(viewer.pk, output_field=IntegerField()),
+            _kind=Value(str(kind), output_field=CharField()),
+            _at=Value(now, output_field=moment),
+            _hour=Value(hour, output_field=moment),
+        )
+        .values_list("_person", "_viewer", "_kind", "_at", "_hour")
+        .order_by()
+    )
+    select, params = rows.query.sql_with_params()
+    meta = RecordAccess._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("person", "viewer", "kind", "at", "hour")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) {select} ON CONFLICT DO NOTHING",
+            params,
+        )

@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,14 @@ from django.views.decorators.http import require_GET
 
 from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
-from people.selectors import account_changes_of, get_person_for_user_or_404, reports_of
+from people.models import RecordAccess
+from people.selectors import (
+    account_changes_of,
+    get_person_for_user_or_404,
+    record_accesses_of,
+    reports_of,
+)
+from people.services import record_access_to
 from people.sso import (
     ProviderUnavailable,
     SignInNotFinished,
@@ -34,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 # The newest changes administrators made; the page says when there are older ones.
 ACCOUNT_CHANGES_SHOWN = 50
+RECORD_ACCESSES_PER_PAGE = 25
 
 STALE_SIGN_IN = (
     "That sign-in could not be finished: it was started in another browser or tab, "
@@ -187,8 +196,16 @@ def profile(request):
 
 def person(request, pk: int):
     person = get_person_for_user_or_404(viewer=request.user, pk=pk)
+    record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.PROFILE)
     context = {"person": person, "reports": reports_of(user=person).order_by("full_name")}
     return render(request, "people/person.html", context)
+
+
+def who_looked(request, pk: int):
+    accesses = record_accesses_of(viewer=request.user, pk=pk)
+    page = Paginator(accesses, RECORD_ACCESSES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "per_page": RECORD_ACCESSES_PER_PAGE}
+    return render(request, "people/who_looked.html", context)
 
 
 def _database_ok() -> bool:

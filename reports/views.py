@@ -1,4 +1,9 @@
-"""HR cadence reports. Every view starts with the HR check: anyone else gets a 404."""
+"""HR cadence reports. Every view starts with the HR check: anyone else gets a 404.
+
+Every page and file that names people records, for each of them, that HR looked at
+their 1:1 figures (``people.services.record_access``: one statement per page however
+many people it lists; HR's own reports and their reports' reports are left out).
+"""
 
 import math
 from dataclasses import dataclass
@@ -11,6 +16,8 @@ from django.views.decorators.http import require_GET
 
 from oneonones.charts import SeriesData, line_chart, nice_ceiling
 from oneonones.http import page_number
+from people.models import RecordAccess
+from people.services import record_access
 from reports import exports, selectors
 from reports.forms import filters_from
 
@@ -80,6 +87,14 @@ def dashboard(request):
         request.GET.get("page")
     )
     months = figures.months
+    record_access(
+        viewer=request.user,
+        person_ids=[
+            *(row.manager_id for row in page.object_list),
+            *(row.person_id for gaps in figures.gap_lists for row in gaps.rows),
+        ],
+        kind=RecordAccess.Kind.REPORT_DASHBOARD,
+    )
     context = {
         "form": filters.form,
         "period": filters.period,
@@ -102,17 +117,22 @@ def export(request, table: str):
     filters = filters_from(request, teams=selectors.teams())
     if filters.invalid:
         return _invalid_filters(filters.form)
+    named: list[int] = []
     if table == "managers":
         rows = selectors.sorted_rows(
             selectors.manager_rows(period=filters.period, team=filters.team), sort=filters.sort
         )
         body = exports.managers_csv(rows)
+        named = [row.manager_id for row in rows]
     elif table == "trend":
         body = exports.trend_csv(selectors.trend(team=filters.team))
     elif table in selectors.GAP_CATEGORIES:
-        body = exports.gaps_csv(table, selectors.gap_rows(team=filters.team, category=table))
+        gap_rows = selectors.gap_rows(team=filters.team, category=table)
+        body = exports.gaps_csv(table, gap_rows)
+        named = [row.person_id for row in gap_rows]
     else:
         raise Http404("No such table.")
+    record_access(viewer=request.user, person_ids=named, kind=RecordAccess.Kind.REPORT_EXPORT)
     return _csv_response(body, f"1-1-{table.replace('_', '-')}")
 
 
@@ -163,6 +183,11 @@ def gaps(request, category: str):
         limit=GAPS_PER_PAGE,
     )
     total = rows[0].total if rows else 0
+    record_access(
+        viewer=request.user,
+        person_ids=[row.person_id for row in rows],
+        kind=RecordAccess.Kind.REPORT_GAPS,
+    )
     context = {
         "form": filters.form,
         "team": filters.team,
@@ -182,12 +207,19 @@ def manager(request, pk: int):
     meetings = selectors.manager_meetings(manager=person, period=filters.period, team=filters.team)
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
+    rows = selectors.report_rows(manager=person, period=filters.period, team=filters.team)
+    # The manager and every report the page names (the 1:1s listed are with them).
+    record_access(
+        viewer=request.user,
+        person_ids=[person.pk, *(row.report_id for row in rows)],
+        kind=RecordAccess.Kind.REPORT_MANAGER,
+    )
     context = {
         "form": filters.form,
         "period": filters.period,
         "team": filters.team,
         "manager": person,
-        "rows": selectors.report_rows(manager=person, period=filters.period, team=filters.team),
+        "rows": rows,
         "page": page,
         "meetings": [
             {
@@ -211,14 +243,16 @@ def manager_export(request, pk: int, table: str):
     if filters.invalid:
         return _invalid_filters(filters.form)
     if table == "reports":
-        body = exports.reports_csv(
-            selectors.report_rows(manager=person, period=filters.period, team=filters.team)
-        )
+        rows = selectors.report_rows(manager=person, period=filters.period, team=filters.team)
+        body = exports.reports_csv(rows)
+        named = [person.pk, *(row.report_id for row in rows)]
     elif table == "meetings":
-        meetings = selectors.manager_meetings(
-            manager=person, period=filters.period, team=filters.team
+        meetings = list(
+            selectors.manager_meetings(manager=person, period=filters.period, team=filters.team)
         )
         body = exports.meetings_csv(meetings, manager_id=person.pk)
+        named = [person.pk, *(exports.report_of(m, person.pk).pk for m in meetings)]
     else:
         raise Http404("No such table.")
+    record_access(viewer=request.user, person_ids=named, kind=RecordAccess.Kind.REPORT_EXPORT)
     return _csv_response(body, f"1-1-{table}-of-manager-{person.pk}")

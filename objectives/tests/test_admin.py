@@ -19,7 +19,7 @@ def test_the_admin_lists_and_opens_objectives(client, admin_user, employee, mana
     assert "Learn SQL" in page and "Team thing" in page
     response = client.get(reverse("admin:objectives_objective_change", args=[objective.pk]))
     assert response.status_code == 200
-    assert "Going well" in response.content.decode()
+    assert "Learn SQL" in response.content.decode()
 
 
 def test_the_admin_does_not_change_tracked_fields_or_add_objectives(client, admin_user, employee):
@@ -32,15 +32,10 @@ def test_the_admin_does_not_change_tracked_fields_or_add_objectives(client, admi
         {
             "owner": employee.pk,
             "title": "Learn SQL properly",
-            "description": "",
             "state": State.COMPLETED,
             "progress": 100,
-            "key_results-TOTAL_FORMS": 0,
-            "key_results-INITIAL_FORMS": 0,
             "changes-TOTAL_FORMS": 0,
             "changes-INITIAL_FORMS": 0,
-            "comments-TOTAL_FORMS": 0,
-            "comments-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -130,7 +130,7 @@ def test_the_team_page_stays_at_a_few_queries(client, manager, django_assert_max
 
 def test_proposals_lists_what_the_viewer_decides(client, manager, employee, hr, outsider):
     services.objective_propose(owner=employee, by=employee, title="Proposed thing")
-    for viewer, shown in ((manager, True), (hr, True), (outsider, False), (employee, False)):
+    for viewer, shown in ((manager, True), (hr, False), (outsider, False), (employee, False)):
         client.force_login(viewer)
         page = body(client.get(reverse("objectives:proposals")))
         assert ("Proposed thing" in page) is shown, viewer
@@ -181,6 +181,15 @@ def test_an_employee_proposes_through_the_form(client, employee, manager):
     assert response.status_code == 302
     assert response["Location"] == reverse("objectives:detail", args=[objective.pk])
     assert (objective.state, objective.owner, objective.parent) == (State.PROPOSED, employee, goal)
+
+
+def test_someone_without_a_manager_sets_their_own_objective(client, outsider):
+    client.force_login(outsider)
+    response = client.post(
+        reverse("objectives:new"), {"owner": "self", "title": "Plan"}, follow=True
+    )
+    assert "it needs nobody" in body(response)
+    assert Objective.objects.get(title="Plan").state == State.ACTIVE
 
 
 def test_a_manager_sets_an_objective_for_a_report_through_the_form(client, manager, employee):

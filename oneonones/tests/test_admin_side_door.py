@@ -1,8 +1,9 @@
 """No page of the admin site shows what people wrote in confidence.
 
 Private and shared meeting notes, agenda items, actions, the notes written when
-cancelling or moving a meeting, feedback, check-ins (shared or not) and wellbeing
-notes are planted, then every page of every model registered in the admin site is
+cancelling or moving a meeting, feedback, check-ins (shared or not), wellbeing
+notes and what is said about an objective (its description, key results, comments
+and history notes) are planted, then every page of every model registered in the admin site is
 opened as a superuser: lists, searches, change, history and delete pages. A model
 registered later is covered without touching this file.
 """
@@ -17,6 +18,7 @@ from django.utils import timezone
 from meetings import reminders
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, Note
 from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory
+from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
 SECRET = "SIDEDOOR"
@@ -32,6 +34,10 @@ PLANTED = {
     "unshared check-in": f"{SECRET}-unshared-checkin",
     "shared check-in": f"{SECRET}-shared-checkin",
     "wellbeing note": f"{SECRET}-wellbeing-note",
+    "objective description": f"{SECRET}-objective-description",
+    "objective comment": f"{SECRET}-objective-comment",
+    "objective history note": f"{SECRET}-objective-history-note",
+    "key result": f"{SECRET}-key-result",
 }
 
 
@@ -84,6 +90,12 @@ def planted(manager, employee):
         employee=employee, note=PLANTED["shared check-in"], shared_with_manager=True, workload=5
     )
     WellbeingNoteFactory(author=manager, subject=employee, text=PLANTED["wellbeing note"])
+    objective = ObjectiveFactory(owner=employee, description=PLANTED["objective description"])
+    CommentFactory(objective=objective, body=PLANTED["objective comment"])
+    KeyResultFactory(objective=objective, title=PLANTED["key result"])
+    objective.changes.create(
+        field="progress", from_value="0", to_value="10", note=PLANTED["objective history note"]
+    )
 
 
 def admin_pages():

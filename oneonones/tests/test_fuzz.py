@@ -197,6 +197,7 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
 
     args = {
         "people:person": {"pk": employee.pk},
+        "people:who_looked": {"pk": employee.pk},
         "meetings:meeting": {"pk": later.pk},
         "meetings:meeting_cancel": {"pk": later.pk},
         "meetings:meeting_move": {"pk": later.pk},

@@ -58,7 +58,9 @@ def test_no_statement_writes_a_table_name_or_a_stored_value_by_hand():
     } - {""}
     tables = {model._meta.db_table for model in apps.get_models()}
     for statement in every_statement():
-        literals = set(re.findall(r"'([^']*)'", statement))
+        # The dashboard's JSON keys are the names of the gap rows' own columns, not stored
+        # values (some of which, e.g. PersonChange's "full_name", happen to be the same).
+        literals = set(re.findall(r"'([^']*)'", statement)) - set(sql.GAP_COLUMNS)
         assert not literals & stored, "a stored value belongs in sql.VALUES"
         # Quoted, the table names the models gave; bare, one written by hand.
         bare = set(re.findall(r'(?<!["\w])(\w+)(?!["\w])', statement))
