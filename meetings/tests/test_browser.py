@@ -39,7 +39,7 @@ def test_the_demo_manager_books_a_fortnightly_series_and_sees_six_months(
 
     page.get_by_role("link", name="My team").click()
     page.get_by_role("link", name="Book a recurring 1:1 with Léo Martin").click()
-    assert page.get_by_label("With").input_value() != ""
+    expect(page.get_by_label("With")).not_to_have_value("")
     page.get_by_label("Every 2 weeks").check()
     page.get_by_label("Day of the week").select_option(label="Friday")
     page.get_by_label("Start time").fill("11:00")
