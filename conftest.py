@@ -1,11 +1,19 @@
-"""Fixtures shared by every app's tests: the roles, and a real browser."""
+"""Fixtures shared by every app's tests: the roles, and a real browser.
+
+Also what makes a run independent of the day and of the checkout: the clock pinned by
+``PIN_TODAY`` (see ``oneonones/tests/clock.py``), and static files and other paths of
+the run's own, whatever ``var/`` holds.
+"""
 
 import os
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
+from oneonones.tests import clock
 from people.tests.factories import TeamFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -16,6 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# What pytest_configure starts and pytest_unconfigure ends.
+PINNED = pytest.StashKey()
+OWN_FOLDER = pytest.StashKey()
 
 
 def pytest_configure(config):
@@ -25,12 +36,57 @@ def pytest_configure(config):
 
     from oneonones.celery import app
 
+    # Before anything reads the time: every xdist worker runs this in its own process.
+    _pin_the_clock(config)
+    _own_paths(config, settings, app)
+
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     # TEST_REDIS_DB lets several checkouts on one machine test side by side.
     index = int(os.environ.get("TEST_REDIS_DB", "10")) + worker
     url = re.sub(r"(/\d*)?$", f"/{index}", settings.REDIS_URL.rstrip("/"), count=1)
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
+
+
+def _pin_the_clock(config) -> None:
+    try:
+        moment = clock.pinned_start()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    if moment is not None:
+        config.stash[PINNED] = clock.pin(moment)
+
+
+def pytest_report_header(config):
+    moment = clock.pinned_start()
+    return f"clock pinned by {clock.VARIABLE} to {moment.isoformat()}" if moment else None
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(PINNED, None)
+    if traveller is not None:
+        traveller.stop()
+    folder = config.stash.get(OWN_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _own_paths(config, settings, app) -> None:
+    """After the deploy step (``collectstatic``) ``var/staticfiles`` holds a manifest of
+    hashed names, which the app's storage would use and WhiteNoise would serve: tests
+    would then see other pages than on a fresh clone. So the run gets plain static
+    storage (the files under their own names, found in the apps), an empty STATIC_ROOT
+    and a beat schedule file of its own, in a temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="oneonones-tests-"))
+    config.stash[OWN_FOLDER] = folder
+    (folder / "static").mkdir()
+    settings.STATIC_ROOT = folder / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CELERY_BEAT_SCHEDULE_FILENAME = str(folder / "celerybeat-schedule")
+    app.conf.beat_schedule_filename = settings.CELERY_BEAT_SCHEDULE_FILENAME
 
 
 @pytest.fixture(autouse=True)
@@ -95,8 +151,15 @@ def outsider(db):
 # --- Browser tests -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one module's browser tests.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is
+    started, so Django's guard against synchronous ORM calls from async code must be
+    off meanwhile (the tests' ORM calls around it are synchronous and safe). It is off
+    for one module at a time and back on for every other test.
+    """
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package.")
@@ -105,19 +168,29 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls that
-    # tests make around it are still synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    # Chromium keeps the machine's clock while the server's may be pinned (PIN_TODAY):
+    # cookies that expire on a date would then depend on the two agreeing, so the
+    # session and CSRF cookies last as long as the browser context instead.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()

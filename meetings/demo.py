@@ -370,15 +370,17 @@ ATTENDANCE_FROM_MEETINGS = """
 """
 
 # The bench outbox, in one statement: each upcoming meeting's starting-soon reminder for
-# both people, as the services would write them (the defaults: an hour before).
+# both people, as the services would write them (the defaults: an hour before). "Now" is
+# the app's, as everywhere, never the database server's.
 REMINDERS_FROM_MEETINGS = """
     INSERT INTO meetings_reminder (kind, recipient_id, meeting_id, subject, payload, due_at,
                                    state, reason, attempts, last_error, created_at, updated_at)
     SELECT 'starting_soon', person.id, m.id, 'meeting:' || m.id, '{}'::jsonb,
-           m.starts_at - interval '1 hour', 'pending', '', 0, '', now(), now()
+           m.starts_at - interval '1 hour', 'pending', '', 0, '', %(now)s, %(now)s
     FROM meetings_meeting m
     CROSS JOIN LATERAL (VALUES (m.organiser_id), (m.participant_id)) AS person(id)
-    WHERE m.series_id = ANY(%s) AND m.status = 'scheduled' AND m.starts_at > now() + interval '1 hour'
+    WHERE m.series_id = ANY(%(series)s) AND m.status = 'scheduled'
+      AND m.starts_at > %(now)s + interval '1 hour'
     ON CONFLICT DO NOTHING
 """
 
@@ -529,7 +531,7 @@ def seed_bench(*, user_ids, stdout, batch_size: int = 10_000) -> None:
         series_ids = [series.pk for series in series_rows]
         with connection.cursor() as cursor:
             cursor.execute(ATTENDANCE_FROM_MEETINGS, [series_ids])
-            cursor.execute(REMINDERS_FROM_MEETINGS, [series_ids])
+            cursor.execute(REMINDERS_FROM_MEETINGS, {"series": series_ids, "now": now})
             params = {
                 "series": series_ids,
                 "since": now - dt.timedelta(days=90),

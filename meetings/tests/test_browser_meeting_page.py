@@ -7,8 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from conftest import sign_in
+from conftest import page_errors, sign_in
 from meetings import record_services, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
 from people.demo import DEMO_PASSWORD
@@ -19,24 +20,6 @@ pytestmark = pytest.mark.browser
 TOPIC = "Browser topic: what would a promotion take?"
 ACTION = "Send Emma the promotion criteria"
 CHECKIN_NOTE = "Checked in from the meeting page: busy but fine."
-
-
-def watch_for_errors(page) -> list:
-    """CSP violations show up as console errors, missing files as 404s."""
-    errors = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status == 404
-            and not response.url.endswith("/favicon.ico")
-            and errors.append(response.url)
-        ),
-    )
-    return errors
 
 
 def meeting_in_progress(series: MeetingSeries) -> Meeting:
@@ -68,7 +51,7 @@ def test_the_employee_adds_an_item_and_the_manager_runs_and_completes_the_1_1(
         organiser__email="manager@example.com", participant__email="employee@example.com"
     )
     meeting = meeting_in_progress(series)
-    errors = watch_for_errors(page)
+    errors = page_errors(page)
 
     sign_in(page, "employee@example.com", DEMO_PASSWORD)
     page.goto(f"/meetings/{meeting.pk}/")
@@ -76,31 +59,29 @@ def test_the_employee_adds_an_item_and_the_manager_runs_and_completes_the_1_1(
     page.get_by_label("Add an item to the agenda").fill(TOPIC)
     page.get_by_role("button", name="Add to agenda").click()
     agenda = page.get_by_test_id("agenda")
-    agenda.get_by_text(TOPIC, exact=True).wait_for()
+    expect(agenda.get_by_text(TOPIC, exact=True)).to_be_visible()
     assert page.evaluate("window.samePage") is True  # htmx: no full reload
-    assert "You wrote 1 of 1 item (100 %)" in page.get_by_test_id("agenda-share").inner_text()
+    expect(page.get_by_test_id("agenda-share")).to_contain_text("You wrote 1 of 1 item (100 %)")
     sign_out(page)
 
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
     page.goto(f"/meetings/{meeting.pk}/")
     page.evaluate("window.samePage = true")
-    assert page.get_by_test_id("agenda-item").filter(has_text=TOPIC).is_visible()
     item = page.get_by_test_id("agenda-item").filter(has_text=TOPIC)
+    expect(item).to_be_visible()
     tick = item.get_by_role("button", name="Discussed")
     tick.click()
-    page.wait_for_selector('#agenda button[aria-pressed="true"]')
     # Focus lands back on the button that was pressed, for keyboard users.
-    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    expect(page.locator('#agenda button[aria-pressed="true"]')).to_be_focused()
 
     page.get_by_label("New action").fill(ACTION)
     page.get_by_label("Who").select_option(label="Me")
     page.get_by_role("button", name="Add", exact=True).click()
-    page.get_by_test_id("actions").get_by_text(ACTION, exact=True).wait_for()
+    expect(page.get_by_test_id("actions").get_by_text(ACTION, exact=True)).to_be_visible()
     assert page.evaluate("window.samePage") is True
 
     page.get_by_role("button", name="Complete the 1:1").click()
-    page.get_by_test_id("completed").wait_for()
-    assert "Completed by Morgan Reid" in page.get_by_test_id("completed").inner_text()
+    expect(page.get_by_test_id("completed")).to_contain_text("Completed by Morgan Reid")
     assert errors == []
 
     meeting.refresh_from_db()
@@ -130,7 +111,7 @@ def test_the_employee_checks_in_from_the_meeting_page_and_the_manager_sees_it(
         .order_by("starts_at")
         .first()
     )
-    errors = watch_for_errors(page)
+    errors = page_errors(page)
 
     sign_in(page, "employee@example.com", DEMO_PASSWORD)
     page.goto(f"/meetings/{upcoming.pk}/")
@@ -147,12 +128,12 @@ def test_the_employee_checks_in_from_the_meeting_page_and_the_manager_sees_it(
     form.get_by_role("checkbox").check()
     form.get_by_role("button", name="Save check-in").click()
     page.wait_for_url(f"**/meetings/{upcoming.pk}/")
-    assert page.get_by_role("status").get_by_text("shared with Morgan Reid").is_visible()
+    expect(page.get_by_role("status").get_by_text("shared with Morgan Reid")).to_be_visible()
     sign_out(page)
 
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
     page.goto(f"/meetings/{upcoming.pk}/")
     panel = page.get_by_test_id("checkin-panel")
-    assert panel.get_by_text(CHECKIN_NOTE).is_visible()
+    expect(panel.get_by_text(CHECKIN_NOTE)).to_be_visible()
     assert errors == []
     assert CheckIn.objects.get(note=CHECKIN_NOTE).shared_with_manager

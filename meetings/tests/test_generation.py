@@ -3,6 +3,7 @@ import itertools
 import zoneinfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -58,10 +59,24 @@ def test_running_twice_creates_nothing_more(series):
 def test_a_later_run_only_adds_the_new_slots(series):
     services.series_generate(series_id=series.pk)
     before = dict(series.meetings.values_list("pk", "updated_at"))
-    result = services.series_generate(
-        series_id=series.pk, now=timezone.now() + dt.timedelta(days=15)
-    )
-    assert result.created == 1
+    last = series.meetings.order_by("starts_at").last().starts_at.astimezone(LONDON).date()
+    later = timezone.now() + dt.timedelta(days=15)
+    result = services.series_generate(series_id=series.pk, now=later)
+
+    # The horizon is six calendar months from the day of the run. Months differ in
+    # length, so fifteen days later it has moved on by 13 to 18 days: one or two more
+    # fortnightly slots, depending on the date. Counted here from the series' rhythm.
+    series.refresh_from_db()
+    horizon = timezone.localtime(later, LONDON).date() + relativedelta(months=6)
+    assert series.generated_until == horizon
+    expected = [
+        last + dt.timedelta(days=14 * step)
+        for step in range(1, 3)
+        if last + dt.timedelta(days=14 * step) <= horizon
+    ]
+    new = series.meetings.exclude(pk__in=before).order_by("starts_at")
+    assert [m.starts_at.astimezone(LONDON).date() for m in new] == expected
+    assert result.created == len(expected) >= 1
     after = dict(series.meetings.filter(pk__in=before).values_list("pk", "updated_at"))
     assert after == before
 

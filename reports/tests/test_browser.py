@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from conftest import page_errors, sign_in
 from people.demo import DEMO_PASSWORD
@@ -19,10 +20,10 @@ def test_hr_opens_the_dashboard_and_exports_csv(page, transactional_db):
     page.get_by_role("link", name="1:1 reports", exact=True).click()
     page.get_by_role("heading", name="1:1 reports", exact=True).wait_for()
     table = page.get_by_test_id("managers-table")
-    assert table.get_by_role("link", name="Morgan Reid").is_visible()
-    assert page.get_by_test_id("trend-chart").is_visible()
-    assert page.get_by_test_id("gap-overdue").get_by_text("Owen Price").is_visible()
-    assert page.get_by_test_id("gap-new_starters").get_by_text("Nina Rossi").is_visible()
+    expect(table.get_by_role("link", name="Morgan Reid")).to_be_visible()
+    expect(page.get_by_test_id("trend-chart")).to_be_visible()
+    expect(page.get_by_test_id("gap-overdue").get_by_text("Owen Price")).to_be_visible()
+    expect(page.get_by_test_id("gap-new_starters").get_by_text("Nina Rossi")).to_be_visible()
 
     # Filter by team with the labelled form, then download what is shown.
     page.get_by_label("Team", exact=True).select_option(label="Engineering")
@@ -45,6 +46,6 @@ def test_hr_opens_the_dashboard_and_exports_csv(page, transactional_db):
     table = page.get_by_test_id("managers-table")
     table.get_by_role("link", name="Morgan Reid").click()
     page.get_by_role("heading", name="Morgan Reid: 1:1s with their reports").wait_for()
-    assert page.get_by_test_id("reports-table").get_by_text("Emma Clarke").is_visible()
-    assert page.get_by_test_id("meetings-table").get_by_text("Held").first.is_visible()
+    expect(page.get_by_test_id("reports-table").get_by_text("Emma Clarke")).to_be_visible()
+    expect(page.get_by_test_id("meetings-table").get_by_text("Held").first).to_be_visible()
     assert errors == []

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from conftest import page_errors, sign_in
 from people.demo import DEMO_PASSWORD
@@ -26,15 +27,15 @@ def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactio
     ).check()
     page.get_by_label("Anything you want to add? (optional)").fill(NOTE)
     page.get_by_role("button", name="Save check-in").click()
-    assert page.get_by_role("status").get_by_text("Only you can see it").is_visible()
+    expect(page.get_by_role("status").get_by_text("Only you can see it")).to_be_visible()
 
     row = page.get_by_test_id("checkin-row").filter(has_text=NOTE)
-    assert row.get_by_text("Private").is_visible()
+    expect(row.get_by_text("Private")).to_be_visible()
     row.get_by_role("button", name=re.compile("^Share with my manager: the check-in")).click()
-    assert page.get_by_role("status").get_by_text("Shared with Morgan Reid").is_visible()
-    assert (
-        page.get_by_test_id("checkin-row").filter(has_text=NOTE).get_by_text("Shared").is_visible()
-    )
+    expect(page.get_by_role("status").get_by_text("Shared with Morgan Reid")).to_be_visible()
+    expect(
+        page.get_by_test_id("checkin-row").filter(has_text=NOTE).get_by_text("Shared")
+    ).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
 
@@ -43,9 +44,9 @@ def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactio
     page.get_by_test_id("wellbeing-reports").get_by_role("link", name="Emma Clarke").click()
     page.get_by_role("heading", name="Emma Clarke: wellbeing").wait_for()
     shared = page.get_by_test_id("checkin-row").filter(has_text=NOTE)
-    assert shared.is_visible()
-    assert shared.get_by_text("a bit too much").is_visible()
-    assert page.get_by_test_id("checkin-chart").is_visible()
+    expect(shared).to_be_visible()
+    expect(shared.get_by_text("a bit too much")).to_be_visible()
+    expect(page.get_by_test_id("checkin-chart")).to_be_visible()
     assert errors == []
 
 
