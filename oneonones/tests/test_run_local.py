@@ -171,7 +171,8 @@ def test_make_run_serves_turns_a_second_run_away_and_stops_everything_with_its_t
         assert "Starting an embedded PostgreSQL" in shown
         assert "Starting an embedded Redis" in shown
 
-        status, body = get(f"http://127.0.0.1:{port}/healthz")
+        # The full status report: the embedded database and Redis both answer.
+        status, body = get(f"http://127.0.0.1:{port}/healthz/status")
         assert status == 200
         assert json.loads(body) == {"status": "ok", "database": "ok", "broker": "ok"}
 
