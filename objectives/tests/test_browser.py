@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conftest import sign_in
+from conftest import sign_in, sign_out
 from objectives.models import Objective, State
 from people.demo import DEMO_PASSWORD
 
@@ -34,8 +34,7 @@ def test_the_employee_proposes_and_the_manager_confirms(page, transactional_db):
     page.wait_for_url("**/objectives/*/")
     expect(page.get_by_test_id("state").get_by_text("Proposed")).to_be_visible()
     expect(page.get_by_text("Your proposal is saved")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="Objectives", exact=True).click()

@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conftest import page_errors, sign_in
+from conftest import page_errors, sign_in, sign_out
 from people.demo import DEMO_PASSWORD
 from people.tests.factories import PASSWORD, UserFactory
 
@@ -17,8 +17,7 @@ def test_demo_manager_signs_in_and_sees_their_reports(page, transactional_db):
     for name in ("Emma Clarke", "Sam Okafor", "Priya Nair", "Léo Martin"):
         assert reports.get_by_text(name).is_visible()
     assert page.get_by_test_id("signed-in-as").inner_text().startswith("Morgan Reid")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
 
 def test_an_admin_sends_a_reset_email_and_the_person_sees_it_on_their_profile(

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from conftest import page_errors, sign_in
+from conftest import page_errors, sign_in, sign_out
 from people.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,8 +35,7 @@ def test_the_employee_shares_a_check_in_and_the_manager_sees_it(page, transactio
     assert (
         page.get_by_test_id("checkin-row").filter(has_text=NOTE).get_by_text("Shared").is_visible()
     )
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="Wellbeing", exact=True).click()
@@ -66,8 +65,7 @@ def test_hr_reads_the_published_figures_and_the_employee_reads_the_rule(page, tr
     )
     assert support.locator('[data-state="shown"]').count() == 0
     assert support.get_by_test_id("withheld").first.is_visible()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
     sign_in(page, "employee@example.com", DEMO_PASSWORD)
     page.goto("/wellbeing/")
