@@ -56,7 +56,7 @@ def test_the_employee_proposes_and_the_manager_confirms(page, transactional_db):
     page.get_by_label("Progress (%)").fill("15")
     page.get_by_role("button", name="Save progress").click()
     # The message is inside the swapped fragment: only the htmx answer puts it there.
-    fragment = page.locator(f"#objective-quick-{objective.pk} [role=status]")
+    fragment = page.locator(f"#objective-quick-{objective.pk} [data-announce]")
     expect(fragment).to_contain_text("Progress saved: 15 %.")
     expect(page.locator("progress").first).to_have_attribute("value", "15")
     objective.refresh_from_db()
