@@ -206,6 +206,13 @@ def sign_in(page, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def sign_out(page) -> None:
+    """Through the menu under the person's name in the navigation bar."""
+    page.get_by_test_id("signed-in-as").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+
 def page_errors(page) -> list[str]:
     """A list that fills with the page's CSP violations (they show up as console
     errors) and the URLs of missing files (404s, but the browser's favicon probe)."""

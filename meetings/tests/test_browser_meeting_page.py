@@ -39,6 +39,7 @@ def meeting_in_progress(series: MeetingSeries) -> Meeting:
 
 
 def sign_out(page):
+    page.get_by_test_id("signed-in-as").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conftest import sign_in
+from conftest import sign_in, sign_out
 from objectives.models import Objective, State
 from people.demo import DEMO_PASSWORD
 
@@ -34,8 +34,7 @@ def test_the_employee_proposes_and_the_manager_confirms(page, transactional_db):
     page.wait_for_url("**/objectives/*/")
     expect(page.get_by_test_id("state").get_by_text("Proposed")).to_be_visible()
     expect(page.get_by_text("Your proposal is saved")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
     page.get_by_role("link", name="Objectives", exact=True).click()
@@ -57,7 +56,7 @@ def test_the_employee_proposes_and_the_manager_confirms(page, transactional_db):
     page.get_by_label("Progress (%)").fill("15")
     page.get_by_role("button", name="Save progress").click()
     # The message is inside the swapped fragment: only the htmx answer puts it there.
-    fragment = page.locator(f"#objective-quick-{objective.pk} [role=status]")
+    fragment = page.locator(f"#objective-quick-{objective.pk} [data-announce]")
     expect(fragment).to_contain_text("Progress saved: 15 %.")
     expect(page.locator("progress").first).to_have_attribute("value", "15")
     objective.refresh_from_db()

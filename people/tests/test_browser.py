@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from conftest import page_errors, sign_in
+from conftest import page_errors, sign_in, sign_out
 from people.demo import DEMO_PASSWORD
 from people.tests.factories import PASSWORD, UserFactory
 
@@ -19,8 +19,7 @@ def test_demo_manager_signs_in_and_sees_their_reports(page, transactional_db):
     for name in ("Emma Clarke", "Sam Okafor", "Priya Nair", "Léo Martin"):
         expect(reports.get_by_text(name)).to_be_visible()
     expect(page.get_by_test_id("signed-in-as")).to_have_text(re.compile(r"^\s*Morgan Reid"))
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/accounts/login/")
+    sign_out(page)
 
 
 def test_an_admin_sends_a_reset_email_and_the_person_sees_it_on_their_profile(

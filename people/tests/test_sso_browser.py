@@ -1,7 +1,10 @@
 """Single sign-on in a real browser: our sign-in page, the provider's sign-in and
 consent pages (a real provider process), and back."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from conftest import page_errors
 from people.tests.factories import UserFactory
@@ -31,11 +34,11 @@ def test_a_person_signs_in_with_sso_and_lands_where_they_were_going(
     errors = page_errors(page)
     page.goto("/people/me/")
     page.wait_for_url("**/accounts/login/?next=/people/me/")
-    assert page.get_by_label("Password").count() == 0
+    expect(page.get_by_label("Password")).to_have_count(0)
     page.get_by_role("link", name="Sign in with Test IdP").click()
     sign_in_at_provider(page, passwords_off, "pat")
     page.wait_for_url(f"{live_server.url}/people/me/")
-    assert page.get_by_test_id("signed-in-as").inner_text().startswith("Pat Person")
+    expect(page.get_by_test_id("signed-in-as")).to_have_text(re.compile(r"^\s*Pat Person"))
     assert [error for error in errors if error.startswith(live_server.url)] == []
 
 
@@ -45,5 +48,5 @@ def test_an_unverified_email_comes_back_with_the_reason(page, live_server, passw
     page.get_by_role("link", name="Sign in with Test IdP").click()
     sign_in_at_provider(page, passwords_off, "uma")
     page.wait_for_url(f"{live_server.url}/accounts/login/")
-    assert page.get_by_role("status").get_by_text("is verified").is_visible()
-    assert page.get_by_test_id("signed-in-as").count() == 0
+    expect(page.get_by_role("status").get_by_text("is verified")).to_be_visible()
+    expect(page.get_by_test_id("signed-in-as")).to_have_count(0)
