@@ -66,3 +66,47 @@ class PrivateCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "keeps_own_cache_headers", False):
             request.keeps_own_cache_headers = True
+
+
+class ServiceErrorMiddleware:
+    """The one place where an error a view lets through becomes what the person sees
+    (see ``oneonones.errors``): ``NotFound`` is the 404 page; any other
+    ``ServiceError`` is its message on the page the person came from (or the home
+    page), never an error page. An htmx request is told to load that page itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404, HttpResponse
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.views.defaults import page_not_found
+
+        from oneonones.errors import NotFound, ServiceError, message_error
+        from oneonones.http import is_local_path
+
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404(exception.message))
+        if not isinstance(exception, ServiceError):
+            return None
+        message_error(request, exception)
+        referer = request.headers.get("Referer", "")
+        back = _path_of(referer) if referer else ""
+        target = back if back and is_local_path(back, request=request) else reverse("home")
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
+def _path_of(url: str) -> str:
+    """The path and query of ``url`` (a Referer), for a redirect back on this site."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
