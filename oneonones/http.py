@@ -58,3 +58,30 @@ def page_number(request, *, last: int = MAX_INT) -> int:
     """The ``page`` asked for, from 1 to ``last``: 1 when it is not a page number."""
     asked = parse_int(request.GET.get("page"))
     return min(asked or 1, last)
+
+
+NOT_UNDERSTOOD = "That was not understood; nothing was changed."
+
+
+def first_form_error(form) -> str:
+    """The first thing wrong with a bound, invalid ``form``, in the person's words: what
+    a one-line fragment or a message shows (a whole form shows all of its errors)."""
+    for errors in form.errors.values():
+        return errors[0]
+    return NOT_UNDERSTOOD
+
+
+def fragment_or_redirect(request, *, fragment, back: str, message: str = "", error: str = ""):
+    """What a small change answers: for htmx, ``fragment()`` (the re-rendered part of
+    the page, which shows ``message`` or ``error`` itself); for a plain form post, the
+    message and a redirect to ``back`` (a path), so the page works without JavaScript."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if getattr(request, "htmx", False):
+        return fragment()
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    return redirect(back)

@@ -80,3 +80,47 @@ def test_an_id_that_is_not_one_is_404_and_a_page_number_falls_back():
     assert page_number(factory.get("/", {"page": "9" * 30})) == 1
     assert page_number(factory.get("/", {"page": "40"}), last=4) == 4
     assert page_number(factory.get("/")) == 1
+
+
+def test_first_form_error_is_the_first_thing_wrong():
+    from django import forms
+
+    from oneonones.http import NOT_UNDERSTOOD, first_form_error
+
+    class Form(forms.Form):
+        title = forms.CharField()
+        due = forms.DateField()
+
+    form = Form(data={"title": "", "due": "soon"})
+    assert not form.is_valid()
+    assert first_form_error(form) == "This field is required."
+    empty = Form(data={"title": "x", "due": "2030-01-01"})
+    assert empty.is_valid()
+    assert first_form_error(empty) == NOT_UNDERSTOOD
+
+
+def test_a_small_change_answers_htmx_with_its_fragment_and_a_form_with_a_redirect(rf, employee):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.http import HttpResponse
+    from django_htmx.middleware import HtmxDetails
+
+    from oneonones.http import fragment_or_redirect
+
+    def request(htmx: bool):
+        made = rf.post("/", headers={"hx-request": "true"} if htmx else {})
+        made.user = employee
+        made.session = {}
+        made._messages = FallbackStorage(made)
+        made.htmx = HtmxDetails(made)
+        return made
+
+    htmx = request(htmx=True)
+    answer = fragment_or_redirect(
+        htmx, fragment=lambda: HttpResponse("the part"), back="/x/", error="No."
+    )
+    assert answer.content == b"the part"
+    plain = request(htmx=False)
+    answer = fragment_or_redirect(plain, fragment=lambda: HttpResponse(), back="/x/", error="No.")
+    assert (answer.status_code, answer["Location"]) == (302, "/x/")
+    assert [str(m) for m in get_messages(plain)] == ["No."]
