@@ -1,7 +1,12 @@
+import io
+
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from meetings import demo
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -110,3 +115,46 @@ def test_seed_demo_records_are_idempotent(db):
     again = [m.objects.count() for m in (AgendaItem, Note, ActionItem, MeetingFeedback)]
     again.append(AgendaTemplate.objects.count())
     assert again == counts
+
+
+# The record counts of every meeting, as the triggers of migration 0005 keep them,
+# against the agenda items and ratings in the tables.
+COUNTS_DIFFERING = """
+SELECT count(*) FROM meetings_meeting m
+LEFT JOIN (
+    SELECT item.meeting_id, count(*) AS items,
+        count(*) FILTER (WHERE item.author_id = meeting.organiser_id) AS by_organiser,
+        count(*) FILTER (WHERE item.author_id = meeting.participant_id) AS by_participant
+    FROM meetings_agendaitem item JOIN meetings_meeting meeting ON meeting.id = item.meeting_id
+    GROUP BY item.meeting_id
+) counted ON counted.meeting_id = m.id
+LEFT JOIN meetings_meetingfeedback feedback ON feedback.meeting_id = m.id
+WHERE (m.agenda_count, m.agenda_by_organiser, m.agenda_by_participant)
+      <> (coalesce(counted.items, 0), coalesce(counted.by_organiser, 0),
+          coalesce(counted.by_participant, 0))
+   OR m.usefulness IS DISTINCT FROM feedback.usefulness
+"""
+
+
+@pytest.mark.parametrize("triggers_off", [True, False], ids=["triggers off", "triggers on"])
+def test_seed_bench_writes_the_counts_the_triggers_would(db, monkeypatch, triggers_off):
+    if not triggers_off:  # a database user who may not turn them off
+        monkeypatch.setattr(demo, "without_triggers", lambda cursor: False)
+    call_command("seed_demo", people=120, stdout=io.StringIO())
+    held = Meeting.objects.filter(
+        status="completed", organiser__email__endswith="bench.example.com"
+    )
+    assert held.filter(agenda_count=2, usefulness__isnull=False).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS_DIFFERING)
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"  # the triggers are on again afterwards
+
+
+def test_seed_bench_books_years_of_history(db):
+    call_command("seed_demo", people=60, years=3, stdout=io.StringIO())
+    first = Meeting.objects.filter(organiser__email__endswith="bench.example.com").earliest(
+        "starts_at"
+    )
+    assert (timezone.now() - first.starts_at).days >= 3 * 365 - 7
