@@ -32,7 +32,8 @@ run: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Query counts, speed and memory of every page on a seeded organisation (see README).
+## Query counts, speed and memory of every page, and pages, generation and the sweep
+## against their floors, on a seeded organisation (see README, "Benchmarks").
 bench: venv
 	$(BIN)/python -m bench
 

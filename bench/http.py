@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.database import connect
 from bench.goals import Goal, Line, load_average
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -271,18 +272,7 @@ def prepare_in_child(database_url: str, env: dict, *, people: int, years: int, o
 
 def forget_sessions(database_url: str, session_keys) -> None:
     """Sign the bench viewers out again (their session rows)."""
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(database_url)
-    params = {
-        "dbname": config["NAME"],
-        "user": config.get("USER"),
-        "password": config.get("PASSWORD"),
-        "host": config.get("HOST"),
-        "port": config.get("PORT"),
-    }
-    connection = psycopg2.connect(**{key: value for key, value in params.items() if value})
+    connection = connect(database_url)
     with connection, connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM django_session WHERE session_key = ANY(%s)", [list(session_keys)]

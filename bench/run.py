@@ -130,7 +130,7 @@ def config_from(environ) -> dict:
         "years": max(1, int(environ.get("BENCH_YEARS") or 1)),
         "compare_years": int(environ.get("BENCH_COMPARE_YEARS") or 3),
         "rounds": max(1, int(environ.get("BENCH_ROUNDS") or 4)),
-        "generation_series": int(environ.get("BENCH_GENERATION_SERIES") or 500),
+        "generation_series": int(environ.get("BENCH_GENERATION_SERIES") or 300),
         "sweep_reminders": int(environ.get("BENCH_SWEEP_REMINDERS") or 500),
     }
 
@@ -179,7 +179,8 @@ def run_pages(config: dict, small_url: str, large_url: str) -> dict:
     print()
     print(
         f"Queries on {small['people']} and {large['people']} people; times and memory "
-        f"on {large['people']} people, {config['runs']} renders each."
+        f"on {large['people']} people, {config['runs']} renders each (load average "
+        f"{load_average():.1f} on {os.cpu_count()} cores)."
     )
     print(table(results, _previous_medians(config["people"])))
     print()

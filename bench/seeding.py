@@ -23,7 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.database import bench_database_urls, create_database_if_missing, with_name_suffix
+from bench.database import (
+    bench_database_urls,
+    connect,
+    create_database_if_missing,
+    database_name,
+    with_name_suffix,
+)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SHOW_SLOWEST = "--slowest" in sys.argv
@@ -132,22 +138,13 @@ def seed_step_by_step(*, people: int, years: int, steps: list[Step]) -> None:
 
 
 def drop_database(database_url: str) -> None:
-    import environ
-    import psycopg2
     from psycopg2 import sql
 
-    config = environ.Env.db_url_config(database_url)
-    params = {
-        "dbname": "postgres",
-        "user": config.get("USER"),
-        "password": config.get("PASSWORD"),
-        "host": config.get("HOST"),
-        "port": config.get("PORT"),
-    }
-    connection = psycopg2.connect(**{key: value for key, value in params.items() if value})
+    connection = connect(database_url, dbname="postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(config["NAME"])))
+        name = database_name(database_url)
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     connection.close()
 
 
