@@ -407,6 +407,8 @@ def run(
         prepared["years"] = prepare_in_child(
             years_url, env, people=people, years=compare_years, only=only
         )
+        seed = prepared["years"]["seed"]
+        say(f"seed_demo --people {people} --years {compare_years} took {seed['seconds']:.1f} s")
     lines: list[Line] = []
     try:
         with (

@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -158,3 +158,27 @@ def test_seed_bench_books_years_of_history(db):
         "starts_at"
     )
     assert (timezone.now() - first.starts_at).days >= 3 * 365 - 7
+
+
+def test_seed_bench_puts_the_no_double_booking_rule_back_as_it_was(db):
+    definitions = """
+        SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = 'meetings_attendance'::regclass AND contype = 'x'
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(definitions)
+        before = cursor.fetchall()
+        call_command("seed_demo", people=40, stdout=io.StringIO())
+        cursor.execute(definitions)
+        assert cursor.fetchall() == before
+    assert [name for name, _ in before] == ["attendance_no_double_booking"]
+    held = Attendance.objects.filter(active=True).select_related("meeting").first()
+    with pytest.raises(IntegrityError, match="attendance_no_double_booking"):
+        Attendance.objects.create(
+            meeting=Meeting.objects.exclude(organiser_id=held.person_id)
+            .exclude(participant_id=held.person_id)
+            .first(),
+            person_id=held.person_id,
+            during=held.during,
+            active=True,
+        )
