@@ -394,7 +394,9 @@ def run(
     only: list[str],
     env: dict,
 ) -> list[Line]:
-    say = lambda line: print(f"   [http] {line}", flush=True)  # noqa: E731
+    def say(line: str) -> None:
+        print(f"   [http] {line}", flush=True)
+
     targets = selected(TARGETS, only)
     years_wanted = years_url is not None and bool(selected([YEARS_TARGET], only))
     if not targets and not years_wanted:
@@ -423,7 +425,8 @@ def run(
                     continue
                 pairs.append(_pair(target, base, path, large))
             if years_wanted:
-                # The one-year dashboard is the floor of the one with more years.
+                # The dashboard of the large organisation (BENCH_YEARS of history) is the
+                # floor of the one with BENCH_COMPARE_YEARS.
                 path = prepared["years"]["paths"][YEARS_TARGET.title]
                 pair = _pair(YEARS_TARGET, years_base, path, prepared["years"])
                 pair.floor_url = base + large["paths"][YEARS_TARGET.title]
@@ -443,7 +446,9 @@ def run(
                         pair.errors.append(str(error))
                 say(f"round {number + 1} of {rounds} done (load average {load_average():.1f})")
             for pair in pairs:
-                floor_title = "the 1-year dashboard" if pair.target is YEARS_TARGET else "/_rows"
+                floor_title = "/_rows"
+                if pair.target is YEARS_TARGET:
+                    floor_title = f"the {years}-year dashboard"
                 lines.append(pair_line(pair, floor_title=floor_title))
                 if pair.target.conditional:
                     lines.append(
