@@ -149,6 +149,18 @@ def remove_generated(since: dt.datetime, horizons: list[tuple[int, dt.date | Non
         )
 
 
+def count_top_ups(series_ids: list[int], now: dt.datetime) -> tuple[int, int, int]:
+    """Statements of the daily run after generation at ``now``: again the same day
+    (nothing new), and a day later; and the new slots of that day."""
+    from meetings import services
+
+    with counting() as nothing_new:
+        services.generate_many(series_ids=series_ids, now=now)
+    with counting() as one_day:
+        result = services.generate_many(series_ids=series_ids, now=now + dt.timedelta(days=1))
+    return nothing_new.count, one_day.count, result.created
+
+
 def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
     from django.utils import timezone
 
@@ -163,8 +175,7 @@ def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
     remove_generated(now, original)  # what an interrupted run may have left
     target_times, floor_times, loads = [], [], []
     generated = None
-    nothing_new = one_day = None
-    new_slots = 0
+    nothing_new = one_day = new_slots = 0
     try:
         for number in range(rounds):
             order = ("target", "floor") if number % 2 == 0 else ("floor", "target")
@@ -175,12 +186,7 @@ def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
                     )
                     if generated is None:
                         generated = capture(now, series_ids)
-                        with counting() as nothing_new:
-                            services.generate_many(series_ids=series_ids, now=now)
-                        tomorrow = now + dt.timedelta(days=1)
-                        with counting() as one_day:
-                            result = services.generate_many(series_ids=series_ids, now=tomorrow)
-                        new_slots = result.created
+                        nothing_new, one_day, new_slots = count_top_ups(series_ids, now)
                 else:
                     floor_times.append(timed(partial(write_again, generated)))
                 remove_generated(now, original)
@@ -205,11 +211,11 @@ def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
             rounds=rounds,
         ),
         Line(
-            title=f"daily top-up, nothing new ({nothing_new.count} statements)",
+            title=f"daily top-up, nothing new ({nothing_new} statements)",
             part="generation",
             # Statements in proportion to new slots: with none, a fixed few for all series.
             goal=Goal.value_at_most(0.1),
-            value=nothing_new.count / series,
+            value=nothing_new / series,
             unit="statements per series",
             load=load_average(),
         ),
@@ -217,7 +223,7 @@ def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
             title=f"daily top-up, one day later ({new_slots} new slots)",
             part="generation",
             goal=Goal.report(),
-            value=one_day.count / max(new_slots, 1),
+            value=one_day / max(new_slots, 1),
             unit="statements per new slot",
             load=load_average(),
         ),
@@ -343,12 +349,13 @@ def bare_claim_loop(moment: dt.datetime, batch_size: int) -> int:
 def measure_sweep(*, count: int, rounds: int, say) -> list[Line]:
     from django.conf import settings
     from django.core import mail
+    from django.test.utils import override_settings
 
     from meetings.sending import send_due_reminders
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     target_times, floor_times, loads, errors = [], [], [], []
-    with due_reminders(count) as (moment, chosen):
+    locmem = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    with locmem, due_reminders(count) as (moment, chosen):
         for number in range(rounds):
             order = ("target", "floor") if number % 2 == 0 else ("floor", "target")
             for which in order:
