@@ -46,7 +46,8 @@ test-dates: venv
 	done; \
 	if [ -n "$$failed" ]; then echo "Failed with the clock pinned to:$$failed"; exit 1; fi
 
-## Query counts, speed and memory of every page on a seeded organisation (see README).
+## Query counts, speed and memory of every page, and pages, generation and the sweep
+## against their floors, on a seeded organisation (see README, "Benchmarks").
 bench: venv
 	$(BIN)/python -m bench
 

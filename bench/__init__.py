@@ -1,7 +1,9 @@
-"""`make bench`: page query counts, speed and memory on a large seeded organisation.
+"""`make bench`: the app's speed on a large seeded organisation.
 
-``python -m bench`` (see ``bench.run``) prepares two dedicated databases, a small
-organisation and a large one, renders every page declared in ``bench.pages`` in
-both through Django's test client, and fails when a page's number of SQL queries
-grows with the data or a page misses its time or memory budget.
+``python -m bench`` (see ``bench.run``) has three parts: page query counts, speed
+and memory in a small and a large organisation (``bench.org``, ``bench.pages``);
+the pages of issue 19 through gunicorn, each as a ratio to a bare page measured in
+the same run (``bench.http``); generation and the reminder sweep against their
+floors (``bench.floors``). ``bench.goals`` judges the ratios, ``bench.seeding``
+times the seeding of a throwaway organisation.
 """

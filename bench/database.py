@@ -7,12 +7,11 @@ default the large one's name with ``_small`` added. Both are created when
 missing and are never the database the app or the tests use.
 """
 
-import os
 from urllib.parse import urlsplit, urlunsplit
 
 from scripts.run_local import DEFAULT_DATABASE_URL, create_database_if_missing, dotenv_value
 
-__all__ = ["bench_database_urls", "create_database_if_missing", "with_name_suffix"]
+__all__ = ["bench_database_urls", "connect", "create_database_if_missing", "with_name_suffix"]
 
 
 def with_name_suffix(database_url: str, suffix: str) -> str:
@@ -29,9 +28,27 @@ def database_name(database_url: str) -> str:
 
 
 def bench_database_urls(environ: dict | None = None) -> tuple[str, str]:
-    """(small, large) database URLs."""
-    environ = os.environ if environ is None else environ
-    project = environ.get("DATABASE_URL") or dotenv_value("DATABASE_URL") or DEFAULT_DATABASE_URL
-    large = environ.get("BENCH_DATABASE_URL") or with_name_suffix(project, "_bench")
-    small = environ.get("BENCH_SMALL_DATABASE_URL") or with_name_suffix(large, "_small")
+    """(small, large) database URLs, from ``environ`` (by default the environment, then
+    .env, as the settings read them)."""
+    setting = dotenv_value if environ is None else environ.get
+    project = setting("DATABASE_URL") or DEFAULT_DATABASE_URL
+    large = setting("BENCH_DATABASE_URL") or with_name_suffix(project, "_bench")
+    small = setting("BENCH_SMALL_DATABASE_URL") or with_name_suffix(large, "_small")
     return small, large
+
+
+def connect(database_url: str, *, dbname: str | None = None):
+    """A psycopg2 connection to ``database_url``'s database, or to ``dbname`` on the
+    same server (e.g. "postgres", to create or drop one)."""
+    import environ
+    import psycopg2
+
+    config = environ.Env.db_url_config(database_url)
+    params = {
+        "dbname": dbname or config["NAME"],
+        "user": config.get("USER"),
+        "password": config.get("PASSWORD"),
+        "host": config.get("HOST") or config.get("OPTIONS", {}).get("host"),
+        "port": config.get("PORT"),
+    }
+    return psycopg2.connect(**{key: value for key, value in params.items() if value})

@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timing", action="store_true", help="time and trace memory too")
     parser.add_argument("--only", default="", help="comma-separated parts of titles")
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--years", type=int, default=1, help="years of history to seed")
     options = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneonones.settings")
@@ -53,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", "--no-input", verbosity=0)
     say(f"migrated in {time.perf_counter() - started:.1f} s")
     try:
-        record = ensure_seeded(people=options.people, stdout=sys.stdout, force=options.reseed)
+        record = ensure_seeded(
+            people=options.people, years=options.years, stdout=sys.stdout, force=options.reseed
+        )
     except SeedMismatch as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2

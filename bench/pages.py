@@ -218,6 +218,7 @@ OPERATIONS: list[Operation] = [
 # Named routes that are not pages to measure: they change something (POST only),
 # or are about signing in. `make bench` lists any other route missing from PAGES.
 NOT_PAGES = {
+    "bench_rows",  # the floor of the HTTP part (bench/http.py), off outside the bench
     "healthz",
     "health_status",
     "meetings:calendar_regenerate",

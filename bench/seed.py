@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS bench_seed (
     seconds double precision NOT NULL,
     demo_seconds double precision NOT NULL,
     seeded_at timestamp with time zone NOT NULL DEFAULT now()
-)
+);
+ALTER TABLE bench_seed ADD COLUMN IF NOT EXISTS years integer NOT NULL DEFAULT 1
 """
 
 
@@ -39,6 +40,7 @@ class SeedRecord:
     hooks: str
     seconds: float  # seed_demo --people N
     demo_seconds: float  # seed_demo
+    years: int = 1  # of history
     seeded_now: bool = False
 
 
@@ -56,7 +58,9 @@ def seed_hooks() -> str:
 def read_record() -> SeedRecord | None:
     with connection.cursor() as cursor:
         cursor.execute(CREATE_TABLE)
-        cursor.execute("SELECT people, hooks, seconds, demo_seconds FROM bench_seed WHERE id = 1")
+        cursor.execute(
+            "SELECT people, hooks, seconds, demo_seconds, years FROM bench_seed WHERE id = 1"
+        )
         row = cursor.fetchone()
     return SeedRecord(*row) if row else None
 
@@ -66,27 +70,33 @@ def write_record(record: SeedRecord) -> None:
         cursor.execute(CREATE_TABLE)
         cursor.execute(
             """
-            INSERT INTO bench_seed (id, people, hooks, seconds, demo_seconds, seeded_at)
-            VALUES (1, %s, %s, %s, %s, now())
+            INSERT INTO bench_seed (id, people, hooks, seconds, demo_seconds, years, seeded_at)
+            VALUES (1, %s, %s, %s, %s, %s, now())
             ON CONFLICT (id) DO UPDATE SET people = EXCLUDED.people, hooks = EXCLUDED.hooks,
                 seconds = EXCLUDED.seconds, demo_seconds = EXCLUDED.demo_seconds,
-                seeded_at = EXCLUDED.seeded_at
+                years = EXCLUDED.years, seeded_at = EXCLUDED.seeded_at
             """,
-            [record.people, record.hooks, record.seconds, record.demo_seconds],
+            [record.people, record.hooks, record.seconds, record.demo_seconds, record.years],
         )
 
 
-def ensure_seeded(*, people: int, stdout, force: bool = False) -> SeedRecord:
+def _years(count: int) -> str:
+    return f"{count} year" if count == 1 else f"{count} years"
+
+
+def ensure_seeded(*, people: int, stdout, years: int = 1, force: bool = False) -> SeedRecord:
     """Seed the current database with the demo and a bench organisation of
-    ``people``, unless the record says it already is. Returns the record, with
-    ``seeded_now`` when this call did the seeding (and so timed it)."""
+    ``people`` with ``years`` of history, unless the record says it already is.
+    Returns the record, with ``seeded_now`` when this call did the seeding (and so
+    timed it)."""
     record = read_record()
     hooks = seed_hooks()
-    if record and record.people != people:
+    if record and (record.people, record.years) != (people, years):
+        name = connection.settings_dict["NAME"]
         raise SeedMismatch(
-            f"Database {connection.settings_dict['NAME']} holds a bench organisation of "
-            f"{record.people} people, not {people}. Drop it (dropdb "
-            f"{connection.settings_dict['NAME']}) or point BENCH_DATABASE_URL elsewhere."
+            f"Database {name} holds a bench organisation of {record.people} people and "
+            f"{_years(record.years)} of history, not {people} people and {_years(years)}. "
+            f"Drop it (dropdb {name}) or point BENCH_DATABASE_URL elsewhere."
         )
     if record and record.hooks == hooks and not force:
         return record
@@ -94,7 +104,7 @@ def ensure_seeded(*, people: int, stdout, force: bool = False) -> SeedRecord:
     call_command("seed_demo", stdout=stdout)
     demo_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    call_command("seed_demo", people=people, stdout=stdout)
+    call_command("seed_demo", people=people, years=years, stdout=stdout)
     # Fresh statistics and visibility maps, as autovacuum keeps them on a live database
     # (it may be off, or not have caught up with the bulk inserts yet): plans, and
     # index-only scans, as in production.
@@ -106,6 +116,7 @@ def ensure_seeded(*, people: int, stdout, force: bool = False) -> SeedRecord:
         hooks=hooks,
         seconds=time.perf_counter() - started,
         demo_seconds=demo_seconds,
+        years=years,
         seeded_now=True,
     )
     write_record(record)

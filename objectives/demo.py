@@ -461,9 +461,10 @@ def _kr(objective: Objective, by: User, current: Decimal, note: str = ""):
     return services.key_result_update(key_result=key_result, by=by, current=current, note=note)
 
 
-def seed_bench(*, user_ids, stdout, batch_size: int = 2000) -> None:
+def seed_bench(*, user_ids, stdout, years: int = 1, batch_size: int = 2000) -> None:
     """One active objective (with its creation in the history) for each bench person
-    who has none, so list pages have rows to measure. Idempotent."""
+    who has none, so list pages have rows to measure. Idempotent. (``years`` of 1:1
+    history change nothing here: objectives are about the present.)"""
     have = set(Objective.objects.filter(owner_id__in=user_ids).values_list("owner_id", flat=True))
     now = timezone.now()
     new = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from oneonones import bench_endpoints
 from people import views as people_views
 from people.forms import ForgottenPasswordForm
 
@@ -48,6 +49,7 @@ auth_patterns = [
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("healthz", people_views.healthz, name="healthz"),
+    path("_rows", bench_endpoints.rows, name="bench_rows"),
     path("healthz/status", people_views.health_status, name="health_status"),
     path("accounts/", include(auth_patterns)),
     path("people/", include("people.urls")),

@@ -2,8 +2,9 @@
 
 Other apps add their own demo data: an app with a ``demo`` module that defines
 ``seed_demo(*, org, stdout)`` is called after the people exist, in
-INSTALLED_APPS order; ``seed_bench(*, user_ids, stdout)`` likewise after
-``seed_demo --people N``. Every hook must be idempotent.
+INSTALLED_APPS order; ``seed_bench(*, user_ids, years, stdout)`` likewise after
+``seed_demo --people N [--years Y]`` (``years`` of history, for the apps that keep
+one). Every hook must be idempotent.
 """
 
 import datetime as dt

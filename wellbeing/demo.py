@@ -12,11 +12,9 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone
 
-from people.models import User
 from wellbeing.anonymity import closed_months
 from wellbeing.models import CheckIn, PublishedMonth, WellbeingNote
 from wellbeing.services import PUBLISH_WINDOW_MONTHS, months_publish, publish_closed_months
@@ -116,44 +114,39 @@ def seed_demo(*, org, stdout) -> None:
     )
 
 
-def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> None:
+# One check-in a month for each benchmark person without any, in one statement: the
+# same values the demo's Python wrote, a fixed hour of the first day of each month.
+BENCH_CHECKINS = """
+    INSERT INTO wellbeing_checkin (employee_id, team_id, created_at, happiness, workload,
+                                   work_life_balance, note, shared_with_manager, shared_at)
+    SELECT person.id, person.team_id, month.at, 1 + (person.id + month.back) %% 5,
+           1 + (person.id * 3 + month.back) %% 5, 1 + (person.id * 7 + month.back) %% 5, '',
+           person.id %% 2 = 0, CASE WHEN person.id %% 2 = 0 THEN month.at END
+    FROM people_user person
+    CROSS JOIN LATERAL (
+        SELECT back, %(first)s - back * interval '1 month' + (person.id %% 24) * interval '1 hour'
+        FROM generate_series(0, %(months)s - 1) AS back
+    ) AS month(back, at)
+    WHERE person.id = ANY(%(people)s)
+      AND NOT EXISTS (SELECT FROM wellbeing_checkin c WHERE c.employee_id = person.id)
+"""
+
+
+def seed_bench(*, user_ids: list[int], stdout, years: int = 1, months: int | None = None) -> None:
     """One check-in a month for each benchmark person over the last ``months``
-    (by default the whole retention window: the history a real organisation keeps).
-    People who already have check-ins are left alone, so it is idempotent."""
+    (by default the whole retention window: the history a real organisation keeps,
+    whatever its ``years`` of 1:1s). People who already have check-ins are left
+    alone, so it is idempotent."""
     months = months or settings.WELLBEING_RETENTION_MONTHS
-    people = User.objects.filter(pk__in=user_ids).annotate(
-        has_checkins=Exists(CheckIn.objects.filter(employee=OuterRef("pk")))
-    )
-    team_of = {}
-    done = set()
-    for user_id, team_id, has_checkins in people.values_list("pk", "team_id", "has_checkins"):
-        team_of[user_id] = team_id
-        if has_checkins:
-            done.add(user_id)
-    first = (
-        timezone.now().astimezone(dt.UTC).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
-    )
-    new = []
-    for user_id in user_ids:
-        if user_id in done:
-            continue
-        for back in range(months):
-            moment = first - relativedelta(months=back) + dt.timedelta(hours=user_id % 24)
-            new.append(
-                CheckIn(
-                    employee_id=user_id,
-                    team_id=team_of.get(user_id),
-                    created_at=moment,
-                    happiness=1 + (user_id + back) % 5,
-                    workload=1 + (user_id * 3 + back) % 5,
-                    work_life_balance=1 + (user_id * 7 + back) % 5,
-                    shared_with_manager=user_id % 2 == 0,
-                    shared_at=moment if user_id % 2 == 0 else None,
-                )
-            )
-    CheckIn.objects.bulk_create(new, batch_size=5000)
+    # The first of this month, 10:00 UTC (the session's zone is UTC, so the month
+    # arithmetic in SQL is calendar months, as relativedelta's).
+    first = timezone.now().astimezone(dt.UTC).replace(day=1, hour=10, minute=0, second=0)
+    first = first.replace(microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(BENCH_CHECKINS, {"first": first, "months": months, "people": user_ids})
+        added = cursor.rowcount
     published = []
-    if new:
+    if added:
         # Seeding writes into months gone by, which no real check-in can. Those
         # months may already be published (by the demo seed, run first): publish
         # them again with the benchmark's check-ins in, in a database nobody reads.
@@ -161,5 +154,5 @@ def seed_bench(*, user_ids: list[int], stdout, months: int | None = None) -> Non
         PublishedMonth.objects.filter(month__in=window).delete()
         published = months_publish(months=window)
     stdout.write(
-        f"Wellbeing: {len(new)} benchmark check-ins added, {len(published)} months published."
+        f"Wellbeing: {added} benchmark check-ins added, {len(published)} months published."
     )

@@ -130,9 +130,19 @@ def test_configuration_comes_from_the_environment():
         "runs": 10,
         "only": [],
         "reseed": False,
+        "parts": ["pages", "http", "floors"],
+        "years": 1,
+        "compare_years": 3,
+        "rounds": 4,
+        "generation_series": 300,
+        "sweep_reminders": 500,
     }
     config = config_from({"BENCH_PEOPLE": "500", "BENCH_ONLY": "home, admin", "BENCH_RESEED": "1"})
     assert (config["people"], config["only"], config["reseed"]) == (500, ["home", "admin"], True)
+    config = config_from({"BENCH_PARTS": "floors,pages", "BENCH_YEARS": "3"})
+    assert (config["parts"], config["years"]) == (["pages", "floors"], 3)
+    with pytest.raises(SystemExit, match="no part htp"):
+        config_from({"BENCH_PARTS": "htp"})
 
 
 def test_bench_databases_are_named_after_the_project_database():

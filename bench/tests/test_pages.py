@@ -69,8 +69,10 @@ def test_it_seeds_once_and_refuses_another_size(small_org):
     assert User.objects.filter(email__endswith="@bench.example.com").count() == 40
     assert read_record().people == 40
     assert not ensure_seeded(people=40, stdout=io.StringIO()).seeded_now
-    with pytest.raises(SeedMismatch, match="organisation of 40 people, not 50"):
+    with pytest.raises(SeedMismatch, match="40 people and 1 year of history, not 50 people"):
         ensure_seeded(people=50, stdout=io.StringIO())
+    with pytest.raises(SeedMismatch, match="1 year of history, not 40 people and 3 years"):
+        ensure_seeded(people=40, years=3, stdout=io.StringIO())
 
 
 def test_it_measures_every_page_on_a_seeded_organisation(small_org):

@@ -1,7 +1,13 @@
+import io
+
+import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from meetings import demo
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -110,3 +116,76 @@ def test_seed_demo_records_are_idempotent(db):
     again = [m.objects.count() for m in (AgendaItem, Note, ActionItem, MeetingFeedback)]
     again.append(AgendaTemplate.objects.count())
     assert again == counts
+
+
+# The record counts of every meeting, as the triggers of migration 0005 keep them,
+# against the agenda items and ratings in the tables.
+COUNTS_DIFFERING = """
+SELECT count(*) FROM meetings_meeting m
+LEFT JOIN (
+    SELECT item.meeting_id, count(*) AS items,
+        count(*) FILTER (WHERE item.author_id = meeting.organiser_id) AS by_organiser,
+        count(*) FILTER (WHERE item.author_id = meeting.participant_id) AS by_participant
+    FROM meetings_agendaitem item JOIN meetings_meeting meeting ON meeting.id = item.meeting_id
+    GROUP BY item.meeting_id
+) counted ON counted.meeting_id = m.id
+LEFT JOIN meetings_meetingfeedback feedback ON feedback.meeting_id = m.id
+WHERE (m.agenda_count, m.agenda_by_organiser, m.agenda_by_participant)
+      <> (coalesce(counted.items, 0), coalesce(counted.by_organiser, 0),
+          coalesce(counted.by_participant, 0))
+   OR m.usefulness IS DISTINCT FROM feedback.usefulness
+"""
+
+
+@pytest.mark.parametrize("triggers_off", [True, False], ids=["triggers off", "triggers on"])
+def test_seed_bench_writes_the_counts_the_triggers_would(db, monkeypatch, triggers_off):
+    if not triggers_off:  # a database user who may not turn them off
+        monkeypatch.setattr(demo, "without_triggers", lambda cursor: False)
+    call_command("seed_demo", people=120, stdout=io.StringIO())
+    held = Meeting.objects.filter(
+        status="completed", organiser__email__endswith="bench.example.com"
+    )
+    assert held.filter(agenda_count=2, usefulness__isnull=False).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS_DIFFERING)
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"  # the triggers are on again afterwards
+
+
+def test_seed_bench_books_years_of_history(db):
+    call_command("seed_demo", people=60, years=3, stdout=io.StringIO())
+    first = Meeting.objects.filter(organiser__email__endswith="bench.example.com").earliest(
+        "starts_at"
+    )
+    assert (timezone.now() - first.starts_at).days >= 3 * 365 - 7
+
+
+@pytest.mark.django_db(transaction=True)  # as seed_demo runs: in a transaction of its own
+def test_seed_bench_puts_the_no_double_booking_rule_back_as_it_was():
+    definitions = """
+        SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = 'meetings_attendance'::regclass AND contype = 'x'
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(definitions)
+        before = cursor.fetchall()
+        with CaptureQueriesContext(connection) as seeding:
+            call_command("seed_demo", people=40, stdout=io.StringIO())
+        cursor.execute(definitions)
+        assert cursor.fetchall() == before
+    rebuilt = [
+        q["sql"] for q in seeding if "ADD CONSTRAINT attendance_no_double_booking" in q["sql"]
+    ]
+    assert len(rebuilt) == 1
+    assert [name for name, _ in before] == ["attendance_no_double_booking"]
+    held = Attendance.objects.filter(active=True).select_related("meeting").first()
+    with pytest.raises(IntegrityError, match="attendance_no_double_booking"):
+        Attendance.objects.create(
+            meeting=Meeting.objects.exclude(organiser_id=held.person_id)
+            .exclude(participant_id=held.person_id)
+            .first(),
+            person_id=held.person_id,
+            during=held.during,
+            active=True,
+        )

@@ -1,7 +1,8 @@
 from io import StringIO
 from unittest import mock
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -85,3 +86,9 @@ def test_seeding_says_each_step_and_again_only_checks_writing_nothing(db):
     assert writes == []
     assert len(queries) < 250  # a check per person and series, not per meeting
     assert "Meetings: 0 new recurring 1:1 series" in second.getvalue()
+
+
+def test_a_bench_organisation_needs_a_year_of_history_at_least(db):
+    with pytest.raises(CommandError, match="--years must be at least 1"):
+        call_command("seed_demo", people=10, years=0)
+    assert not User.objects.filter(email__endswith="@bench.example.com").exists()

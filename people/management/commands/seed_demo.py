@@ -15,6 +15,13 @@ def _demo_modules():
             yield config, import_module(f"{config.name}.demo")
 
 
+def bench_hooks():
+    """(app label, its ``seed_bench``) in INSTALLED_APPS order."""
+    for config, module in _demo_modules():
+        if hasattr(module, "seed_bench"):
+            yield config.label, module.seed_bench
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo organisation (idempotent). With --people N, create a large "
@@ -28,15 +35,22 @@ class Command(BaseCommand):
             default=None,
             help="Create a benchmark organisation of this many people (about 1 manager per 10).",
         )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=1,
+            help="With --people: years of 1:1 history to give the benchmark organisation.",
+        )
 
-    def handle(self, *args, people=None, **options):
+    def handle(self, *args, people=None, years=1, **options):
         if people is not None:
             if people < 1:
                 raise CommandError("--people must be at least 1.")
+            if years < 1:
+                raise CommandError("--years must be at least 1.")
             user_ids = seed_bench_people(people)
-            for _, module in _demo_modules():
-                if hasattr(module, "seed_bench"):
-                    module.seed_bench(user_ids=user_ids, stdout=self.stdout)
+            for _, seed_bench in bench_hooks():
+                seed_bench(user_ids=user_ids, years=years, stdout=self.stdout)
             self.stdout.write(
                 self.style.SUCCESS(f"Benchmark organisation of {len(user_ids)} people ready.")
             )
