@@ -245,7 +245,7 @@ REMINDER_INVITATION_LEAD_DAYS = env.int("REMINDER_INVITATION_LEAD_DAYS", default
 WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)
 
 # `make bench` only: serves /_rows, the bare page every page is measured against
-# (oneonones/bench_endpoints.py). Off, it answers 404 like any unknown address.
+# (bench/endpoints.py). Off, it answers 404 like any unknown address.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # Security. HTTPS=1 turns on everything `manage.py check --deploy` asks for.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from oneonones import bench_endpoints
+from bench import endpoints as bench_endpoints
 from people import views as people_views
 from people.forms import ForgottenPasswordForm
 
