@@ -6,25 +6,48 @@ from django.http import Http404
 from people.models import PersonChange, RecordAccess, User
 
 
-def reports_of(*, user: User) -> QuerySet[User]:
-    """The people who report to ``user`` directly and still work here."""
-    return User.objects.filter(manager=user, is_active=True).select_related("team")
+def reports_of(*, manager: User | None = None, user: User | None = None) -> QuerySet[User]:
+    """The people who report to ``manager`` directly and still work here, by name.
+
+    ``user`` is the older name of ``manager``, still used by meetings until it moves to
+    the new one; nothing else passes it."""
+    manager = manager or user
+    if manager is None:
+        raise TypeError("reports_of() needs manager=")
+    return (
+        User.objects.filter(manager=manager, is_active=True)
+        .select_related("team")
+        .order_by("full_name", "pk")
+    )
 
 
-def has_reports(*, user: User) -> bool:
-    return User.objects.filter(manager=user, is_active=True).exists()
+def get_report_or_404(*, viewer: User, pk: int) -> User:
+    """One of ``viewer``'s current direct reports, else 404."""
+    try:
+        return reports_of(manager=viewer).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
 
 
-def user_roles(*, user: User) -> set[str]:
-    """The navigation audiences ``user`` belongs to (see people.navigation)."""
-    if not user.is_authenticated:
-        return set()
+def has_reports(*, person: User | None = None, user: User | None = None) -> bool:
+    """Whether ``person`` manages anyone who still works here.
+
+    ``user`` is the older name of ``person``, still used by meetings until it moves to the
+    new one; nothing else passes it."""
+    person = person or user
+    if person is None:
+        raise TypeError("has_reports() needs person=")
+    return User.objects.filter(manager=person, is_active=True).exists()
+
+
+def user_roles(*, viewer: User) -> set[str]:
+    """The navigation audiences ``viewer`` belongs to (see people.navigation)."""
     roles = {"everyone"}
-    if has_reports(user=user):
+    if has_reports(person=viewer):
         roles.add("manager")
-    if user.is_hr:
+    if viewer.is_hr:
         roles.add("hr")
-    if user.is_staff:
+    if viewer.is_staff:
         roles.add("staff")
     return roles
 

@@ -172,7 +172,7 @@ def home(request):
     user = request.user
     context = {
         "manager": user.manager if user.manager_id else None,
-        "reports": reports_of(user=user).order_by("full_name"),
+        "reports": reports_of(manager=user),
     }
     return render(request, "people/home.html", context)
 
@@ -197,7 +197,7 @@ def profile(request):
 def person(request, pk: int):
     person = get_person_for_user_or_404(viewer=request.user, pk=pk)
     record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.PROFILE)
-    context = {"person": person, "reports": reports_of(user=person).order_by("full_name")}
+    context = {"person": person, "reports": reports_of(manager=person)}
     return render(request, "people/person.html", context)
 
 
