@@ -78,7 +78,7 @@ class ObjectiveForm(_ObjectiveFields):
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, viewer=viewer, **kwargs)
-        self.reports = {str(report.pk): report for report in reports_of(user=viewer)}
+        self.reports = {str(report.pk): report for report in reports_of(manager=viewer)}
         choices = [(SELF, "Mine — a proposal for my manager to confirm")]
         choices += [
             (pk, f"{report.full_name} — set it for them (active at once)")
