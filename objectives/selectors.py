@@ -95,7 +95,8 @@ def relations_of(*, viewer: User, objective: Objective) -> frozenset[str]:
         relations.add(OWNER)
     if owner.manager_id and viewer.pk == owner.manager_id:
         relations.add(MANAGER)
-    if owner.manager_id and owner.manager.manager_id == viewer.pk:
+    # Only read the manager's row (loaded with the owner by the lookups) when there is one.
+    if owner.manager_id and (manager := owner.manager) and manager.manager_id == viewer.pk:
         relations.add(GRAND_MANAGER)
     if viewer.is_hr:
         relations.add(HR)
@@ -225,7 +226,7 @@ def goals_led_by(*, viewer: User) -> QuerySet[Objective]:
     )
 
 
-def _open_first():
+def _open_first() -> Case:
     return Case(
         When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -327,7 +328,7 @@ def cascade_for(*, goal: Objective, viewer: User) -> CascadeNode:
     nodes = {obj.pk: CascadeNode(objective=obj, children=[]) for obj in below}
     root = CascadeNode(objective=goal, children=[])
     for obj in below:
-        parent = root if obj.parent_id == goal.pk else nodes.get(obj.parent_id)
+        parent = root if obj.parent_id == goal.pk else nodes.get(obj.parent_id or 0)
         if parent is not None:
             parent.children.append(nodes[obj.pk])
     return root
@@ -377,7 +378,7 @@ class Quarter:
             return default
         return cls(int(match.group(1)), int(match.group(2)))
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}-Q{self.number}"
 
     @property

@@ -29,7 +29,7 @@ from objectives.models import (
 from objectives.selectors import CHANGERS, MANAGER, OWNER, relations_of
 from oneonones import limits
 from oneonones.errors import NotFound, ServiceError, refused
-from people.models import User
+from people.models import Team, User
 from people.selectors import has_reports
 
 LEVEL_RANK = {Level.INDIVIDUAL: 0, Level.TEAM: 1, Level.COMPANY: 2}
@@ -109,8 +109,8 @@ def _record(
     objective: Objective,
     *,
     field: str,
-    old,
-    new,
+    old: object,
+    new: object,
     by: User | None,
     note: str = "",
     at: dt.datetime | None = None,
@@ -195,7 +195,7 @@ def _create(
     *,
     level: str,
     owner: User,
-    team,
+    team: Team | None,
     by: User,
     state: State,
     title: str,
