@@ -68,7 +68,7 @@ def error_text(error: ServiceError) -> str:
     return error.message
 
 
-def form_error(form: forms.Form, error: ServiceError) -> None:
+def form_error(form: forms.BaseForm, error: ServiceError) -> None:
     """Show ``error`` on ``form``: under its field when it names one the form has."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error_text(error))

@@ -108,7 +108,8 @@ def retention_cutoff(*, now: dt.datetime | None = None, months: int | None = Non
     months = settings.WELLBEING_RETENTION_MONTHS if months is None else months
     if months < 1:
         raise ImproperlyConfigured("WELLBEING_RETENTION_MONTHS must be at least 1.")
-    return (now or timezone.now()) - relativedelta(months=months)
+    cutoff: dt.datetime = (now or timezone.now()) - relativedelta(months=months)
+    return cutoff
 
 
 @transaction.atomic
@@ -186,9 +187,9 @@ def months_publish(*, months: list[dt.date]) -> list[dt.date]:
         .values_list("month", "team_id", "happiness", "workload", "work_life_balance")
     )
     answers: dict[tuple[dt.date, int], list[tuple[int, int, int]]] = {}
-    for month, team_id, *answer in last_per_person.iterator(chunk_size=5000):
+    for month, team_id, happiness, workload, balance in last_per_person.iterator(chunk_size=5000):
         if month.date() in claimed:
-            answers.setdefault((month.date(), team_id), []).append(tuple(answer))
+            answers.setdefault((month.date(), team_id), []).append((happiness, workload, balance))
     members = dict(
         Team.objects.filter(pk__in={team_id for _, team_id in answers})
         .annotate(active=Count("members", filter=Q(members__is_active=True)))
