@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -76,12 +76,14 @@ def password_sign_in_only(view):
     return wrapper
 
 
-class SafeNextMixin:
+class SafeNextMixin(auth_views.RedirectURLMixin):
     """Django's sign-in and sign-out follow ``next`` to any relative URL, even a bare word;
     here only to a path on this site, as everywhere else (``safe_next_url``)."""
 
-    def get_redirect_url(self):
-        return safe_next_url(self.request, "")
+    request: HttpRequest
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        return safe_next_url(request or self.request, "")
 
 
 class LoginView(SafeNextMixin, auth_views.LoginView):
