@@ -77,9 +77,9 @@ def dashboard(request):
     filters = filters_from(request, teams=selectors.teams())
     figures = selectors.dashboard(period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW)
     rows = figures.managers
-    page = Paginator(selectors.sorted_rows(rows, sort=filters.sort), MANAGERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.sorted_rows(rows=rows, sort=filters.sort), MANAGERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     months = figures.months
     record_access(
         viewer=request.user,
@@ -94,7 +94,7 @@ def dashboard(request):
         "period": filters.period,
         "team": filters.team,
         "page": page,
-        "totals": selectors.totals(rows),
+        "totals": selectors.totals(rows=rows),
         "months": months,
         "chart": _trend_chart(months),
         "gap_lists": figures.gap_lists,
@@ -114,7 +114,8 @@ def export(request, table: str):
     named: list[int] = []
     if table == "managers":
         rows = selectors.sorted_rows(
-            selectors.manager_rows(period=filters.period, team=filters.team), sort=filters.sort
+            rows=selectors.manager_rows(period=filters.period, team=filters.team),
+            sort=filters.sort,
         )
         body = exports.managers_csv(rows)
         named = [row.manager_id for row in rows]
