@@ -1,5 +1,7 @@
 """Reads about people, always from the point of view of the person asking."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -76,6 +78,18 @@ def account_changes_of(*, viewer: User) -> QuerySet[PersonChange]:
     """What administrators changed about ``viewer``'s own account, newest first. Only
     ever the viewer's own: nobody else's profile shows them."""
     return PersonChange.objects.filter(person=viewer).order_by("-at", "-pk")
+
+
+@dataclass(frozen=True)
+class RecentChanges:
+    shown: list[PersonChange]
+    total: int
+
+
+def recent_account_changes(*, viewer: User, limit: int) -> RecentChanges:
+    """The newest ``limit`` changes to ``viewer``'s own account, and how many there are."""
+    changes = account_changes_of(viewer=viewer)
+    return RecentChanges(shown=list(changes[:limit]), total=changes.count())
 
 
 def record_accesses_of(*, viewer: User, pk: int) -> QuerySet[RecordAccess]:

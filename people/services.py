@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from oneonones import limits
 from oneonones.db import column, max_length
-from oneonones.errors import ServiceError
+from oneonones.errors import ServiceError, refused
 from people.models import PersonChange, RecordAccess, Team, User, validate_time_zone
 
 logger = logging.getLogger(__name__)
@@ -549,6 +549,20 @@ def person_send_password_reset(*, person: User, by: User) -> PersonChange:
             lambda: _send_password_link(person_id=person.pk, change_id=change.pk, welcome=False)
         )
     return change
+
+
+@transaction.atomic
+def profile_update(*, person: User, full_name: str, job_title: str, time_zone: str) -> User:
+    """What a person changes about themselves: their name, job title and time zone."""
+    person.full_name = full_name.strip()
+    person.job_title = job_title.strip()
+    person.time_zone = time_zone
+    try:
+        person.full_clean(exclude=["password"])
+    except ValidationError as error:
+        raise refused(error) from None
+    person.save(update_fields=["full_name", "job_title", "time_zone"])
+    return person
 
 
 def person_create_for_sign_in(*, email: str, full_name: str) -> User:

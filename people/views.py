@@ -18,16 +18,17 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from oneonones.errors import ServiceError, form_error
 from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
 from people.models import RecordAccess
 from people.selectors import (
-    account_changes_of,
     get_person_for_user_or_404,
+    recent_account_changes,
     record_accesses_of,
     reports_of,
 )
-from people.services import record_access_to
+from people.services import profile_update, record_access_to
 from people.sso import (
     ProviderUnavailable,
     SignInNotFinished,
@@ -182,14 +183,23 @@ def home(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile is saved.")
-        return redirect("people:profile")
-    changes = account_changes_of(viewer=request.user)
+        try:
+            profile_update(
+                person=request.user,
+                full_name=form.cleaned_data["full_name"],
+                job_title=form.cleaned_data["job_title"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ServiceError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("people:profile")
+    changes = recent_account_changes(viewer=request.user, limit=ACCOUNT_CHANGES_SHOWN)
     context = {
         "form": form,
-        "changes": changes[:ACCOUNT_CHANGES_SHOWN],
-        "changes_count": changes.count(),
+        "changes": changes.shown,
+        "changes_count": changes.total,
         "changes_shown": ACCOUNT_CHANGES_SHOWN,
         "password_login": settings.PASSWORD_LOGIN,
     }

@@ -1,4 +1,4 @@
-"""The people selectors: keyword arguments that say whom they are about."""
+"""The people selectors name whom they are about; the services refuse with ServiceErrors."""
 
 import pytest
 
@@ -40,3 +40,18 @@ def test_no_password_link_for_someone_who_cannot_sign_in(admin_user):
     gone = UserFactory(is_active=False)
     with pytest.raises(ServiceError, match="not active"):
         services.person_send_password_reset(person=gone, by=admin_user)
+
+
+def test_a_profile_change_is_saved_by_the_service_and_checked_there_too(employee):
+    services.profile_update(
+        person=employee, full_name=" Emma E. ", job_title="Analyst", time_zone="Asia/Tokyo"
+    )
+    employee.refresh_from_db()
+    assert (employee.full_name, employee.time_zone) == ("Emma E.", "Asia/Tokyo")
+    with pytest.raises(ServiceError) as refused:
+        services.profile_update(
+            person=employee, full_name="Emma", job_title="", time_zone="Mars/Olympus"
+        )
+    assert refused.value.field == "time_zone"
+    employee.refresh_from_db()
+    assert employee.time_zone == "Asia/Tokyo"
