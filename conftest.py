@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from oneonones.tests import clock
 from people.tests.factories import TeamFactory, UserFactory
@@ -25,8 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # What pytest_configure starts and pytest_unconfigure ends.
-PINNED = pytest.StashKey()
-OWN_FOLDER = pytest.StashKey()
+PINNED = pytest.StashKey[time_machine.travel]()
+OWN_FOLDER = pytest.StashKey[Path]()
 
 
 def pytest_configure(config):
@@ -217,16 +218,15 @@ def page_errors(page) -> list[str]:
     """A list that fills with the page's CSP violations (they show up as console
     errors) and the URLs of missing files (404s, but the browser's favicon probe)."""
     errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and errors.append(message.text),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status == 404
-            and not response.url.endswith("/favicon.ico")
-            and errors.append(response.url)
-        ),
-    )
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        if response.status == 404 and not response.url.endswith("/favicon.ico"):
+            errors.append(response.url)
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     return errors

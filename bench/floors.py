@@ -87,7 +87,7 @@ class Generated:
     """What generation wrote, to write it again set-based."""
 
     copies: dict[str, bytes]
-    horizons: list[tuple[int, dt.date]]  # (series id, generated_until)
+    horizons: list[tuple[int, dt.date | None]]  # (series id, generated_until)
 
     @property
     def meetings(self) -> int:
@@ -188,6 +188,7 @@ def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
                         generated = capture(now, series_ids)
                         nothing_new, one_day, new_slots = count_top_ups(series_ids, now)
                 else:
+                    assert generated is not None, "the first round runs the target first"
                     floor_times.append(timed(partial(write_again, generated)))
                 remove_generated(now, original)
                 seconds = (target_times if which == "target" else floor_times)[-1]

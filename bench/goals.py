@@ -113,7 +113,7 @@ def met(line: Line) -> bool | None:
         "per_second_at_least": line.per_second,
         "value_at_most": line.value,
     }[goal.kind]
-    if measured is None:
+    if measured is None or limit is None:
         return None
     if goal.kind in ("ratio_at_least", "per_second_at_least"):
         return measured >= limit

@@ -404,7 +404,7 @@ def run(
     ab_command()
     large = prepare_in_child(large_url, env, people=people, years=years, only=only)
     prepared = {"large": large}
-    if years_wanted:
+    if years_wanted and years_url is not None:
         say(f"the organisation with {compare_years} years of history")
         prepared["years"] = prepare_in_child(
             years_url, env, people=people, years=compare_years, only=only
@@ -456,7 +456,7 @@ def run(
                     )
     finally:
         for name, database_url in (("large", large_url), ("years", years_url)):
-            if name in prepared:
+            if name in prepared and database_url is not None:
                 forget_sessions(database_url, prepared[name]["cookies"].values())
     return lines
 

@@ -14,9 +14,10 @@ import tracemalloc
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
 from bench.cast import Cast, MissingData
@@ -41,7 +42,7 @@ def route_names(patterns=None, namespace: str = "") -> set[str]:
     """Every named route, as ``namespace:name``."""
     names = set()
     for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if hasattr(entry, "url_patterns"):
+        if isinstance(entry, URLResolver):
             inner = entry.namespace or ""
             child = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
             names |= route_names(entry.url_patterns, child)
@@ -119,7 +120,11 @@ def page_request(page: Page, cast: Cast, browsers: Browsers) -> Callable[[], obj
 
     def request():
         response = client.get(path, query)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = (
+            b"".join(response.streaming_content)
+            if isinstance(response, StreamingHttpResponse)
+            else response.content
+        )
         if response.status_code != page.status:
             raise AssertionError(f"{path} answered {response.status_code}, expected {page.status}")
         return body

@@ -35,6 +35,12 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SHOW_SLOWEST = "--slowest" in sys.argv
 
 
+def _sum_or_none(values: list[float | None]) -> float | None:
+    """The sum, or None when any value is unknown."""
+    known = [value for value in values if value is not None]
+    return sum(known) if len(known) == len(values) else None
+
+
 def process_cpu_seconds(pid: int) -> float | None:
     """User + system CPU seconds of process ``pid`` so far (None when not visible)."""
     try:
@@ -104,7 +110,9 @@ def timed(name: str, steps: list[Step]):
         name=name,
         wall=time.perf_counter() - wall_before,
         python_cpu=own_cpu_seconds() - cpu_before,
-        server_cpu=None if None in (server_before, server_after) else server_after - server_before,
+        server_cpu=None
+        if server_before is None or server_after is None
+        else server_after - server_before,
         sql_wait=timer.seconds,
         statements=timer.count,
     )
@@ -182,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             name="total",
             wall=sum(step.wall for step in steps),
             python_cpu=sum(step.python_cpu for step in steps),
-            server_cpu=None
-            if any(step.server_cpu is None for step in steps)
-            else sum(step.server_cpu for step in steps),
+            server_cpu=_sum_or_none([step.server_cpu for step in steps]),
             sql_wait=sum(step.sql_wait for step in steps),
             statements=sum(step.statements for step in steps),
         )

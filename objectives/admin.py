@@ -101,7 +101,7 @@ class ObjectiveAdmin(CheckedQueryAdmin, admin.ModelAdmin):
         if changelist is not None:
             record_access(
                 viewer=request.user,
-                person_ids=individual_owners(changelist.result_list),
+                person_ids=individual_owners(objectives=changelist.result_list),
                 kind=RecordAccess.Kind.ADMIN_OBJECTIVES,
             )
         return response
@@ -112,7 +112,7 @@ class ObjectiveAdmin(CheckedQueryAdmin, admin.ModelAdmin):
         if objective is not None:
             record_access(
                 viewer=request.user,
-                person_ids=individual_owners([objective]),
+                person_ids=individual_owners(objectives=[objective]),
                 kind=RecordAccess.Kind.ADMIN_OBJECTIVES,
             )
         return response

@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from objectives import services
-from objectives.models import Level, Objective, ObjectiveChange, ObjectiveComment, State
+from objectives.models import KeyResult, Level, Objective, ObjectiveChange, ObjectiveComment, State
 from people.models import User
 
 
@@ -456,8 +456,8 @@ def seed_demo(*, org, stdout) -> None:
         stdout.write(f"Objectives: {s.created} demo objectives and goals created.")
 
 
-def _kr(objective: Objective, by: User, current: Decimal, note: str = ""):
-    key_result = objective.key_results.order_by("pk").first()
+def _kr(objective: Objective, by: User, current: Decimal, note: str = "") -> KeyResult:
+    key_result = objective.key_results.order_by("pk")[0]
     return services.key_result_update(key_result=key_result, by=by, current=current, note=note)
 
 

@@ -1,8 +1,11 @@
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from objectives.models import SCORE_CHOICES, Level
+from objectives.models import SCORE_CHOICES, Level, Objective
 from objectives.selectors import parent_choices_for
 from oneonones import limits
 from people.models import User
@@ -30,6 +33,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Django's fields are generic for the type checker only (django-stubs), not at run time.
+if TYPE_CHECKING:
+    _ObjectiveChoiceField = forms.ModelChoiceField[Objective]
+else:
+    _ObjectiveChoiceField = forms.ModelChoiceField
+
+
+class GoalChoiceField(_ObjectiveChoiceField):
+    """A team or company goal, named with whose it is."""
+
+    def label_from_instance(self, obj: Objective) -> str:
+        where = obj.team.name if obj.team is not None else "Company"
+        return f"{where}: {obj.title}"
+
+
 class _ObjectiveFields(_CrispyForm):
     title = forms.CharField(
         max_length=200,
@@ -41,8 +59,8 @@ class _ObjectiveFields(_CrispyForm):
         help_text="Why it matters and how you will know it is done.",
     )
     due_date = forms.DateField(required=False, widget=DateInput(), label="Due date")
-    parent = forms.ModelChoiceField(
-        queryset=None,
+    parent = GoalChoiceField(
+        queryset=Objective.objects.none(),
         required=False,
         label="Contributes to",
         empty_label="No team or company goal",
@@ -51,9 +69,8 @@ class _ObjectiveFields(_CrispyForm):
 
     def __init__(self, *args, viewer: User, level: str = Level.INDIVIDUAL, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = parent_choices_for(viewer=viewer, level=level)
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = _goal_label
+        parent = cast(GoalChoiceField, self.fields["parent"])
+        parent.queryset = parent_choices_for(viewer=viewer, level=level)
         if level == Level.COMPANY:
             del self.fields["parent"]
 
@@ -62,11 +79,6 @@ class _ObjectiveFields(_CrispyForm):
         if due_date is not None and due_date != self.initial.get("due_date"):
             limits.check_planning_day(due_date, what="a due date")
         return due_date
-
-
-def _goal_label(goal) -> str:
-    where = goal.team.name if goal.team_id else "Company"
-    return f"{where}: {goal.title}"
 
 
 class ObjectiveForm(_ObjectiveFields):
@@ -78,13 +90,13 @@ class ObjectiveForm(_ObjectiveFields):
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, viewer=viewer, **kwargs)
-        self.reports = {str(report.pk): report for report in reports_of(user=viewer)}
+        self.reports = {str(report.pk): report for report in reports_of(manager=viewer)}
         choices = [(SELF, "Mine — a proposal for my manager to confirm")]
         choices += [
             (pk, f"{report.full_name} — set it for them (active at once)")
             for pk, report in sorted(self.reports.items(), key=lambda item: item[1].full_name)
         ]
-        self.fields["owner"].choices = choices
+        cast(forms.ChoiceField, self.fields["owner"]).choices = choices
         if not self.reports:
             # Nothing to choose: without reports it is always a proposal of one's own.
             del self.fields["owner"]
@@ -98,19 +110,15 @@ class GoalForm(_ObjectiveFields):
     field_order = ["level", "title", "description", "due_date", "parent"]
     submit_label = "Save goal"
 
-    def __init__(self, *args, viewer: User, levels: list[str], **kwargs):
+    def __init__(self, *args, viewer: User, levels: Sequence[str], **kwargs):
         super().__init__(*args, viewer=viewer, level=Level.TEAM, **kwargs)
-        labels = {
+        labels: dict[str, str] = {
             Level.TEAM: f"The {viewer.team} team" if viewer.team_id else "Your team",
             Level.COMPANY: "The whole organisation",
         }
-        self.fields["level"].choices = [(level, labels[level]) for level in levels]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("level") == Level.COMPANY and cleaned.get("parent"):
-            self.add_error("parent", "A company goal does not contribute to another goal.")
-        return cleaned
+        cast(forms.ChoiceField, self.fields["level"]).choices = [
+            (level, labels[level]) for level in levels
+        ]
 
 
 class EditForm(_ObjectiveFields):
@@ -150,16 +158,6 @@ class KeyResultForm(_CrispyForm):
         max_length=30, required=False, label="Unit", help_text="e.g. %, customers, hours"
     )
     submit_label = "Add key result"
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("start") is not None
-            and cleaned.get("target") is not None
-            and cleaned["start"] == cleaned["target"]
-        ):
-            self.add_error("target", "The target must differ from the starting value.")
-        return cleaned
 
 
 class ScoreForm(_CrispyForm):

@@ -21,6 +21,7 @@ How much of it they see depends on how they stand to it:
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,7 @@ from objectives.models import (
     State,
 )
 from people.models import User
+from people.selectors import has_reports
 
 # The ways a person can stand in relation to an objective.
 OWNER, MANAGER, GRAND_MANAGER, HR, TEAM_MEMBER, EVERYONE = (
@@ -93,7 +95,8 @@ def relations_of(*, viewer: User, objective: Objective) -> frozenset[str]:
         relations.add(OWNER)
     if owner.manager_id and viewer.pk == owner.manager_id:
         relations.add(MANAGER)
-    if owner.manager_id and owner.manager.manager_id == viewer.pk:
+    # Only read the manager's row (loaded with the owner by the lookups) when there is one.
+    if owner.manager_id and (manager := owner.manager) and manager.manager_id == viewer.pk:
         relations.add(GRAND_MANAGER)
     if viewer.is_hr:
         relations.add(HR)
@@ -119,18 +122,33 @@ def can_change(*, viewer: User, objective: Objective) -> bool:
     return bool(relations_of(viewer=viewer, objective=objective) & CHANGERS)
 
 
-def get_objective_for_user_or_404(*, viewer: User, pk: int, write: bool = False) -> Objective:
-    """The objective if ``viewer`` may see it (with ``write``: may change it), else 404."""
+def _objective_or_404(*, viewer: User, pk: int) -> Objective:
     try:
-        objective = objectives_visible_to(viewer=viewer).select_related("owner__manager").get(pk=pk)
+        return objectives_visible_to(viewer=viewer).select_related("owner__manager").get(pk=pk)
     except Objective.DoesNotExist:
         raise Http404("No such objective.") from None
-    if write and not can_change(viewer=viewer, objective=objective):
+
+
+def get_objective_for_user_or_404(*, viewer: User, pk: int, write: bool = False) -> Objective:
+    """The objective if ``viewer`` may see it, else 404.
+
+    ``write`` is the older spelling of ``get_objective_to_change_or_404``, still used by
+    the meeting page until meetings moves to the new name; nothing else passes it."""
+    if write:
+        return get_objective_to_change_or_404(viewer=viewer, pk=pk)
+    return _objective_or_404(viewer=viewer, pk=pk)
+
+
+def get_objective_to_change_or_404(*, viewer: User, pk: int) -> Objective:
+    """The objective if ``viewer`` may change it (its owner or the owner's manager), else
+    404: the same answer as for one they cannot see."""
+    objective = _objective_or_404(viewer=viewer, pk=pk)
+    if not can_change(viewer=viewer, objective=objective):
         raise Http404("No such objective.")
     return objective
 
 
-def get_key_result_for_user_or_404(*, viewer: User, pk: int) -> KeyResult:
+def get_key_result_to_change_or_404(*, viewer: User, pk: int) -> KeyResult:
     """A key result of an objective ``viewer`` may change, else 404."""
     objectives = objectives_visible_to(viewer=viewer).select_related("owner__manager")
     try:
@@ -144,10 +162,49 @@ def get_key_result_for_user_or_404(*, viewer: User, pk: int) -> KeyResult:
     return key_result
 
 
-def with_key_results(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
+def _with_key_results(objectives: QuerySet[Objective]) -> QuerySet[Objective]:
     return objectives.prefetch_related(
         Prefetch("key_results", queryset=KeyResult.objects.order_by("pk"))
     )
+
+
+def get_objective_for_quick_update(*, viewer: User, pk: int) -> Objective:
+    """The objective as its quick-update fragment shows it to ``viewer`` (owner's line and
+    key results loaded), else 404."""
+    objectives = objectives_visible_to(viewer=viewer).select_related("owner__manager")
+    try:
+        return _with_key_results(objectives).get(pk=pk)
+    except Objective.DoesNotExist:
+        raise Http404("No such objective.") from None
+
+
+def key_results_for(*, objective: Objective, viewer: User) -> list[KeyResult]:
+    """The objective's key results, oldest first, for those who read its details; none
+    for anyone else (HR reads the facts only)."""
+    if not reads_details(viewer=viewer, objective=objective):
+        return []
+    return list(objective.key_results.order_by("pk"))
+
+
+def contributions_count(*, goal: Objective) -> int:
+    """How many objectives contribute to ``goal`` directly (0 for an individual one)."""
+    return goal.children.count() if goal.is_goal else 0
+
+
+def proposal_count(*, viewer: User) -> int:
+    """How many proposals wait for ``viewer``'s decision (the badge on the tabs)."""
+    return proposals_awaiting(viewer=viewer).count()
+
+
+def goal_levels_for(*, viewer: User) -> list[Level]:
+    """Which kinds of goal ``viewer`` may set: a team goal for a manager in a team, a
+    company goal for the head of the organisation (see ``services.objective_create_goal``)."""
+    if not has_reports(person=viewer):
+        return []
+    levels = [Level.TEAM] if viewer.team_id else []
+    if not viewer.manager_id:
+        levels.append(Level.COMPANY)
+    return levels
 
 
 def my_objectives(*, viewer: User) -> QuerySet[Objective]:
@@ -169,7 +226,7 @@ def goals_led_by(*, viewer: User) -> QuerySet[Objective]:
     )
 
 
-def _open_first():
+def _open_first() -> Case:
     return Case(
         When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -224,7 +281,7 @@ def active_objectives_for(*, owner: User, viewer: User) -> QuerySet[Objective]:
     objectives = objectives_visible_to(viewer=viewer).filter(
         owner=owner, level=Level.INDIVIDUAL, state=State.ACTIVE
     )
-    return with_key_results(objectives.select_related("owner__manager")).order_by("due_date", "pk")
+    return _with_key_results(objectives.select_related("owner__manager")).order_by("due_date", "pk")
 
 
 def goals_visible_to(*, viewer: User) -> QuerySet[Objective]:
@@ -271,13 +328,13 @@ def cascade_for(*, goal: Objective, viewer: User) -> CascadeNode:
     nodes = {obj.pk: CascadeNode(objective=obj, children=[]) for obj in below}
     root = CascadeNode(objective=goal, children=[])
     for obj in below:
-        parent = root if obj.parent_id == goal.pk else nodes.get(obj.parent_id)
+        parent = root if obj.parent_id == goal.pk else nodes.get(obj.parent_id or 0)
         if parent is not None:
             parent.children.append(nodes[obj.pk])
     return root
 
 
-def individual_owners(objectives) -> list[int]:
+def individual_owners(*, objectives: Iterable[Objective]) -> list[int]:
     """The owners of the individual objectives among ``objectives``: whose records a
     page showing them opens (a team or company goal is the team's or everyone's)."""
     return [obj.owner_id for obj in objectives if obj.level == Level.INDIVIDUAL]
@@ -321,7 +378,7 @@ class Quarter:
             return default
         return cls(int(match.group(1)), int(match.group(2)))
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}-Q{self.number}"
 
     @property

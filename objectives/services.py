@@ -3,8 +3,9 @@ and ``TRANSITIONS`` is the one table of what may happen, from which state, by wh
 
 Each service locks the objective's row, checks who is asking and what state it is
 in, changes it, and writes the history entry, all in one transaction. Problems
-raise ``ObjectiveError`` (a message for the person) or its subclass
-``ObjectiveNotAllowed`` (the person may not do this: views answer 404).
+raise ``ServiceError`` (a message for the person), and ``NotFound`` when the person
+may not do this to this objective (a 404, as for an objective they cannot see); see
+``oneonones.errors``.
 """
 
 import datetime as dt
@@ -27,22 +28,11 @@ from objectives.models import (
 )
 from objectives.selectors import CHANGERS, MANAGER, OWNER, relations_of
 from oneonones import limits
-from people.models import User
+from oneonones.errors import NotFound, ServiceError, refused
+from people.models import Team, User
 from people.selectors import has_reports
 
 LEVEL_RANK = {Level.INDIVIDUAL: 0, Level.TEAM: 1, Level.COMPANY: 2}
-
-
-class ObjectiveError(Exception):
-    """Something the person asked cannot be done; ``message`` says why, in their words."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class ObjectiveNotAllowed(ObjectiveError):
-    """The person may not do this to this objective."""
 
 
 @dataclass(frozen=True)
@@ -112,15 +102,15 @@ def _locked(objective: Objective) -> Objective:
 
 def _require(relations: frozenset[str], allowed: frozenset[str], what: str) -> None:
     if not relations & allowed:
-        raise ObjectiveNotAllowed(f"You may not {what} this objective.")
+        raise NotFound(f"You may not {what} this objective.")
 
 
 def _record(
     objective: Objective,
     *,
     field: str,
-    old,
-    new,
+    old: object,
+    new: object,
     by: User | None,
     note: str = "",
     at: dt.datetime | None = None,
@@ -161,18 +151,24 @@ def _set_progress(objective: Objective, *, progress: int, by: User, note: str = 
 def _check_parent(*, level: str, parent: Objective | None, owner: User) -> None:
     if parent is None:
         return
-    if LEVEL_RANK[parent.level] <= LEVEL_RANK[level]:
-        raise ObjectiveError(
+    if level == Level.COMPANY:
+        raise ServiceError("A company goal does not contribute to another goal.", field="parent")
+    if LEVEL_RANK[Level(parent.level)] <= LEVEL_RANK[Level(level)]:
+        raise ServiceError(
             "An objective can only contribute to a goal above it: "
-            "a team or company goal for an individual objective, a company goal for a team goal."
+            "a team or company goal for an individual objective, a company goal for a team goal.",
+            field="parent",
         )
     if parent.state not in OPEN_STATES:
-        raise ObjectiveError(
+        raise ServiceError(
             f"“{parent.title}” is {parent.get_state_display().lower()}; "
-            "choose a goal that is still open."
+            "choose a goal that is still open.",
+            field="parent",
         )
     if not relations_of(viewer=owner, objective=parent):
-        raise ObjectiveError(f"{owner} cannot see “{parent.title}”; choose another goal.")
+        raise ServiceError(
+            f"{owner} cannot see “{parent.title}”; choose another goal.", field="parent"
+        )
 
 
 def _check_due_date(due_date: dt.date | None) -> None:
@@ -180,13 +176,18 @@ def _check_due_date(due_date: dt.date | None) -> None:
         try:
             limits.check_planning_day(due_date, what="a due date")
         except ValidationError as error:
-            raise ObjectiveError(error.messages[0]) from None
+            raise refused(error, field="due_date") from None
+
+
+TITLE_LENGTH = Objective._meta.get_field("title").max_length or 0
 
 
 def _check_text(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise ObjectiveError("Give the objective a title.")
+        raise ServiceError("Give the objective a title.", field="title")
+    if len(title) > TITLE_LENGTH:
+        raise ServiceError(f"Keep the title to {TITLE_LENGTH} characters or fewer.", field="title")
     return title
 
 
@@ -194,7 +195,7 @@ def _create(
     *,
     level: str,
     owner: User,
-    team,
+    team: Team | None,
     by: User,
     state: State,
     title: str,
@@ -240,7 +241,7 @@ def objective_propose(
     no manager (the head of the organisation) has nobody to agree it with: their
     objective is active at once."""
     if by.pk != owner.pk:
-        raise ObjectiveNotAllowed("You can only propose objectives for yourself.")
+        raise ServiceError("You can only propose objectives for yourself.", field="owner")
     return _create(
         level=Level.INDIVIDUAL,
         owner=owner,
@@ -265,8 +266,8 @@ def objective_set_for_report(
     parent: Objective | None = None,
 ) -> Objective:
     """A manager sets an objective for one of their reports: it is active at once."""
-    if owner.manager_id != by.pk:
-        raise ObjectiveNotAllowed(f"{owner} does not report to you.")
+    if owner.manager_id != by.pk or not owner.is_active:
+        raise ServiceError(f"{owner} does not report to you.", field="owner")
     return _create(
         level=Level.INDIVIDUAL,
         owner=owner,
@@ -294,15 +295,17 @@ def objective_create_goal(
     company goal (``by`` must be at the top of the organisation: reports, no manager).
     ``by`` becomes the accountable owner; goals are active at once."""
     if level == Level.TEAM:
-        if not by.team_id or not has_reports(user=by):
-            raise ObjectiveNotAllowed("Only a manager in a team can set its team goals.")
+        if not by.team_id or not has_reports(person=by):
+            raise ServiceError("Only a manager in a team can set its team goals.", field="level")
         team = by.team
     elif level == Level.COMPANY:
-        if by.manager_id or not has_reports(user=by):
-            raise ObjectiveNotAllowed("Only the head of the organisation sets company goals.")
+        if by.manager_id or not has_reports(person=by):
+            raise ServiceError(
+                "Only the head of the organisation sets company goals.", field="level"
+            )
         team = None
     else:
-        raise ObjectiveError("A goal is for a team or for the whole organisation.")
+        raise ServiceError("A goal is for a team or for the whole organisation.", field="level")
     return _create(
         level=level,
         owner=by,
@@ -327,18 +330,18 @@ def objective_transition(*, objective: Objective, by: User, name: str, note: str
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise ObjectiveError("That is not something an objective can do.")
+        raise ServiceError("That is not something an objective can do.")
     objective = _locked(objective)
     if not _may(transition, relations_of(viewer=by, objective=objective)):
-        raise ObjectiveNotAllowed(f"You may not {transition.label.lower()} this objective.")
+        raise NotFound(f"You may not {transition.label.lower()} this objective.")
     if objective.state not in transition.sources:
-        raise ObjectiveError(
+        raise ServiceError(
             f"“{objective.title}” is {objective.get_state_display().lower()}, "
             f"so it cannot be {transition.target.label.lower()} now."
         )
     note = (note or "").strip()
     if transition.needs_reason and not note:
-        raise ObjectiveError("Say why, so that the owner understands the decision.")
+        raise ServiceError("Say why, so that the owner understands the decision.", field="note")
     if transition.target == State.COMPLETED:
         _set_progress(objective, progress=100, by=by, note="Completed")
     if transition.is_decision:
@@ -389,14 +392,14 @@ def objective_update_progress(
     objective = _locked(objective)
     _require(relations_of(viewer=by, objective=objective), CHANGERS, "update")
     if objective.state != State.ACTIVE:
-        raise ObjectiveError(
+        raise ServiceError(
             f"Progress is updated on active objectives; this one is "
             f"{objective.get_state_display().lower()}."
         )
     if not 0 <= progress <= 100:
-        raise ObjectiveError("Progress is a percentage from 0 to 100.")
+        raise ServiceError("Progress is a percentage from 0 to 100.", field="progress")
     if objective.key_results.exists():
-        raise ObjectiveError("Progress is worked out from the key results; update those instead.")
+        raise ServiceError("Progress is worked out from the key results; update those instead.")
     if _set_progress(objective, progress=progress, by=by, note=note):
         objective.save()
     return objective
@@ -410,9 +413,9 @@ def objective_set_score(
     objective = _locked(objective)
     _require(relations_of(viewer=by, objective=objective), frozenset({MANAGER}), "score")
     if objective.state not in (State.ACTIVE, State.COMPLETED):
-        raise ObjectiveError("Only active or completed objectives are scored.")
+        raise ServiceError("Only active or completed objectives are scored.")
     if score is not None and not 1 <= score <= 5:
-        raise ObjectiveError("A score is from 1 to 5.")
+        raise ServiceError("A score is from 1 to 5.", field="score")
     if score != objective.score:
         _record(
             objective,
@@ -448,7 +451,7 @@ def _change_due_date(
 def _require_open_and_changer(objective: Objective, by: User) -> None:
     _require(relations_of(viewer=by, objective=objective), CHANGERS, "change")
     if objective.state not in OPEN_STATES:
-        raise ObjectiveError(
+        raise ServiceError(
             f"“{objective.title}” is {objective.get_state_display().lower()}; "
             "reopen it before changing it."
         )
@@ -497,7 +500,7 @@ def objective_comment(*, objective: Objective, by: User, body: str) -> Objective
     _require(relations_of(viewer=by, objective=objective), CHANGERS, "comment on")
     body = (body or "").strip()
     if not body:
-        raise ObjectiveError("Write something before posting the comment.")
+        raise ServiceError("Write something before posting the comment.", field="body")
     return ObjectiveComment.objects.create(objective=objective, author=by, body=body)
 
 
@@ -531,9 +534,9 @@ def key_result_add(
     _require_open_and_changer(objective, by)
     title = (title or "").strip()
     if not title:
-        raise ObjectiveError("Say what the key result measures.")
+        raise ServiceError("Say what the key result measures.", field="title")
     if target == start:
-        raise ObjectiveError("The target must differ from the starting value.")
+        raise ServiceError("The target must differ from the starting value.", field="target")
     key_result = KeyResult.objects.create(
         objective=objective,
         title=title,
@@ -554,7 +557,7 @@ def key_result_update(
     objective = _locked(key_result.objective)
     _require(relations_of(viewer=by, objective=objective), CHANGERS, "update")
     if objective.state != State.ACTIVE:
-        raise ObjectiveError(
+        raise ServiceError(
             f"Key results are updated on active objectives; this one is "
             f"{objective.get_state_display().lower()}."
         )

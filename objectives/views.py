@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +21,8 @@ from objectives.forms import (
     TransitionForm,
 )
 from objectives.models import SCORE_SCALE, Level, State
-from objectives.services import ObjectiveError, ObjectiveNotAllowed
-from oneonones.http import id_or_404, safe_next_url
+from oneonones.errors import ServiceError, error_text, form_error, message_error
+from oneonones.http import first_form_error, fragment_or_redirect, id_or_404, safe_next_url
 from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports, reports_of
 from people.services import record_access, record_access_to
@@ -35,19 +34,13 @@ def _page(request, objects):
     return Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _back(request, objective):
+def _back_url(request, objective) -> str:
     """Where to go after a change: the page the form came from, else the objective."""
-    return redirect(safe_next_url(request, reverse("objectives:detail", args=[objective.pk])))
+    return safe_next_url(request, reverse("objectives:detail", args=[objective.pk]))
 
 
-def _goal_levels(user) -> list[str]:
-    """Which kinds of goal ``user`` may set (see services.objective_create_goal)."""
-    if not has_reports(user=user):
-        return []
-    levels = [Level.TEAM] if user.team_id else []
-    if not user.manager_id:
-        levels.append(Level.COMPANY)
-    return levels
+def _back(request, objective):
+    return redirect(_back_url(request, objective))
 
 
 # --- Lists ----------------------------------------------------------------------------
@@ -59,15 +52,15 @@ def mine(request):
         "tab": "mine",
         "page_obj": _page(request, selectors.my_objectives(viewer=user)),
         "goals_led": list(selectors.goals_led_by(viewer=user)[:10]),
-        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
-        "is_manager": has_reports(user=user),
+        "proposal_count": selectors.proposal_count(viewer=user),
+        "is_manager": has_reports(person=user),
     }
     return render(request, "objectives/mine.html", context)
 
 
 def team(request):
     user = request.user
-    reports = list(reports_of(user=user).order_by("full_name"))
+    reports = list(reports_of(manager=user))
     person_id = None
     if request.GET.get("person"):
         person_id = id_or_404(request.GET["person"])
@@ -90,7 +83,7 @@ def team(request):
         "states": [("open", "Open"), ("all", "All"), *State.choices],
         "page_obj": _page(request, objectives),
         "counts": selectors.team_attention_counts(manager=user),
-        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
+        "proposal_count": selectors.proposal_count(viewer=user),
         "is_manager": bool(reports),
     }
     return render(request, "objectives/team.html", context)
@@ -103,7 +96,7 @@ def proposals(request):
         "tab": "proposals",
         "page_obj": page_obj,
         "proposal_count": page_obj.paginator.count,
-        "is_manager": has_reports(user=user),
+        "is_manager": has_reports(person=user),
     }
     return render(request, "objectives/proposals.html", context)
 
@@ -113,9 +106,9 @@ def goals(request):
     context = {
         "tab": "goals",
         "page_obj": _page(request, selectors.goals_visible_to(viewer=user)),
-        "proposal_count": selectors.proposals_awaiting(viewer=user).count(),
-        "is_manager": has_reports(user=user),
-        "can_set_goals": bool(_goal_levels(user)),
+        "proposal_count": selectors.proposal_count(viewer=user),
+        "is_manager": has_reports(person=user),
+        "can_set_goals": bool(selectors.goal_levels_for(viewer=user)),
     }
     return render(request, "objectives/goals.html", context)
 
@@ -153,8 +146,8 @@ def new(request):
             else:
                 objective = services.objective_set_for_report(**fields)
                 messages.success(request, f"The objective is set for {owner.full_name}.")
-        except ObjectiveError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            form_error(form, error)
         else:
             return redirect("objectives:detail", pk=objective.pk)
     heading = "New objective" if "owner" in form.fields else "Propose an objective"
@@ -163,7 +156,7 @@ def new(request):
 
 def new_goal(request):
     user = request.user
-    levels = _goal_levels(user)
+    levels = selectors.goal_levels_for(viewer=user)
     if not levels:
         raise Http404("Only managers set goals.")
     form = GoalForm(request.POST or None, viewer=user, levels=levels)
@@ -177,8 +170,8 @@ def new_goal(request):
                 due_date=form.cleaned_data["due_date"],
                 parent=form.cleaned_data.get("parent"),
             )
-        except ObjectiveError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, "The goal is set.")
             return redirect("objectives:detail", pk=goal.pk)
@@ -186,7 +179,7 @@ def new_goal(request):
 
 
 def edit(request, pk: int):
-    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    objective = selectors.get_objective_to_change_or_404(viewer=request.user, pk=pk)
     initial = {
         "title": objective.title,
         "description": objective.description,
@@ -206,8 +199,8 @@ def edit(request, pk: int):
                 due_date=form.cleaned_data["due_date"],
                 parent=form.cleaned_data.get("parent"),
             )
-        except ObjectiveError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, "Changes saved.")
             return redirect("objectives:detail", pk=objective.pk)
@@ -227,8 +220,6 @@ def detail(request, pk: int):
     # description, key results, comments, history notes or rejection reason.
     details = bool(relations & selectors.DETAILS)
     conversation = bool(relations & selectors.CONVERSATION)
-    if details:
-        prefetch_related_objects([objective], "key_results")
     if objective.level == Level.INDIVIDUAL:
         record_access_to(viewer=user, person=objective.owner, kind=RecordAccess.Kind.OBJECTIVE)
     context = {
@@ -237,14 +228,14 @@ def detail(request, pk: int):
         "rejection_reason": objective.rejection_reason if conversation else "",
         "shows_details": details,
         "shows_conversation": conversation,
-        "key_results": objective.key_results.all() if details else [],
+        "key_results": selectors.key_results_for(objective=objective, viewer=user),
         "history": selectors.history_for(objective=objective, viewer=user),
         "comments": selectors.comments_for(objective=objective, viewer=user),
         "transitions": services.transitions_available(objective=objective, viewer=user),
         "may_change": may_change,
         "may_score": selectors.MANAGER in relations
         and objective.state in (State.ACTIVE, State.COMPLETED),
-        "children_count": objective.children.count() if objective.is_goal else 0,
+        "children_count": selectors.contributions_count(goal=objective),
         "score_scale": SCORE_SCALE,
         "comment_form": CommentForm(),
         "score_form": ScoreForm(initial={"score": objective.score}),
@@ -265,7 +256,7 @@ def cascade(request, pk: int):
     tree = selectors.cascade_for(goal=goal, viewer=request.user)
     record_access(
         viewer=request.user,
-        person_ids=selectors.individual_owners(tree.objectives()),
+        person_ids=selectors.individual_owners(objectives=tree.objectives()),
         kind=RecordAccess.Kind.OBJECTIVES_CASCADE,
     )
     return render(request, "objectives/cascade.html", {"tree": tree, "goal": goal})
@@ -292,14 +283,12 @@ def review(request, person_pk: int):
 # --- Changes --------------------------------------------------------------------------
 
 
-def _run(request, objective, change, success: str):
-    """Call a service; a refusal is a 404, a problem a message. True when it worked."""
+def _run(request, change, success: str) -> bool:
+    """Call a service; a refusal is a message (not yours: a 404). True when it worked."""
     try:
         change()
-    except ObjectiveNotAllowed:
-        raise Http404("No such objective.") from None
-    except ObjectiveError as error:
-        messages.error(request, error.message)
+    except ServiceError as error:
+        message_error(request, error)
         return False
     messages.success(request, success)
     return True
@@ -317,7 +306,6 @@ def transition(request, pk: int):
     success = f"“{objective.title}” is now {done.target.label.lower()}." if done else ""
     _run(
         request,
-        objective,
         lambda: services.objective_transition(
             objective=objective, by=request.user, name=name, note=form.cleaned_data["note"]
         ),
@@ -328,36 +316,33 @@ def transition(request, pk: int):
 
 def _quick(request, objective, *, message: str = "", error: str = ""):
     """The objective's quick-update fragment (htmx), or back to the page it came from."""
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif message:
-            messages.success(request, message)
-        return _back(request, objective)
-    fresh = selectors.with_key_results(
-        selectors.objectives_visible_to(viewer=request.user).select_related("owner__manager")
-    ).get(pk=objective.pk)
-    context = {
-        "objective": fresh,
-        "quick_message": message,
-        "quick_error": error,
-        "quick_next": request.htmx.current_url_abs_path or "",
-    }
-    return render(request, "objectives/includes/panel.html#quick", context)
 
+    def fragment():
+        context = {
+            "objective": selectors.get_objective_for_quick_update(
+                viewer=request.user, pk=objective.pk
+            ),
+            "quick_message": message,
+            "quick_error": error,
+            "quick_next": request.htmx.current_url_abs_path or "",
+        }
+        return render(request, "objectives/includes/panel.html#quick", context)
 
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        return errors[0]
-    return "That was not understood; nothing was changed."
+    return fragment_or_redirect(
+        request,
+        fragment=fragment,
+        back=_back_url(request, objective),
+        message=message,
+        error=error,
+    )
 
 
 @require_POST
 def progress(request, pk: int):
-    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    objective = selectors.get_objective_to_change_or_404(viewer=request.user, pk=pk)
     form = ProgressForm(request.POST)
     if not form.is_valid():
-        return _quick(request, objective, error=_first_error(form))
+        return _quick(request, objective, error=first_form_error(form))
     try:
         services.objective_update_progress(
             objective=objective,
@@ -365,18 +350,18 @@ def progress(request, pk: int):
             progress=form.cleaned_data["progress"],
             note=form.cleaned_data["note"],
         )
-    except ObjectiveError as error:
-        return _quick(request, objective, error=error.message)
+    except ServiceError as error:
+        return _quick(request, objective, error=error_text(error))
     return _quick(request, objective, message=f"Progress saved: {form.cleaned_data['progress']} %.")
 
 
 @require_POST
 def key_result_update(request, pk: int):
-    key_result = selectors.get_key_result_for_user_or_404(viewer=request.user, pk=pk)
+    key_result = selectors.get_key_result_to_change_or_404(viewer=request.user, pk=pk)
     objective = key_result.objective
     form = KeyResultUpdateForm(request.POST)
     if not form.is_valid():
-        return _quick(request, objective, error=_first_error(form))
+        return _quick(request, objective, error=first_form_error(form))
     try:
         services.key_result_update(
             key_result=key_result,
@@ -384,21 +369,20 @@ def key_result_update(request, pk: int):
             current=form.cleaned_data["current"],
             note=form.cleaned_data["note"],
         )
-    except ObjectiveError as error:
-        return _quick(request, objective, error=error.message)
+    except ServiceError as error:
+        return _quick(request, objective, error=error_text(error))
     return _quick(request, objective, message=f"“{key_result.title}” updated.")
 
 
 @require_POST
 def key_result_add(request, pk: int):
-    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    objective = selectors.get_objective_to_change_or_404(viewer=request.user, pk=pk)
     form = KeyResultForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"The key result was not added: {_first_error(form)}")
+        messages.error(request, f"The key result was not added: {first_form_error(form)}")
         return _back(request, objective)
     _run(
         request,
-        objective,
         lambda: services.key_result_add(objective=objective, by=request.user, **form.cleaned_data),
         "Key result added.",
     )
@@ -407,10 +391,9 @@ def key_result_add(request, pk: int):
 
 @require_POST
 def key_result_remove(request, pk: int):
-    key_result = selectors.get_key_result_for_user_or_404(viewer=request.user, pk=pk)
+    key_result = selectors.get_key_result_to_change_or_404(viewer=request.user, pk=pk)
     _run(
         request,
-        key_result.objective,
         lambda: services.key_result_remove(key_result=key_result, by=request.user),
         "Key result removed.",
     )
@@ -419,14 +402,13 @@ def key_result_remove(request, pk: int):
 
 @require_POST
 def score(request, pk: int):
-    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    objective = selectors.get_objective_to_change_or_404(viewer=request.user, pk=pk)
     form = ScoreForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"The score was not saved: {_first_error(form)}")
+        messages.error(request, f"The score was not saved: {first_form_error(form)}")
         return _back(request, objective)
     _run(
         request,
-        objective,
         lambda: services.objective_set_score(
             objective=objective,
             by=request.user,
@@ -440,14 +422,13 @@ def score(request, pk: int):
 
 @require_POST
 def comment(request, pk: int):
-    objective = selectors.get_objective_for_user_or_404(viewer=request.user, pk=pk, write=True)
+    objective = selectors.get_objective_to_change_or_404(viewer=request.user, pk=pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write something before posting the comment.")
         return _back(request, objective)
     _run(
         request,
-        objective,
         lambda: services.objective_comment(
             objective=objective, by=request.user, body=form.cleaned_data["body"]
         ),

@@ -6,13 +6,17 @@ own stylesheet), and each series also differs in its marker shape and dash
 pattern so it reads without colour. Every page that shows a chart shows the
 same data as a table too, for screen readers and keyboard users.
 
-``line_chart`` places points given as a fraction of the width (0 is the left
-edge of the plot, 1 the right) and a value on the y scale; the template
-``includes/line_chart_plot.html`` draws the grid and the series inside an
-``<svg>`` the page owns (with its own title and description).
+``line_chart`` is the one builder: the caller gives its rows, each with its place
+across the plot as a fraction of the width (0 is the left edge, 1 the right), and
+the series to draw (``SeriesSpec``: which attribute of a row, under what name,
+class and marker); the builder reads each value, places it on the y scale and
+labels it. The template ``includes/line_chart_plot.html`` draws the grid and the
+series inside an ``<svg>`` the page owns (with its own title and description).
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 WIDTH = 640
 HEIGHT = 240
@@ -81,13 +85,13 @@ class Tick:
 
 
 @dataclass(frozen=True)
-class SeriesData:
-    """What a caller gives for one series: ``values`` are (x fraction, value, label)."""
+class SeriesSpec:
+    """One line of a chart: the attribute ``key`` of every row, drawn as ``name`` with
+    the CSS class ``css_class`` and the marker ``marker`` (one of ``MARKERS``)."""
 
     key: str
     name: str
     css_class: str
-    values: tuple[tuple[float, float, str], ...]
     marker: str = "circle"
 
 
@@ -105,19 +109,26 @@ class LineChart:
     x_ticks: tuple[Tick, ...]
 
 
+Row = TypeVar("Row")
+
+
 def line_chart(
     *,
-    series: list[SeriesData],
+    rows: Sequence[tuple[float, Row]],
+    series: Sequence[SeriesSpec],
+    point_label: Callable[[Row, SeriesSpec, float], str],
     y_min: float,
     y_max: float,
-    y_ticks: list[float],
-    x_ticks: list[tuple[float, str, str]],
-    y_label=str,
+    y_ticks: Sequence[float],
+    x_ticks: Sequence[tuple[float, str, str]],
+    y_label: Callable[[float], str] = str,
 ) -> LineChart:
-    """A chart of ``series`` on a y scale from ``y_min`` (bottom) to ``y_max`` (top).
+    """A chart of ``series`` over ``rows`` on a y scale from ``y_min`` (bottom) to
+    ``y_max`` (top).
 
-    ``x_ticks`` are (x fraction, label, text-anchor); ``y_label`` turns a y tick
-    value into its label.
+    ``rows`` are (x fraction, row); each series reads its ``key`` from every row, and
+    ``point_label(row, spec, value)`` says what a point is (its tooltip). ``x_ticks``
+    are (x fraction, label, text-anchor); ``y_label`` turns a y tick value into its label.
     """
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
@@ -129,9 +140,13 @@ def line_chart(
     def y(value: float) -> float:
         return TOP + (y_max - value) * plot_height / span
 
-    for data in series:
-        if data.marker not in MARKERS:
-            raise ValueError(f"Unknown marker {data.marker!r}; use one of {MARKERS}.")
+    def point(fraction: float, row: Row, spec: SeriesSpec) -> Point:
+        value = getattr(row, spec.key)
+        return Point(x=x(fraction), y=y(value), value=value, label=point_label(row, spec, value))
+
+    for spec in series:
+        if spec.marker not in MARKERS:
+            raise ValueError(f"Unknown marker {spec.marker!r}; use one of {MARKERS}.")
     return LineChart(
         width=WIDTH,
         height=HEIGHT,
@@ -142,16 +157,13 @@ def line_chart(
         bottom=HEIGHT - BOTTOM,
         series=tuple(
             Series(
-                key=data.key,
-                name=data.name,
-                css_class=data.css_class,
-                marker=data.marker,
-                points=tuple(
-                    Point(x=x(fraction), y=y(value), value=value, label=label)
-                    for fraction, value, label in data.values
-                ),
+                key=spec.key,
+                name=spec.name,
+                css_class=spec.css_class,
+                marker=spec.marker,
+                points=tuple(point(fraction, row, spec) for fraction, row in rows),
             )
-            for data in series
+            for spec in series
         ),
         y_ticks=tuple(Tick(position=y(value), label=y_label(value)) for value in y_ticks),
         x_ticks=tuple(

@@ -2,7 +2,10 @@
 query string. Every view reads ``next``, ids and page numbers through these, so
 that no value a person can type gets past them as an error page."""
 
-from django.http import Http404
+from collections.abc import Callable
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # PostgreSQL's integer: a larger id or number can only fail in the database.
@@ -11,7 +14,7 @@ MAX_INT = 2**31 - 1
 MAX_DIGITS = 10
 
 
-def safe_next_url(request, default: str) -> str:
+def safe_next_url(request: HttpRequest, default: str) -> str:
     """Where to go after a POST: the ``next`` the form or link carried when it is a
     path on this site, else ``default`` (itself a path, e.g. from ``reverse``).
 
@@ -24,7 +27,7 @@ def safe_next_url(request, default: str) -> str:
     return default
 
 
-def is_local_path(target: str, *, request) -> bool:
+def is_local_path(target: str, *, request: HttpRequest) -> bool:
     return (
         target.startswith("/")
         and not target.startswith(("//", "/\\"))
@@ -54,7 +57,7 @@ def id_or_404(text: str | None) -> int:
     return pk
 
 
-def page_number(request, *, last: int = MAX_INT) -> int:
+def page_number(request: HttpRequest, *, last: int = MAX_INT) -> int:
     """The ``page`` asked for, from 1 to ``last``: 1 when it is not a page number."""
     asked = parse_int(request.GET.get("page"))
     return min(asked or 1, last)
@@ -63,15 +66,22 @@ def page_number(request, *, last: int = MAX_INT) -> int:
 NOT_UNDERSTOOD = "That was not understood; nothing was changed."
 
 
-def first_form_error(form) -> str:
+def first_form_error(form: forms.BaseForm) -> str:
     """The first thing wrong with a bound, invalid ``form``, in the person's words: what
     a one-line fragment or a message shows (a whole form shows all of its errors)."""
     for errors in form.errors.values():
-        return errors[0]
+        return str(errors[0])
     return NOT_UNDERSTOOD
 
 
-def fragment_or_redirect(request, *, fragment, back: str, message: str = "", error: str = ""):
+def fragment_or_redirect(
+    request: HttpRequest,
+    *,
+    fragment: Callable[[], HttpResponse],
+    back: str,
+    message: str = "",
+    error: str = "",
+) -> HttpResponse:
     """What a small change answers: for htmx, ``fragment()`` (the re-rendered part of
     the page, which shows ``message`` or ``error`` itself); for a plain form post, the
     message and a redirect to ``back`` (a path), so the page works without JavaScript."""

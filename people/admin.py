@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -25,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from oneonones.errors import ServiceError, message_error
 from people.models import PersonChange, RecordAccess, Team, User
 from people.services import (
     PROFILE_FIELDS,
@@ -189,8 +189,8 @@ class UserAdmin(BaseUserAdmin):
         if request.method == "POST":
             try:
                 person_send_password_reset(person=person, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except ServiceError as error:
+                message_error(request, error)
             else:
                 messages.success(
                     request, f"A password-reset email is on its way to {person.email}."
@@ -213,7 +213,7 @@ class UserAdmin(BaseUserAdmin):
                 continue
             try:
                 person_send_password_reset(person=person, by=request.user)
-            except ValidationError:
+            except ServiceError:
                 skipped.append(f"{person} (not active)")
             else:
                 sent.append(str(person))

@@ -6,5 +6,5 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": set()}
-    roles = user_roles(user=user)
+    roles = user_roles(viewer=user)
     return {"nav_items": nav_items_for(roles=roles), "user_roles": roles}

@@ -204,7 +204,7 @@ def seed_demo_people() -> DemoOrg:
         org.teams[name] = team
     today = timezone.localdate()
     existing = {user.email.lower(): user for user in User.objects.filter(email__in=DEMO_EMAILS)}
-    for key, email, full_name, job_title, team, manager_key, zone, years in DEMO_PEOPLE:
+    for key, email, full_name, job_title, team_name, manager_key, zone, years in DEMO_PEOPLE:
         if years is None:
             start_date = today - dt.timedelta(days=NEW_STARTER_DAYS_AGO)
         else:
@@ -215,7 +215,7 @@ def seed_demo_people() -> DemoOrg:
             user,
             full_name=full_name,
             job_title=job_title,
-            team_id=org.teams[team].pk if team else None,
+            team_id=org.teams[team_name].pk if team_name else None,
             manager_id=org.people[manager_key].pk if manager_key else None,
             time_zone=zone,
             start_date=start_date,
@@ -288,12 +288,12 @@ def seed_bench_people(count: int, *, batch_size: int = 2000) -> list[int]:
         # order always knows the manager's id.
         pending: list[User] = []
 
-        def flush():
+        def flush() -> None:
             created = User.objects.bulk_create(pending, batch_size=batch_size)
             ids.update({user.email: user.pk for user in created})
             pending.clear()
 
-        for index, manager, team in plan:
+        for index, manager, team_number in plan:
             if email(index) in ids:
                 continue
             if manager is not None and email(manager) not in ids:
@@ -307,7 +307,7 @@ def seed_bench_people(count: int, *, batch_size: int = 2000) -> list[int]:
                     time_zone=zones[index % len(zones)],
                     start_date=today - dt.timedelta(days=(index * 37) % 3000),
                     manager_id=ids[email(manager)] if manager is not None else None,
-                    team=existing_teams[f"Bench team {team:03d}"],
+                    team=existing_teams[f"Bench team {team_number:03d}"],
                 )
             )
             if len(pending) >= batch_size:

@@ -38,7 +38,7 @@ class Team(models.Model):
         return self.name
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):
@@ -231,7 +231,8 @@ class RecordAccessQuerySet(models.QuerySet):
     def delete(self):
         raise ReadOnlyRecord("Records of who looked at someone's records are never deleted.")
 
-    delete.queryset_only = True
+    # Django reads this marker on a queryset method: not copied onto the managers.
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def update(self, **kwargs):
         raise ReadOnlyRecord("Records of who looked at someone's records are never changed.")

@@ -1,30 +1,55 @@
 """Reads about people, always from the point of view of the person asking."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from people.models import PersonChange, RecordAccess, User
 
 
-def reports_of(*, user: User) -> QuerySet[User]:
-    """The people who report to ``user`` directly and still work here."""
-    return User.objects.filter(manager=user, is_active=True).select_related("team")
+def reports_of(*, manager: User | None = None, user: User | None = None) -> QuerySet[User]:
+    """The people who report to ``manager`` directly and still work here, by name.
+
+    ``user`` is the older name of ``manager``, still used by meetings until it moves to
+    the new one; nothing else passes it."""
+    manager = manager or user
+    if manager is None:
+        raise TypeError("reports_of() needs manager=")
+    return (
+        User.objects.filter(manager=manager, is_active=True)
+        .select_related("team")
+        .order_by("full_name", "pk")
+    )
 
 
-def has_reports(*, user: User) -> bool:
-    return User.objects.filter(manager=user, is_active=True).exists()
+def get_report_or_404(*, viewer: User, pk: int) -> User:
+    """One of ``viewer``'s current direct reports, else 404."""
+    try:
+        return reports_of(manager=viewer).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
 
 
-def user_roles(*, user: User) -> set[str]:
-    """The navigation audiences ``user`` belongs to (see people.navigation)."""
-    if not user.is_authenticated:
-        return set()
+def has_reports(*, person: User | None = None, user: User | None = None) -> bool:
+    """Whether ``person`` manages anyone who still works here.
+
+    ``user`` is the older name of ``person``, still used by meetings until it moves to the
+    new one; nothing else passes it."""
+    person = person or user
+    if person is None:
+        raise TypeError("has_reports() needs person=")
+    return User.objects.filter(manager=person, is_active=True).exists()
+
+
+def user_roles(*, viewer: User) -> set[str]:
+    """The navigation audiences ``viewer`` belongs to (see people.navigation)."""
     roles = {"everyone"}
-    if has_reports(user=user):
+    if has_reports(person=viewer):
         roles.add("manager")
-    if user.is_hr:
+    if viewer.is_hr:
         roles.add("hr")
-    if user.is_staff:
+    if viewer.is_staff:
         roles.add("staff")
     return roles
 
@@ -53,6 +78,18 @@ def account_changes_of(*, viewer: User) -> QuerySet[PersonChange]:
     """What administrators changed about ``viewer``'s own account, newest first. Only
     ever the viewer's own: nobody else's profile shows them."""
     return PersonChange.objects.filter(person=viewer).order_by("-at", "-pk")
+
+
+@dataclass(frozen=True)
+class RecentChanges:
+    shown: list[PersonChange]
+    total: int
+
+
+def recent_account_changes(*, viewer: User, limit: int) -> RecentChanges:
+    """The newest ``limit`` changes to ``viewer``'s own account, and how many there are."""
+    changes = account_changes_of(viewer=viewer)
+    return RecentChanges(shown=list(changes[:limit]), total=changes.count())
 
 
 def record_accesses_of(*, viewer: User, pk: int) -> QuerySet[RecordAccess]:

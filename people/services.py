@@ -1,4 +1,8 @@
-"""Writes about people and the organisation."""
+"""Writes about people and the organisation.
+
+A refusal is a ``ServiceError`` with its message (``oneonones.errors``); an import that
+cannot be done is a ``PeopleImportError``, one that also lists every problem by line.
+"""
 
 import csv
 import datetime as dt
@@ -6,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import formataddr
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -22,6 +27,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from oneonones import limits
+from oneonones.db import column, max_length
+from oneonones.errors import ServiceError, refused
 from people.models import PersonChange, RecordAccess, Team, User, validate_time_zone
 
 logger = logging.getLogger(__name__)
@@ -39,21 +46,23 @@ IMPORT_COLUMNS = (
 REQUIRED_COLUMNS = ("email", "full_name")
 # The longest value each text column may hold (the database's limits).
 MAX_LENGTHS = {
-    "email": User._meta.get_field("email").max_length,
-    "manager_email": User._meta.get_field("email").max_length,
-    "full_name": User._meta.get_field("full_name").max_length,
-    "job_title": User._meta.get_field("job_title").max_length,
-    "team": Team._meta.get_field("name").max_length,
+    "email": max_length(User, "email"),
+    "manager_email": max_length(User, "email"),
+    "full_name": max_length(User, "full_name"),
+    "job_title": max_length(User, "job_title"),
+    "team": max_length(Team, "name"),
 }
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "x"}
 FALSE_WORDS = {"", "0", "no", "n", "false", "f"}
 
 
-class PeopleImportError(Exception):
+class PeopleImportError(ServiceError):
     """The file cannot be imported; ``errors`` lists every problem by line."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(
+            f"Nothing was imported; {len(errors)} problem(s) in the file:\n" + "\n".join(errors)
+        )
         self.errors = errors
 
 
@@ -78,7 +87,7 @@ class _Row:
     is_hr: bool | None
 
 
-def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
+def _parse_rows(lines: Iterable[str]) -> tuple[list[_Row], list[str]]:
     reader = csv.DictReader(lines)
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -91,7 +100,9 @@ def _parse_rows(lines) -> tuple[list[_Row], list[str]]:
             f"known columns are {', '.join(IMPORT_COLUMNS)}"
         ]
     reader.fieldnames = header
-    rows, errors, seen = [], [], {}
+    rows: list[_Row] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
         if None in record:
@@ -202,7 +213,7 @@ def _check_reporting_lines(rows: list[_Row]) -> list[str]:
     return errors
 
 
-def people_import_csv(*, lines) -> ImportResult:
+def people_import_csv(*, lines: Iterable[str]) -> ImportResult:
     """Create or update people, teams and reporting lines from CSV text lines.
 
     All or nothing: every row is checked first; if any row is bad, an
@@ -279,9 +290,7 @@ def _record_imported_changes(*, users: Iterable[User], before: dict[int, dict[st
         if changes:
             change_ids = [change.pk for change in changes]
             transaction.on_commit(
-                lambda user_id=user.pk, change_ids=change_ids: _tell_about_changes(
-                    person_id=user_id, change_ids=change_ids, old_email=""
-                )
+                partial(_tell_about_changes, person_id=user.pk, change_ids=change_ids, old_email="")
             )
 
 
@@ -326,7 +335,7 @@ def _profile_facts(user: User) -> dict[str, str]:
         "job_title": user.job_title,
         "time_zone": user.time_zone,
         "start_date": user.start_date.isoformat() if user.start_date else "",
-        "team": user.team.name if user.team_id else "",
+        "team": user.team.name if user.team is not None else "",
         "manager": _person_text(user.manager) if user.manager_id else "",
         "is_hr": _yes_no(user.is_hr),
         "is_active": _yes_no(user.is_active),
@@ -388,7 +397,9 @@ def _send_and_mark_told(messages: list[mail.EmailMessage], change_ids: list[int]
     return True
 
 
-def _message(*, person: User, address: str, subject: str, template: str, context: dict):
+def _message(
+    *, person: User, address: str, subject: str, template: str, context: dict[str, object]
+) -> mail.EmailMessage:
     with timezone.override(person.zone):
         body = render_to_string(
             template, {**context, "person": person, "zone_name": person.time_zone}
@@ -522,7 +533,7 @@ def person_send_password_reset(*, person: User, by: User) -> PersonChange:
     """Email ``person`` a link to choose a new password (their current one keeps working
     until they do), recorded as a change an administrator made."""
     if not person.is_active:
-        raise ValidationError(
+        raise ServiceError(
             f"{person} cannot sign in (their account is not active), "
             "so no password-reset email was sent."
         )
@@ -538,6 +549,20 @@ def person_send_password_reset(*, person: User, by: User) -> PersonChange:
             lambda: _send_password_link(person_id=person.pk, change_id=change.pk, welcome=False)
         )
     return change
+
+
+@transaction.atomic
+def profile_update(*, person: User, full_name: str, job_title: str, time_zone: str) -> User:
+    """What a person changes about themselves: their name, job title and time zone."""
+    person.full_name = full_name.strip()
+    person.job_title = job_title.strip()
+    person.time_zone = time_zone
+    try:
+        person.full_clean(exclude=["password"])
+    except ValidationError as error:
+        raise refused(error) from None
+    person.save(update_fields=["full_name", "job_title", "time_zone"])
+    return person
 
 
 def person_create_for_sign_in(*, email: str, full_name: str) -> User:
@@ -565,7 +590,7 @@ def record_access_to(*, viewer: User, person: User, kind: str) -> None:
     not even a query, when ``viewer`` is that person or in their line."""
     if viewer.pk == person.pk or viewer.pk == person.manager_id:
         return
-    if person.manager_id and person.manager.manager_id == viewer.pk:
+    if person.manager_id and (manager := person.manager) and manager.manager_id == viewer.pk:
         return
     record_access(viewer=viewer, person_ids=[person.pk], kind=kind)
 
@@ -610,7 +635,7 @@ def record_access(*, viewer: User, person_ids: Iterable[int], kind: str) -> None
     meta = RecordAccess._meta
     quote = connection.ops.quote_name
     columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("person", "viewer", "kind", "at", "hour")
+        quote(column(RecordAccess, name)) for name in ("person", "viewer", "kind", "at", "hour")
     )
     with connection.cursor() as cursor:
         cursor.execute(

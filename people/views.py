@@ -12,22 +12,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from oneonones.errors import ServiceError, form_error
 from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
 from people.models import RecordAccess
 from people.selectors import (
-    account_changes_of,
     get_person_for_user_or_404,
+    recent_account_changes,
     record_accesses_of,
     reports_of,
 )
-from people.services import record_access_to
+from people.services import profile_update, record_access_to
 from people.sso import (
     ProviderUnavailable,
     SignInNotFinished,
@@ -76,12 +77,14 @@ def password_sign_in_only(view):
     return wrapper
 
 
-class SafeNextMixin:
+class SafeNextMixin(auth_views.RedirectURLMixin):
     """Django's sign-in and sign-out follow ``next`` to any relative URL, even a bare word;
     here only to a path on this site, as everywhere else (``safe_next_url``)."""
 
-    def get_redirect_url(self):
-        return safe_next_url(self.request, "")
+    request: HttpRequest
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        return safe_next_url(request or self.request, "")
 
 
 class LoginView(SafeNextMixin, auth_views.LoginView):
@@ -172,7 +175,7 @@ def home(request):
     user = request.user
     context = {
         "manager": user.manager if user.manager_id else None,
-        "reports": reports_of(user=user).order_by("full_name"),
+        "reports": reports_of(manager=user),
     }
     return render(request, "people/home.html", context)
 
@@ -180,14 +183,23 @@ def home(request):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile is saved.")
-        return redirect("people:profile")
-    changes = account_changes_of(viewer=request.user)
+        try:
+            profile_update(
+                person=request.user,
+                full_name=form.cleaned_data["full_name"],
+                job_title=form.cleaned_data["job_title"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ServiceError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("people:profile")
+    changes = recent_account_changes(viewer=request.user, limit=ACCOUNT_CHANGES_SHOWN)
     context = {
         "form": form,
-        "changes": changes[:ACCOUNT_CHANGES_SHOWN],
-        "changes_count": changes.count(),
+        "changes": changes.shown,
+        "changes_count": changes.total,
         "changes_shown": ACCOUNT_CHANGES_SHOWN,
         "password_login": settings.PASSWORD_LOGIN,
     }
@@ -197,7 +209,7 @@ def profile(request):
 def person(request, pk: int):
     person = get_person_for_user_or_404(viewer=request.user, pk=pk)
     record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.PROFILE)
-    context = {"person": person, "reports": reports_of(user=person).order_by("full_name")}
+    context = {"person": person, "reports": reports_of(manager=person)}
     return render(request, "people/person.html", context)
 
 

@@ -27,18 +27,20 @@ FIRST_MEETING_DAY = 30
 HELD_MEETINGS = 2
 
 
-def _owen(org) -> User:
+def _owen(org) -> tuple[User, dt.date]:
+    """Owen, and the day he started."""
     owen = User.objects.filter(email__iexact=OWEN_EMAIL).first() or User(email=OWEN_EMAIL)
+    started = timezone.localdate() - dt.timedelta(days=OWEN_STARTED_DAYS_AGO)
     save_if_changed(
         owen,
         full_name="Owen Price",
         job_title="Operations Analyst",
         manager_id=org.people["director"].pk,
         time_zone="Europe/London",
-        start_date=timezone.localdate() - dt.timedelta(days=OWEN_STARTED_DAYS_AGO),
+        start_date=started,
         is_active=True,
     )
-    return owen
+    return owen, started
 
 
 def _stopped(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
@@ -60,12 +62,12 @@ def _stopped(series: MeetingSeries, slot: dt.datetime, number: int) -> Meeting:
 
 @transaction.atomic
 def seed_demo(*, org, stdout) -> None:
-    owen = _owen(org)
+    owen, started = _owen(org)
     director = org.people["director"]
     if MeetingSeries.objects.filter(organiser=director, participant=owen).exists():
         stdout.write("Reports: the overdue demo series is already there.")
         return
-    first_date = owen.start_date + dt.timedelta(days=FIRST_MEETING_DAY)
+    first_date = started + dt.timedelta(days=FIRST_MEETING_DAY)
     series = MeetingSeries.objects.create(
         organiser=director,
         participant=owen,

@@ -2,8 +2,11 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from people.models import Team
 from reports.selectors import SORTS, Period, check_report_day, default_period, utc_today
@@ -34,11 +37,12 @@ class ReportFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, data=None, *, teams=None):
+    def __init__(self, data: QueryDict | None = None, *, teams: QuerySet[Team] | None = None):
         default = default_period()
         # Unfiltered, the date fields show the period the figures are for.
         super().__init__(data, initial={"start": default.first, "end": default.last})
-        self.fields["team"].queryset = teams if teams is not None else Team.objects.all()
+        team = cast(forms.ModelChoiceField, self.fields["team"])
+        team.queryset = teams if teams is not None else Team.objects.all()
 
     def clean_start(self):
         return self._checked_day("start")
@@ -52,8 +56,9 @@ class ReportFilterForm(forms.Form):
             check_report_day(day)
         return day
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors:
             # The period's own rules (see ``Period``) become the form's errors.
             self.period = self._period(cleaned.get("start"), cleaned.get("end"))

@@ -38,7 +38,10 @@ Definitions (the dashboard explains them to HR in the same words):
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -94,7 +97,14 @@ REPORT_SETTINGS = (
 )
 
 
-def _rows(statement: str, params: dict) -> list[dict]:
+# A row of a statement, column name to value as the database driver gives it (untyped).
+Row = dict[str, Any]
+# The values a statement takes, by name.
+SqlValue = int | float | str | dt.date | None
+Params = dict[str, SqlValue]
+
+
+def _rows(statement: str, params: Mapping[str, SqlValue]) -> list[Row]:
     """The rows of one statement of ``reports.sql``, given ``params`` and the stored
     values every statement compares with (``sql.VALUES``)."""
     # No savepoint inside a caller's transaction: the settings then last until it ends.
@@ -131,7 +141,7 @@ class Period:
     first: dt.date
     last: dt.date
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.first > self.last:
             raise ValidationError("The “From” date must be on or before the “To” date.")
         check_report_day(self.first)
@@ -201,9 +211,9 @@ def _params(
     offset: int = 0,
     limit: int | None = None,
     gaps_only: bool = False,
-) -> dict:
-    """Every value the statements of ``reports.sql`` take, ``ranges`` being the number
-    of date ranges they read."""
+) -> tuple[int, Params]:
+    """The number of date ranges the statements of ``reports.sql`` read, and every
+    value they take."""
     now = timezone.now()
     as_of = min(period.end, now)
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS)
@@ -211,8 +221,7 @@ def _params(
     ranges = scan_ranges(
         period=None if gaps_only else period, now=now, as_of=as_of, recent_from=recent_from
     )
-    return {
-        "ranges": len(ranges),
+    return len(ranges), {
         **{f"range{number}_from": start for number, (start, _) in enumerate(ranges)},
         **{f"range{number}_to": end for number, (_, end) in enumerate(ranges)},
         "start": period.start,
@@ -242,7 +251,7 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def _days(value) -> float | None:
+def _days(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
@@ -309,12 +318,12 @@ def manager_rows(*, period: Period, team: Team | None) -> list[ManagerRow]:
 
     One query, whatever the size of the organisation.
     """
-    params = _params(period=period, team=team)
-    rows = _rows(sql.managers(team=team is not None, ranges=params["ranges"]), params)
+    ranges, params = _params(period=period, team=team)
+    rows = _rows(sql.managers(team=team is not None, ranges=ranges), params)
     return [_manager_row(row) for row in rows]
 
 
-def _manager_row(row: dict) -> "ManagerRow":
+def _manager_row(row: Row) -> "ManagerRow":
     return ManagerRow(
         manager_id=row["id"],
         name=row["full_name"],
@@ -334,7 +343,7 @@ class Totals(ReportShares):
     managers: int
 
 
-def totals(rows: list[ManagerRow]) -> Totals:
+def totals(*, rows: list[ManagerRow]) -> Totals:
     summed = ("reports", *SUMMED_COLUMNS, "met_recently", "not_booked")
     return Totals(
         managers=len(rows), **{name: sum(getattr(row, name) for row in rows) for name in summed}
@@ -358,7 +367,7 @@ SORTS = {
 }
 
 
-def sorted_rows(rows: list[ManagerRow], *, sort: str) -> list[ManagerRow]:
+def sorted_rows(*, rows: list[ManagerRow], sort: str) -> list[ManagerRow]:
     key = SORTS.get(sort, SORTS["name"])[1]
     return sorted(rows, key=key)
 
@@ -395,8 +404,8 @@ class ReportRow(PeriodCounts):
 
 def report_rows(*, manager: User, period: Period, team: Team | None) -> list[ReportRow]:
     """``manager``'s active reports (in ``team``) with their figures and series (two queries)."""
-    params = _params(period=period, team=team, manager=manager)
-    rows = _rows(sql.report_rows(team=team is not None, ranges=params["ranges"]), params)
+    ranges, params = _params(period=period, team=team, manager=manager)
+    rows = _rows(sql.report_rows(team=team is not None, ranges=ranges), params)
     series_of: dict[int, list[str]] = {}
     open_series = (
         MeetingSeries.objects.filter(
@@ -530,7 +539,7 @@ def gap_rows(
 
     One query. Each row carries ``total``, the length of its whole list.
     """
-    params = _params(
+    ranges, params = _params(
         period=default_period(),
         team=team,
         category=category,
@@ -540,14 +549,14 @@ def gap_rows(
     )
     statement = sql.gaps(
         team=team is not None,
-        ranges=params["ranges"],
+        ranges=ranges,
         category=category is not None,
         limit=limit is not None,
     )
     return [_gap_row(row) for row in _rows(statement, params)]
 
 
-def _gap_row(row: dict) -> GapRow:
+def _gap_row(row: Row) -> GapRow:
     return GapRow(
         category=row["category"],
         person_id=row["id"],
@@ -560,15 +569,15 @@ def _gap_row(row: dict) -> GapRow:
         first_held=row["first_held"],
         next_booked=row["next_booked"],
         interval_days=_days(row["interval_days"]),
-        allowed_days=_days(row["allowed_days"]),
+        allowed_days=round(float(row["allowed_days"]), 1),
         total=row["total"],
     )
 
 
-def _from_json(row: dict) -> dict:
+def _from_json(row: Row) -> Row:
     """A gap row as JSON gives it (dates and times as text) as the database would."""
 
-    def moment(text):
+    def moment(text: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text) if text else None
 
     return {
@@ -614,11 +623,10 @@ def dashboard(*, period: Period, team: Team | None, gap_limit: int) -> Dashboard
     """The manager table, the gap lists (their first ``gap_limit`` people) and the
     trend in one statement, so that the passes over the meetings serve all three."""
     months = trend_months()
-    params = {
-        **_params(period=period, team=team, limit=gap_limit),
-        **_trend_window(months),
-    }
-    rows = _rows(sql.dashboard(team=team is not None, ranges=params["ranges"]), params)
+    ranges, params = _params(period=period, team=team, limit=gap_limit)
+    rows = _rows(
+        sql.dashboard(team=team is not None, ranges=ranges), {**params, **_trend_window(months)}
+    )
     managers = [_manager_row(row) for row in rows if row["id"] is not None]
     extra = next((row for row in rows if row["id"] is None), {})
     gaps = [_gap_row(_from_json(row)) for row in extra.get("gap_rows") or []]
@@ -645,7 +653,7 @@ def trend_months(*, today: dt.date | None = None, count: int = TREND_MONTHS) -> 
     return [first - relativedelta(months=back) for back in reversed(range(count))]
 
 
-def _trend_window(months: list[dt.date]) -> dict:
+def _trend_window(months: list[dt.date]) -> dict[str, dt.datetime]:
     start = dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(months[-1] + relativedelta(months=1), dt.time.min, tzinfo=dt.UTC)
     return {"trend_start": start, "trend_end": end}
@@ -659,7 +667,7 @@ def trend(*, team: Team | None, today: dt.date | None = None) -> list[MonthFigur
     return _month_figures(months, found)
 
 
-def _month_figures(months: list[dt.date], found: dict) -> list[MonthFigures]:
+def _month_figures(months: list[dt.date], found: Mapping[dt.date, Row]) -> list[MonthFigures]:
     return [
         MonthFigures(
             month=month,

@@ -35,6 +35,7 @@ from django.db import connection
 from django.db.models import Model
 
 from meetings.models import PERIOD_COLUMNS, CancelReason, Meeting, MeetingSeries
+from oneonones.db import column, concrete_field
 from people.models import Team, User
 
 
@@ -51,7 +52,7 @@ class _Table:
     def __getattr__(self, field: str) -> str:
         if field.startswith("_"):  # copy, pickle and the like, not a field
             raise AttributeError(field)
-        return connection.ops.quote_name(self.model._meta.get_field(field).column)
+        return connection.ops.quote_name(column(self.model, field))
 
 
 MEETING = _Table(Meeting)
@@ -121,7 +122,7 @@ TEAM_MEETINGS = (
 # The columns of ``meeting_period_idx``, so that reading them is an index-only scan;
 # passed on as ``organiser_id``, ``status``, ...
 SCANNED_COLUMNS = ", ".join(
-    f"{getattr(MEETING, name)} AS {Meeting._meta.get_field(name).attname}"
+    f"{getattr(MEETING, name)} AS {concrete_field(Meeting, name).attname}"
     for name in ("starts_at", *PERIOD_COLUMNS)
 )
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from oneonones.charts import SeriesData, line_chart, nice_ceiling
+from oneonones.charts import LineChart, SeriesSpec, line_chart, nice_ceiling
 from oneonones.http import page_number
 from people.models import RecordAccess
 from people.services import record_access
@@ -26,37 +26,31 @@ GAP_PREVIEW = 5
 GAPS_PER_PAGE = 50
 MEETINGS_PER_PAGE = 50
 TREND_SERIES = (
-    ("scheduled", "Scheduled", "series-scheduled", "diamond"),
-    ("held", "Held", "series-held", "circle"),
-    ("cancelled", "Cancelled", "series-cancelled", "square"),
+    SeriesSpec("scheduled", "Scheduled", "series-scheduled", "diamond"),
+    SeriesSpec("held", "Held", "series-held", "circle"),
+    SeriesSpec("cancelled", "Cancelled", "series-cancelled", "square"),
 )
 
 
-def _trend_chart(months: list[selectors.MonthFigures]):
+def _trend_chart(months: list[selectors.MonthFigures]) -> LineChart:
     top = nice_ceiling(max([m.scheduled for m in months] + [1]))
     last = len(months) - 1
-    series = [
-        SeriesData(
-            key=key,
-            name=name,
-            css_class=css_class,
-            marker=marker,
-            values=tuple(
-                (i / last, getattr(m, key), f"{m.month:%B %Y}: {getattr(m, key)} {name.lower()}")
-                for i, m in enumerate(months)
-            ),
-        )
-        for key, name, css_class, marker in TREND_SERIES
-    ]
     # Every other month, counted back from the newest, so the last label never crowds.
     x_ticks = [
         (i / last, f"{m.month:%b %y}", "end" if i == last else "middle")
         for i, m in enumerate(months)
         if (last - i) % 2 == 0
     ]
-    y_ticks = [0, top / 2, top] if top % 2 == 0 else [0, top]
+    y_ticks: list[float] = [0, top / 2, top] if top % 2 == 0 else [0, top]
     return line_chart(
-        series=series, y_min=0, y_max=top, y_ticks=y_ticks, x_ticks=x_ticks, y_label="{:g}".format
+        rows=[(i / last, m) for i, m in enumerate(months)],
+        series=TREND_SERIES,
+        point_label=lambda m, spec, value: f"{m.month:%B %Y}: {value} {spec.name.lower()}",
+        y_min=0,
+        y_max=top,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        y_label="{:g}".format,
     )
 
 
@@ -83,9 +77,9 @@ def dashboard(request):
     filters = filters_from(request, teams=selectors.teams())
     figures = selectors.dashboard(period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW)
     rows = figures.managers
-    page = Paginator(selectors.sorted_rows(rows, sort=filters.sort), MANAGERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.sorted_rows(rows=rows, sort=filters.sort), MANAGERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     months = figures.months
     record_access(
         viewer=request.user,
@@ -100,7 +94,7 @@ def dashboard(request):
         "period": filters.period,
         "team": filters.team,
         "page": page,
-        "totals": selectors.totals(rows),
+        "totals": selectors.totals(rows=rows),
         "months": months,
         "chart": _trend_chart(months),
         "gap_lists": figures.gap_lists,
@@ -120,7 +114,8 @@ def export(request, table: str):
     named: list[int] = []
     if table == "managers":
         rows = selectors.sorted_rows(
-            selectors.manager_rows(period=filters.period, team=filters.team), sort=filters.sort
+            rows=selectors.manager_rows(period=filters.period, team=filters.team),
+            sort=filters.sort,
         )
         body = exports.managers_csv(rows)
         named = [row.manager_id for row in rows]

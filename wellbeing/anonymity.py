@@ -38,11 +38,15 @@ publishing (``wellbeing.services.publish_closed_months``) and the HR page
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
+
+# What a figure is known by (a team and a month, a page, ...): anything hashable.
+Key = TypeVar("Key", bound=Hashable)
 
 # Constants, not settings, so nobody lowers them casually.
 MIN_GROUP_SIZE = 5
@@ -146,13 +150,13 @@ def group_figures(*, answers: Sequence[tuple[int, int, int]], members: int) -> G
 # --- Comparing figures -------------------------------------------------------------------
 
 
-def too_close(first: Set, second: Set) -> bool:
+def too_close(first: Set[int], second: Set[int]) -> bool:
     """Whether two figures over these populations (check-in ids) could be
     differenced: they differ, but by fewer than ``MIN_GROUP_SIZE`` check-ins."""
     return 0 < len(first ^ second) < MIN_GROUP_SIZE
 
 
-def comparable_pairs(populations: dict) -> list[tuple]:
+def comparable_pairs(populations: Mapping[Key, Set[int]]) -> list[tuple[Key, Key]]:
     """Every pair of figures (by key) HR could difference. Published figures must
     give none: the attack tests check the HR page against this."""
     keys = sorted(populations, key=str)

@@ -7,13 +7,13 @@ a table for screen readers and keyboard users.
 import datetime as dt
 from dataclasses import dataclass
 
-from oneonones.charts import LineChart, SeriesData, line_chart
+from oneonones.charts import LineChart, SeriesSpec, line_chart
 from wellbeing.models import CheckIn
 
 SERIES = (
-    ("happiness", "Happiness", "series-happiness", "circle"),
-    ("workload", "Workload (3 = about right)", "series-workload", "square"),
-    ("work_life_balance", "Work-life balance", "series-balance", "diamond"),
+    SeriesSpec("happiness", "Happiness", "series-happiness", "circle"),
+    SeriesSpec("workload", "Workload (3 = about right)", "series-workload", "square"),
+    SeriesSpec("work_life_balance", "Work-life balance", "series-balance", "diamond"),
 )
 
 
@@ -30,35 +30,32 @@ def build_chart(checkins: list[CheckIn], *, zone: dt.tzinfo) -> Chart:
     ordered = sorted(checkins, key=lambda checkin: (checkin.created_at, checkin.pk))
     first = ordered[0].created_at if ordered else None
     last = ordered[-1].created_at if ordered else None
-    span = (last - first).total_seconds() if ordered else 0
+    rows: list[tuple[float, CheckIn]] = []
+    x_ticks: list[tuple[float, str, str]] = []
+    if first is not None and last is not None:
+        span = (last - first).total_seconds()
 
-    def fraction(moment: dt.datetime) -> float:
-        return 0.5 if span <= 0 else (moment - first).total_seconds() / span
+        def fraction(moment: dt.datetime) -> float:
+            return 0.5 if span <= 0 else (moment - first).total_seconds() / span
 
-    series = [
-        SeriesData(
-            key=key,
-            name=name,
-            css_class=css_class,
-            marker=marker,
-            values=tuple(
-                (
-                    fraction(checkin.created_at),
-                    getattr(checkin, key),
-                    f"{checkin.created_at.astimezone(zone):%d %b %Y}: {name} {getattr(checkin, key)}",
-                )
-                for checkin in ordered
-            ),
-        )
-        for key, name, css_class, marker in SERIES
-    ]
-    x_ticks = []
-    if ordered:
+        rows = [(fraction(checkin.created_at), checkin) for checkin in ordered]
         moments = [first] if span <= 0 else [first + (last - first) * i / 3 for i in range(4)]
         anchors = ["middle"] if len(moments) == 1 else ["start", "middle", "middle", "end"]
         x_ticks = [
             (fraction(moment), f"{moment.astimezone(zone):%d %b %y}", anchor)
             for moment, anchor in zip(moments, anchors, strict=True)
         ]
-    plot = line_chart(series=series, y_min=1, y_max=5, y_ticks=[1, 2, 3, 4, 5], x_ticks=x_ticks)
+
+    def point_label(checkin: CheckIn, spec: SeriesSpec, value: float) -> str:
+        return f"{checkin.created_at.astimezone(zone):%d %b %Y}: {spec.name} {value}"
+
+    plot = line_chart(
+        rows=rows,
+        series=SERIES,
+        point_label=point_label,
+        y_min=1,
+        y_max=5,
+        y_ticks=[1, 2, 3, 4, 5],
+        x_ticks=x_ticks,
+    )
     return Chart(plot=plot, count=len(ordered), first=first, last=last)

@@ -56,7 +56,7 @@ MANAGER_NOTES = (
 
 def _moments(now: dt.datetime) -> list[dt.datetime]:
     first = now.astimezone(dt.UTC).replace(day=1, hour=9, minute=30, second=0, microsecond=0)
-    moments = []
+    moments: list[dt.datetime] = []
     for back in range(DEMO_MONTHS - 1, -1, -1):
         month = first - relativedelta(months=back)
         moments.extend(month.replace(day=day) for day in DAYS_OF_MONTH)

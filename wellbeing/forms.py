@@ -4,13 +4,18 @@ from django import forms
 from wellbeing.models import Balance, Happiness, WellbeingNote, Workload
 
 
+def _numbered(choices: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A 1-5 scale's choices with the number shown beside each label."""
+    return [(value, f"{value} ({label})") for value, label in choices]
+
+
 class CheckInForm(forms.Form):
     """The check-in itself. Ids start with ``checkin_`` so the form can sit on a
     page with other forms (the 1:1 meeting page) without clashing labels."""
 
     happiness = forms.TypedChoiceField(
         label="How happy are you at work at the moment?",
-        choices=Happiness.choices,
+        choices=_numbered(Happiness.choices),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how happy you are, from 1 to 5."},
@@ -24,7 +29,7 @@ class CheckInForm(forms.Form):
     )
     work_life_balance = forms.TypedChoiceField(
         label="How is your work-life balance?",
-        choices=Balance.choices,
+        choices=_numbered(Balance.choices),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how your work-life balance is, from 1 to 5."},
@@ -44,10 +49,6 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_checkin_%s")
         super().__init__(*args, **kwargs)
-        for name in ("happiness", "work_life_balance"):
-            self.fields[name].choices = [
-                (value, f"{value} ({label})") for value, label in self.fields[name].choices
-            ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

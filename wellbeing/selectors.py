@@ -36,6 +36,10 @@ def own_checkins(*, viewer: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(employee=viewer)
 
 
+def own_checkin_count(*, viewer: User) -> int:
+    return own_checkins(viewer=viewer).count()
+
+
 def get_own_checkin_or_404(*, viewer: User, pk: int) -> CheckIn:
     """A check-in ``viewer`` wrote. Only its author may share, unshare or delete it."""
     try:
@@ -65,18 +69,10 @@ def latest_shared_checkin_for(*, report: User, viewer: User) -> CheckIn | None:
     return checkins.first()
 
 
-def get_report_for_manager_or_404(*, viewer: User, pk: int) -> User:
-    """One of ``viewer``'s current direct reports."""
-    try:
-        return reports_of(user=viewer).get(pk=pk)
-    except User.DoesNotExist:
-        raise Http404("No such person.") from None
-
-
 def reports_with_latest_shared(*, viewer: User) -> QuerySet[User]:
     """``viewer``'s direct reports, each with ``latest_shared_at`` (or None)."""
     return (
-        reports_of(user=viewer)
+        reports_of(manager=viewer)
         .annotate(
             latest_shared_at=Max(
                 "checkins__created_at", filter=Q(checkins__shared_with_manager=True)

@@ -2,7 +2,9 @@
 
 Every service that changes a check-in or a note takes the person acting (``by``)
 and checks they own it, even though views already look it up through a scoped
-selector: the rule lives next to the write.
+selector: the rule lives next to the write. Someone else's check-in or note is
+``NotFound`` (a 404, as for one that does not exist); anything else refused is a
+``ServiceError`` with its message (see ``oneonones.errors``).
 """
 
 import csv
@@ -17,6 +19,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from oneonones.errors import NotFound, ServiceError, refused
 from people.models import Team, User
 from wellbeing import anonymity
 from wellbeing.models import CheckIn, PublishedMonth, TeamMonthFigures, WellbeingNote
@@ -26,7 +29,16 @@ NO_MANAGER_MESSAGE = "You have no manager in oneonones yet, so there is nobody t
 
 def _check_owner(checkin: CheckIn, by: User) -> None:
     if checkin.employee_id != by.pk:
-        raise PermissionError("Only the person who wrote a check-in may change it.")
+        raise NotFound("Only the person who wrote a check-in may change it.")
+
+
+def _validated(record: CheckIn | WellbeingNote) -> None:
+    """The model's own checks (answers on their scales, text within its length), as a
+    refusal in the person's words."""
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
 
 
 @transaction.atomic
@@ -40,7 +52,7 @@ def checkin_create(
     share: bool = False,
 ) -> CheckIn:
     if share and not employee.manager_id:
-        raise ValidationError(NO_MANAGER_MESSAGE)
+        raise ServiceError(NO_MANAGER_MESSAGE, field="share")
     now = timezone.now()
     checkin = CheckIn(
         employee=employee,
@@ -53,7 +65,7 @@ def checkin_create(
         shared_with_manager=share,
         shared_at=now if share else None,
     )
-    checkin.full_clean()
+    _validated(checkin)
     checkin.save()
     return checkin
 
@@ -62,7 +74,7 @@ def checkin_create(
 def checkin_share(*, checkin: CheckIn, by: User) -> CheckIn:
     _check_owner(checkin, by)
     if not by.manager_id:
-        raise ValidationError(NO_MANAGER_MESSAGE)
+        raise ServiceError(NO_MANAGER_MESSAGE, field="share")
     if not checkin.shared_with_manager:
         checkin.shared_with_manager = True
         checkin.shared_at = timezone.now()
@@ -96,7 +108,8 @@ def retention_cutoff(*, now: dt.datetime | None = None, months: int | None = Non
     months = settings.WELLBEING_RETENTION_MONTHS if months is None else months
     if months < 1:
         raise ImproperlyConfigured("WELLBEING_RETENTION_MONTHS must be at least 1.")
-    return (now or timezone.now()) - relativedelta(months=months)
+    cutoff: dt.datetime = (now or timezone.now()) - relativedelta(months=months)
+    return cutoff
 
 
 @transaction.atomic
@@ -174,9 +187,9 @@ def months_publish(*, months: list[dt.date]) -> list[dt.date]:
         .values_list("month", "team_id", "happiness", "workload", "work_life_balance")
     )
     answers: dict[tuple[dt.date, int], list[tuple[int, int, int]]] = {}
-    for month, team_id, *answer in last_per_person.iterator(chunk_size=5000):
+    for month, team_id, happiness, workload, balance in last_per_person.iterator(chunk_size=5000):
         if month.date() in claimed:
-            answers.setdefault((month.date(), team_id), []).append(tuple(answer))
+            answers.setdefault((month.date(), team_id), []).append((happiness, workload, balance))
     members = dict(
         Team.objects.filter(pk__in={team_id for _, team_id in answers})
         .annotate(active=Count("members", filter=Q(members__is_active=True)))
@@ -241,13 +254,13 @@ def checkins_export_csv(*, employee: User) -> str:
 
 def _check_author(note: WellbeingNote, by: User) -> None:
     if note.author_id != by.pk:
-        raise PermissionError("Only the manager who wrote a note may change it.")
+        raise NotFound("Only the manager who wrote a note may change it.")
 
 
 @transaction.atomic
 def wellbeing_note_create(*, author: User, subject: User, text: str, share: bool) -> WellbeingNote:
     if subject.manager_id != author.pk or not subject.is_active:
-        raise PermissionError("Managers keep wellbeing notes about their own reports only.")
+        raise NotFound("Managers keep wellbeing notes about their own reports only.")
     now = timezone.now()
     note = WellbeingNote(
         author=author,
@@ -257,7 +270,7 @@ def wellbeing_note_create(*, author: User, subject: User, text: str, share: bool
         created_at=now,
         updated_at=now,
     )
-    note.full_clean()
+    _validated(note)
     note.save()
     return note
 
@@ -270,7 +283,7 @@ def wellbeing_note_update(
     note.text = text.strip()
     note.shared_with_subject = share
     note.updated_at = timezone.now()
-    note.full_clean()
+    _validated(note)
     note.save(update_fields=["text", "shared_with_subject", "updated_at"])
     return note
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -8,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import safe_next_url
-from people.selectors import has_reports
+from people.selectors import get_report_or_404, has_reports
 from wellbeing import anonymity, selectors, services
 from wellbeing.chart import build_chart
 from wellbeing.forms import CheckInForm, DeleteAllForm, WellbeingNoteForm
@@ -29,7 +29,7 @@ def _checkin_history(request, checkins):
 def _render_index(request, *, form: CheckInForm, status: int = 200):
     user = request.user
     page, chart = _checkin_history(request, selectors.own_checkins(viewer=user))
-    is_manager = has_reports(user=user)
+    is_manager = has_reports(person=user)
     context = {
         "form": form,
         "next_url": safe_next_url(request, ""),
@@ -55,8 +55,8 @@ def checkin_create(request):
     if form.is_valid():
         try:
             checkin = services.checkin_create(employee=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("share", error)
+        except ServiceError as error:
+            form_error(form, error)
         else:
             if checkin.shared_with_manager:
                 messages.success(
@@ -74,8 +74,8 @@ def checkin_share(request, pk: int):
     checkin = selectors.get_own_checkin_or_404(viewer=request.user, pk=pk)
     try:
         services.checkin_share(checkin=checkin, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(
             request, f"Shared with {request.user.manager.full_name}. You can unshare it any time."
@@ -109,7 +109,6 @@ def checkins_export(request):
 
 
 def checkins_delete_all(request):
-    checkins = selectors.own_checkins(viewer=request.user)
     form = DeleteAllForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         deleted = services.checkins_delete_all(employee=request.user)
@@ -121,7 +120,7 @@ def checkins_delete_all(request):
     return render(
         request,
         "wellbeing/delete_all.html",
-        {"form": form, "count": checkins.count()},
+        {"form": form, "count": selectors.own_checkin_count(viewer=request.user)},
         status=status,
     )
 
@@ -145,22 +144,26 @@ def _render_report(request, report, *, note_form: WellbeingNoteForm, status: int
 
 
 def report(request, pk: int):
-    report = selectors.get_report_for_manager_or_404(viewer=request.user, pk=pk)
+    report = get_report_or_404(viewer=request.user, pk=pk)
     return _render_report(request, report, note_form=WellbeingNoteForm())
 
 
 @require_POST
 def note_create(request, pk: int):
-    report = selectors.get_report_for_manager_or_404(viewer=request.user, pk=pk)
+    report = get_report_or_404(viewer=request.user, pk=pk)
     form = WellbeingNoteForm(request.POST)
     if not form.is_valid():
         return _render_report(request, report, note_form=form, status=400)
-    note = services.wellbeing_note_create(
-        author=request.user,
-        subject=report,
-        text=form.cleaned_data["text"],
-        share=form.cleaned_data["shared_with_subject"],
-    )
+    try:
+        note = services.wellbeing_note_create(
+            author=request.user,
+            subject=report,
+            text=form.cleaned_data["text"],
+            share=form.cleaned_data["shared_with_subject"],
+        )
+    except ServiceError as error:
+        form_error(form, error)
+        return _render_report(request, report, note_form=form, status=400)
     if note.shared_with_subject:
         messages.success(request, f"Note saved and shared with {report.full_name}.")
     else:
@@ -178,14 +181,18 @@ def note_edit(request, pk: int):
     note = selectors.get_own_note_or_404(viewer=request.user, pk=pk)
     form = WellbeingNoteForm(request.POST if request.method == "POST" else None, instance=note)
     if request.method == "POST" and form.is_valid():
-        services.wellbeing_note_update(
-            note=note,
-            by=request.user,
-            text=form.cleaned_data["text"],
-            share=form.cleaned_data["shared_with_subject"],
-        )
-        messages.success(request, "Note updated.")
-        return redirect(_after_note_change(note))
+        try:
+            services.wellbeing_note_update(
+                note=note,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                share=form.cleaned_data["shared_with_subject"],
+            )
+        except ServiceError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Note updated.")
+            return redirect(_after_note_change(note))
     status = 400 if request.method == "POST" else 200
     context = {"note": note, "form": form, "back_url": _after_note_change(note)}
     return render(request, "wellbeing/note_edit.html", context, status=status)

@@ -1,5 +1,7 @@
 """The benchmark's verdicts on made-up numbers: no database, nothing timed."""
 
+from typing import Any
+
 import pytest
 
 from bench.checks import Result, combine, grows, percentile, problems, repeated_queries
@@ -9,8 +11,12 @@ from bench.report import failure_details, table
 from bench.run import config_from
 
 
-def _result(**numbers) -> Result:
-    fields = {"title": "objectives:team as manager", "kind": "page", "budget_ms": 1000.0}
+def _result(**numbers: Any) -> Result:
+    fields: dict[str, Any] = {
+        "title": "objectives:team as manager",
+        "kind": "page",
+        "budget_ms": 1000.0,
+    }
     fields |= {"budget_mb": 64.0, "queries_small": 8, "queries_large": 8, "median_ms": 40.0}
     return Result(**(fields | numbers))
 

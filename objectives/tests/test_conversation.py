@@ -203,6 +203,7 @@ def test_a_company_goal_shows_everyone_the_details_but_not_the_conversation(
 
 def hr_pages(objective: Objective, employee) -> list[str]:
     goal = objective.parent
+    assert goal is not None
     return [
         reverse("objectives:mine"),
         reverse("objectives:team"),

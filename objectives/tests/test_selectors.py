@@ -43,10 +43,10 @@ def test_only_owner_and_manager_get_an_objective_for_writing(request, employee, 
     objective = ObjectiveFactory(owner=employee)
     user = request.getfixturevalue(viewer)
     if writable:
-        assert selectors.get_objective_for_user_or_404(viewer=user, pk=objective.pk, write=True)
+        assert selectors.get_objective_to_change_or_404(viewer=user, pk=objective.pk)
     else:
         with pytest.raises(Http404):
-            selectors.get_objective_for_user_or_404(viewer=user, pk=objective.pk, write=True)
+            selectors.get_objective_to_change_or_404(viewer=user, pk=objective.pk)
 
 
 def test_a_team_goal_is_seen_by_its_team_and_a_company_goal_by_everyone(

@@ -20,7 +20,7 @@ def clock_change(zone: str, after: dt.date, *, forward: bool = True) -> dt.date:
     while True:
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=tz)
         midnight = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-        change = noon.utcoffset() - midnight.utcoffset()
+        change = (noon.utcoffset() or dt.timedelta(0)) - (midnight.utcoffset() or dt.timedelta(0))
         if change and (change > dt.timedelta(0)) == forward:
             return day
         day += dt.timedelta(days=1)
@@ -194,6 +194,8 @@ class PageParser(HTMLParser):
             self._add(self._textarea)
 
     def _add(self, f: FormField):
+        if self._form is None:
+            return
         if f.kind == "submit":
             # Several named buttons are several choices of one field; the first is the baseline.
             for existing in self._form.fields:

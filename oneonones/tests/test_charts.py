@@ -1,5 +1,7 @@
 """The shared line chart: where points land, and the y axis top."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from oneonones.charts import (
@@ -9,17 +11,22 @@ from oneonones.charts import (
     RIGHT,
     TOP,
     WIDTH,
-    SeriesData,
+    SeriesSpec,
     line_chart,
     nice_ceiling,
 )
 
 
 def test_it_places_points_by_fraction_and_value():
+    rows = [
+        (0, SimpleNamespace(held=0)),
+        (0.5, SimpleNamespace(held=5)),
+        (1, SimpleNamespace(held=10)),
+    ]
     chart = line_chart(
-        series=[
-            SeriesData("held", "Held", "series-held", ((0, 0, "a"), (0.5, 5, "b"), (1, 10, "c")))
-        ],
+        rows=rows,
+        series=[SeriesSpec("held", "Held", "series-held")],
+        point_label=lambda row, spec, value: f"{value} {spec.name.lower()}",
         y_min=0,
         y_max=10,
         y_ticks=[0, 10],
@@ -31,6 +38,7 @@ def test_it_places_points_by_fraction_and_value():
         (LEFT + (WIDTH - LEFT - RIGHT) / 2, TOP + (HEIGHT - TOP - BOTTOM) / 2),
         (WIDTH - RIGHT, TOP),
     ]
+    assert [p.label for p in series.points] == ["0 held", "5 held", "10 held"]
     assert series.polyline.startswith(f"{LEFT:.1f},{HEIGHT - BOTTOM:.1f} ")
     assert [tick.label for tick in chart.y_ticks] == ["0", "10"]
     assert [(tick.at, tick.anchor) for tick in chart.x_ticks] == [
@@ -42,7 +50,9 @@ def test_it_places_points_by_fraction_and_value():
 def test_an_unknown_marker_is_refused():
     with pytest.raises(ValueError, match="Unknown marker"):
         line_chart(
-            series=[SeriesData("x", "X", "x", (), marker="star")],
+            rows=[],
+            series=[SeriesSpec("x", "X", "x", marker="star")],
+            point_label=lambda row, spec, value: "",
             y_min=0,
             y_max=1,
             y_ticks=[],

@@ -71,3 +71,27 @@ def test_form_error_names_the_field_when_the_form_has_it():
 def test_not_found_is_a_service_error_with_the_same_words_for_everyone():
     assert isinstance(NotFound(), ServiceError)
     assert str(NotFound()) == NotFound().message
+
+
+def test_not_found_shown_on_a_form_or_as_a_message_is_still_a_404():
+    from oneonones.errors import error_text
+
+    form = _Form(data={"title": "x"})
+    with pytest.raises(NotFound):
+        form_error(form, NotFound("Only the author may change it."))
+    with pytest.raises(NotFound):
+        error_text(NotFound())
+    assert error_text(ServiceError("Not now.")) == "Not now."
+
+
+def test_a_validation_error_becomes_a_refusal_with_its_first_message_and_field():
+    from django.core.exceptions import ValidationError
+
+    from oneonones.errors import refused
+
+    plain = refused(ValidationError(["Pick a due date.", "And another."]))
+    assert (plain.message, plain.field) == ("Pick a due date.", None)
+    named = refused(ValidationError("Pick a due date."), field="due_date")
+    assert (named.message, named.field) == ("Pick a due date.", "due_date")
+    from_model = refused(ValidationError({"note": ["Keep it under 2000 characters."]}))
+    assert (from_model.message, from_model.field) == ("Keep it under 2000 characters.", "note")

@@ -368,7 +368,7 @@ class Fuzzer:
             value = self.values["bare word"]
             what = f"{self.role} POST {path} without htmx, next = bare word"
             self.send("post", path, {**baseline, "next": [value]}, what=what, payload=value)
-        kinds = {}
+        kinds: dict[str, str] = {}
         for f in form.fields:
             if f.name != "csrfmiddlewaretoken":
                 kinds.setdefault(f.name, f.kind)

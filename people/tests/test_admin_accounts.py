@@ -59,7 +59,9 @@ def signs_in(client, email: str, password: str) -> bool:
 
 def choose_password_from(client, message, new_password: str) -> None:
     """Follow the link in ``message`` and choose ``new_password``, as its reader would."""
-    link = LINK.search(message.body).group(1)
+    found = LINK.search(message.body)
+    assert found, message.body
+    link = found.group(1)
     client.logout()
     response = client.get(link, follow=True)
     assert "Choose a new password" in response.content.decode()

@@ -98,7 +98,7 @@ def test_nobody_to_record_is_no_query(hr, employee):
 
 
 @pytest.fixture
-def vera(db) -> User:
+def vera(db):
     return UserFactory(full_name="Vera Viewer", is_hr=True)
 
 

@@ -11,7 +11,7 @@ def test_every_panel_shows_something(db):
     call_command("seed_demo")
     rows = manager_rows(period=default_period(), team=None)
     assert {"Morgan Reid", "Jordan Blake", "Dana Whitfield"} <= {row.name for row in rows}
-    total = totals(rows)
+    total = totals(rows=rows)
     assert total.held and total.cancelled_by_organiser and total.cancelled_by_participant
     assert total.nothing_to_discuss and total.rescheduled
     assert total.average_usefulness and total.agenda_by_report_percent

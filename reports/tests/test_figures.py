@@ -82,7 +82,7 @@ def test_average_usefulness_and_agenda_items_by_reports(s):
         1,
     )
     assert reports["Ned North"].average_usefulness is None
-    total = totals(manager_rows(period=PERIOD, team=None))
+    total = totals(rows=manager_rows(period=PERIOD, team=None))
     assert (total.average_usefulness, total.agenda_by_report_percent) == (3.8, 71)
 
 
@@ -152,7 +152,7 @@ def test_the_team_filter_keeps_the_reports_in_the_team(s):
 
 
 def test_totals_add_the_rows_up(s):
-    total = totals(manager_rows(period=PERIOD, team=None))
+    total = totals(rows=manager_rows(period=PERIOD, team=None))
     assert (total.managers, total.reports, total.scheduled, total.held, total.cancelled) == (
         2,
         7,

@@ -11,6 +11,7 @@ from django.db import connection, models
 
 import meetings.models
 from meetings.models import Meeting, MeetingSeries
+from oneonones.db import column, concrete_field
 from people.models import Team, User
 from reports import sql
 from reports.tests import scenario
@@ -72,17 +73,18 @@ def _rename_values(patch: pytest.MonkeyPatch, cursor) -> None:
     the models' ``TextChoices``: ``completed`` becomes ``COMPLETED``."""
     quote = connection.ops.quote_name
     for model, name, owner, choices_name in COMPARED:
-        field = model._meta.get_field(name)
+        stored = quote(column(model, name))
         cursor.execute(
             f"UPDATE {quote(model._meta.db_table)}"  # noqa: S608 -- names from the models
-            f" SET {quote(field.column)} = upper({quote(field.column)})"
+            f" SET {stored} = upper({stored})"
         )
         members = getattr(owner, choices_name)
-        renamed = models.TextChoices(
+        # Enum's functional API with (value, label) pairs; the stubs know only plain names.
+        renamed = models.TextChoices(  # type: ignore[call-overload]
             choices_name, [(each.name, (each.value.upper(), each.label)) for each in members]
         )
         patch.setattr(owner, choices_name, renamed)
-        patch.setattr(field, "choices", renamed.choices)
+        patch.setattr(concrete_field(model, name), "choices", renamed.choices)
 
 
 def _rename_tables_and_columns(patch: pytest.MonkeyPatch, cursor) -> None:
@@ -97,11 +99,10 @@ def _rename_tables_and_columns(patch: pytest.MonkeyPatch, cursor) -> None:
         cursor.execute(f"ALTER TABLE {quote(model._meta.db_table)} RENAME TO {quote(table)}")
         patch.setattr(model._meta, "db_table", table)
         for field in model._meta.concrete_fields:
-            column = f"Renamed {field.column}"
-            cursor.execute(
-                f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(field.column)} TO {quote(column)}"
-            )
-            patch.setattr(field, "column", column)
+            old = column(model, field.name)
+            new = f"Renamed {old}"
+            cursor.execute(f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)}")
+            patch.setattr(field, "column", new)
     _forget_cached_columns()
 
 
