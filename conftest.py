@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,13 @@ def pytest_configure(config):
     url = re.sub(r"(/\d*)?$", f"/{index}", settings.REDIS_URL.rstrip("/"), count=1)
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
+    # The API's rate-limit counts go to the same Redis database, under a prefix of the
+    # run's own, so no run (nor worker) inherits another's counts.
+    settings.CACHES["api"] = {
+        **settings.CACHES["api"],
+        "LOCATION": url,
+        "KEY_PREFIX": f"api-test-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+    }
 
 
 def _pin_the_clock(config) -> None:

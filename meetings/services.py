@@ -541,9 +541,15 @@ def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
     )
 
 
-def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
+def _check_cancel_reason(reason: str, note: str) -> None:
     if reason not in CancelReason.values:
         raise ValidationError("Choose a reason for cancelling.")
+    if reason == CancelReason.OTHER and not note.strip():
+        raise ValidationError("Say briefly why, so the other person knows.")
+
+
+def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
+    _check_cancel_reason(reason, note)
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_by = by
     meeting.cancelled_at = timezone.now()
@@ -622,8 +628,7 @@ def change_request_create(
             f"There is already a request waiting for {meeting.organiser}'s answer."
         )
     if action == ChangeRequest.Action.CANCEL:
-        if reason not in CancelReason.values:
-            raise ValidationError("Choose a reason for cancelling.")
+        _check_cancel_reason(reason, note)
         proposed_starts_at = None
     elif action == ChangeRequest.Action.MOVE:
         if proposed_starts_at is None:
@@ -677,6 +682,58 @@ def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
     return request
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    """What cancelling or moving came to: done (the organiser) or asked (the participant)."""
+
+    meeting: Meeting
+    asked: bool
+    message: str
+
+
+def meeting_cancel_or_ask(
+    *, meeting: Meeting, by: User, reason: str, note: str = ""
+) -> ChangeOutcome:
+    """The organiser cancels; the participant asks the organiser to."""
+    if by.pk == meeting.organiser_id:
+        meeting_cancel(meeting=meeting, by=by, reason=reason, note=note)
+        return ChangeOutcome(
+            meeting, asked=False, message="Cancelled. It is marked cancelled in both calendars."
+        )
+    change_request_create(
+        meeting=meeting, by=by, action=ChangeRequest.Action.CANCEL, reason=reason, note=note
+    )
+    return ChangeOutcome(
+        meeting,
+        asked=True,
+        message=f"Asked {meeting.organiser} to cancel. You will see their answer on the meeting's page.",
+    )
+
+
+def meeting_move_or_ask(
+    *, meeting: Meeting, by: User, starts_at: dt.datetime, note: str = ""
+) -> ChangeOutcome:
+    """The organiser moves; the participant asks the organiser to. Raises MeetingClash
+    when the organiser moves it onto someone's other meeting."""
+    if by.pk == meeting.organiser_id:
+        meeting_move(meeting=meeting, by=by, starts_at=starts_at, note=note)
+        return ChangeOutcome(
+            meeting, asked=False, message="Moved. Both calendars show the new time."
+        )
+    change_request_create(
+        meeting=meeting,
+        by=by,
+        action=ChangeRequest.Action.MOVE,
+        proposed_starts_at=starts_at,
+        note=note,
+    )
+    return ChangeOutcome(
+        meeting,
+        asked=True,
+        message=f"Asked {meeting.organiser} to move it. You will see their answer on the meeting's page.",
+    )
 
 
 # --- Calendar feeds ------------------------------------------------------------------

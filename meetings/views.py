@@ -333,38 +333,18 @@ def _change_meeting(request, pk: int, *, form_class, verb: str, act):
 
 def meeting_cancel(request, pk: int):
     def act(*, meeting, data, is_organiser):
-        if is_organiser:
-            services.meeting_cancel(
-                meeting=meeting, by=request.user, reason=data["reason"], note=data["note"]
-            )
-            return "Cancelled. It is marked cancelled in both calendars."
-        services.change_request_create(
-            meeting=meeting,
-            by=request.user,
-            action=ChangeRequest.Action.CANCEL,
-            reason=data["reason"],
-            note=data["note"],
-        )
-        return f"Asked {meeting.organiser} to cancel. You will see their answer here."
+        return services.meeting_cancel_or_ask(
+            meeting=meeting, by=request.user, reason=data["reason"], note=data["note"]
+        ).message
 
     return _change_meeting(request, pk, form_class=CancelForm, verb="cancel", act=act)
 
 
 def meeting_move(request, pk: int):
     def act(*, meeting, data, is_organiser):
-        if is_organiser:
-            services.meeting_move(
-                meeting=meeting, by=request.user, starts_at=data["starts_at"], note=data["note"]
-            )
-            return "Moved. Both calendars show the new time."
-        services.change_request_create(
-            meeting=meeting,
-            by=request.user,
-            action=ChangeRequest.Action.MOVE,
-            proposed_starts_at=data["starts_at"],
-            note=data["note"],
-        )
-        return f"Asked {meeting.organiser} to move it. You will see their answer here."
+        return services.meeting_move_or_ask(
+            meeting=meeting, by=request.user, starts_at=data["starts_at"], note=data["note"]
+        ).message
 
     return _change_meeting(request, pk, form_class=MoveForm, verb="move", act=act)
 

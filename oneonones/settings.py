@@ -55,6 +55,12 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    # The JSON API (api/): Django REST framework, its OpenAPI schema, and the reference
+    # page's Swagger UI files, vendored by the sidecar package and served by WhiteNoise.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +249,55 @@ REMINDER_INVITATION_LEAD_DAYS = env.int("REMINDER_INVITATION_LEAD_DAYS", default
 
 # Wellbeing check-ins older than this many months are deleted by a daily job.
 WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)
+
+# --- The JSON API (README: "JSON API") ----------------------------------------------------
+# Personal access tokens (Authorization: Bearer …) or the session of a signed-in browser,
+# which DRF checks for CSRF on every change. JSON only: no browsable HTML API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PersonThrottle",
+        "api.throttling.AnonymousThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "oneonones API",
+    "DESCRIPTION": (
+        "Your 1:1s, actions, objectives and check-ins, and for HR the cadence figures. "
+        "Send a personal access token (My profile → API tokens) as "
+        "`Authorization: Bearer <token>`. Times are UTC (ISO 8601)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests a minute per person (token or session), and per address for requests without
+# a valid token. Counted in Redis (the `api` cache), so all web nodes share the count.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/minute")
+API_ANONYMOUS_RATE_LIMIT = env("API_ANONYMOUS_RATE_LIMIT", default="30/minute")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's rate limits. Short timeouts: when Redis does not answer, the API still
+    # does (unthrottled for the moment, see api/throttling.py), like the rest of the app.
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "api",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+}
 
 # `make bench` only: serves /_rows, the bare page every page is measured against
 # (bench/endpoints.py). Off, it answers 404 like any unknown address.

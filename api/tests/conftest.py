@@ -1,0 +1,64 @@
+"""A small organisation for the API's tests: a manager and their report with a 1:1
+between them (an agenda item and an action on it), an objective and a check-in of the
+report, and a personal access token for whoever a test asks."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from api.models import ApiToken
+from api.services import token_create
+from meetings.models import ActionItem, AgendaItem, Meeting
+from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory
+from objectives.models import Objective
+from objectives.tests.factories import ObjectiveFactory
+from people.models import User
+from wellbeing.models import CheckIn
+from wellbeing.tests.factories import CheckInFactory
+
+
+@dataclass
+class Scenario:
+    meeting: Meeting
+    agenda_item: AgendaItem
+    action: ActionItem
+    objective: Objective
+    checkin: CheckIn
+
+
+@pytest.fixture
+def scenario(employee, manager) -> Scenario:
+    starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
+    meeting = MeetingFactory(organiser=manager, participant=employee, starts_at=starts)
+    objective = ObjectiveFactory(
+        owner=employee, title="Ship the API", description="Planted description"
+    )
+    return Scenario(
+        meeting=meeting,
+        agenda_item=AgendaItemFactory(meeting=meeting, series=None, text="Planted agenda"),
+        action=ActionItemFactory(
+            meeting=meeting, series=None, owner=employee, description="Planted action"
+        ),
+        objective=objective,
+        checkin=CheckInFactory(employee=employee, note="Planted check-in"),
+    )
+
+
+def bearer(person: User, *, scope: str = ApiToken.Scope.READ_WRITE) -> dict[str, str]:
+    """Headers for a new token of ``person``'s."""
+    secret = token_create(owner=person, name="tests", scope=scope).secret
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def api():
+    """A client that speaks JSON."""
+
+    class JsonClient(Client):
+        def post(self, path, data=None, **extra):  # type: ignore[override]
+            return super().post(path, data or {}, content_type="application/json", **extra)
+
+    return JsonClient()
