@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from meetings.services import MeetingClash
+from meetings.scheduling.services import MeetingClash
 from oneonones.errors import NotFound, ServiceError
 
 NOT_FOUND = "There is nothing here, or it is not yours to see."

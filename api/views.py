@@ -18,10 +18,11 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.errors import NOT_FOUND
-from meetings import record_selectors, record_services
 from meetings import selectors as meeting_selectors
-from meetings import services as meeting_services
 from meetings.models import Meeting
+from meetings.record import selectors as record_selectors
+from meetings.record import services as record_services
+from meetings.scheduling import services as meeting_services
 from objectives import selectors as objective_selectors
 from objectives import services as objective_services
 from people.models import RecordAccess
