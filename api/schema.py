@@ -18,6 +18,10 @@ REFUSALS = {
 
 
 class ApiAutoSchema(AutoSchema):
+    def get_tags(self) -> list[str]:
+        """Grouped by what they are about: /api/v1/meetings/… under "meetings"."""
+        return [self.path.removeprefix("/api/v1/").split("/")[0]]
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)  # type: ignore[arg-type]
         for code, description in REFUSALS.items():

@@ -73,7 +73,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+    # Blank is the service's to refuse, in its own words.
+    text = serializers.CharField(max_length=500, allow_blank=True)
 
 
 class CancelInSerializer(serializers.Serializer):
