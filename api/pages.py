@@ -4,7 +4,7 @@ and never again: only its digest is kept."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from api import selectors, services
@@ -14,7 +14,7 @@ from oneonones.errors import ServiceError, form_error
 TOKENS_PER_PAGE = 25
 
 
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new = None
     status = 200
@@ -22,7 +22,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 new = services.token_create(
-                    owner=request.user,  # type: ignore[arg-type]
+                    owner=request.user,
                     name=form.cleaned_data["name"],
                     scope=form.cleaned_data["scope"],
                 )
@@ -34,16 +34,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
             status = 400
     page = Paginator(
         selectors.tokens_of(viewer=request.user),
-        TOKENS_PER_PAGE,  # type: ignore[arg-type]
+        TOKENS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     context = {"form": form, "new": new, "page": page}
     return render(request, "api/tokens.html", context, status=status)
 
 
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = selectors.get_token_for_user_or_404(viewer=request.user, pk=pk)  # type: ignore[arg-type]
+def token_revoke(request, pk: int) -> HttpResponse:
+    token = selectors.get_token_for_user_or_404(viewer=request.user, pk=pk)
     if request.method == "POST":
-        services.token_revoke(token=token, by=request.user)  # type: ignore[arg-type]
+        services.token_revoke(token=token, by=request.user)
         messages.success(request, f"Revoked “{token.name}”: it no longer works.")
         return redirect("api:tokens")
     return render(request, "api/token_revoke.html", {"token": token})

@@ -14,11 +14,11 @@ class Reference(SpectacularSwaggerSplitView):
     title = "oneonones API reference"
 
     @classmethod
-    def as_view(cls, **initkwargs: Any):  # type: ignore[override]
+    def as_view(cls, **initkwargs: Any):
         return login_not_required(super().as_view(**initkwargs))
 
 
 class Schema(SpectacularAPIView):
     @classmethod
-    def as_view(cls, **initkwargs: Any):  # type: ignore[override]
+    def as_view(cls, **initkwargs: Any):
         return login_not_required(super().as_view(**initkwargs))

@@ -156,7 +156,7 @@ class ObjectiveDetailSerializer(ObjectiveSerializer):
     def get_key_results(self, objective: Objective) -> list[dict] | None:
         if not self.context["reads_details"]:
             return None
-        return KeyResultSerializer(self.context["key_results"], many=True).data  # type: ignore[return-value]
+        return KeyResultSerializer(self.context["key_results"], many=True).data
 
 
 class ObjectiveProposeInSerializer(serializers.Serializer):

@@ -27,9 +27,9 @@ PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """``"120/minute"`` → (120, 60)."""
+    """``"120/minute"`` → (120, 60). The settings check the form at start-up."""
     count, _, period = rate.partition("/")
-    return int(count), PERIODS[period.strip().lower().rstrip("s") or "minute"]
+    return int(count), PERIODS[period]
 
 
 class _FixedWindow(BaseThrottle):

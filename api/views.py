@@ -44,9 +44,9 @@ class ApiView(APIView):
     pagination_class = Pages
 
     @classmethod
-    def as_view(cls, **initkwargs: Any):  # type: ignore[override]
+    def as_view(cls, **initkwargs: Any):
         view = super().as_view(**initkwargs)
-        view.login_required = False  # type: ignore[attr-defined]
+        view.login_required = False
         return view
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +61,7 @@ class ApiView(APIView):
     def check_throttles(self, request: Request) -> None:
         if getattr(request, "_throttles_checked", False):
             return
-        request._throttles_checked = True  # type: ignore[attr-defined]
+        request._throttles_checked = True
         super().check_throttles(request)
 
     def paginated(self, request: Request, rows: QuerySet[Any], serializer: type) -> Response:
@@ -116,7 +116,7 @@ class OneMeeting(ApiView):
 
 
 class Agenda(ApiView):
-    pagination_class = None  # an agenda is short: all of it at once
+    pagination_class = None  # type: ignore[assignment]  # an agenda is short: all at once
 
     @extend_schema(
         responses=s.AgendaItemSerializer(many=True),
@@ -254,7 +254,7 @@ def _objective_detail(request: Request, pk: int) -> dict[str, Any]:
         "reads_details": objective_selectors.reads_details(viewer=viewer, objective=objective),
         "key_results": objective_selectors.key_results_for(objective=objective, viewer=viewer),
     }
-    return s.ObjectiveDetailSerializer(objective, context=context).data  # type: ignore[return-value]
+    return s.ObjectiveDetailSerializer(objective, context=context).data
 
 
 class OneObjective(ApiView):

@@ -7,6 +7,7 @@ A ``.env`` file beside ``manage.py`` (not committed) may set the same variables.
 See README.md for the production values.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -288,6 +289,15 @@ SPECTACULAR_SETTINGS = {
 # a valid token. Counted in Redis (the `api` cache), so all web nodes share the count.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/minute")
 API_ANONYMOUS_RATE_LIMIT = env("API_ANONYMOUS_RATE_LIMIT", default="30/minute")
+for _name, _rate in [
+    ("API_RATE_LIMIT", API_RATE_LIMIT),
+    ("API_ANONYMOUS_RATE_LIMIT", API_ANONYMOUS_RATE_LIMIT),
+]:
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", _rate):
+        raise ImproperlyConfigured(
+            f"{_name} is a number of requests per second, minute, hour or day, "
+            f"e.g. 120/minute; not {_rate!r}."
+        )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The API's rate limits. Short timeouts: when Redis does not answer, the API still

@@ -30,7 +30,7 @@ class Scenario:
 
 
 @pytest.fixture
-def scenario(employee, manager) -> Scenario:
+def scenario(employee, manager):
     starts = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
     meeting = MeetingFactory(organiser=manager, participant=employee, starts_at=starts)
     objective = ObjectiveFactory(
@@ -58,7 +58,7 @@ def api():
     """A client that speaks JSON."""
 
     class JsonClient(Client):
-        def post(self, path, data=None, **extra):  # type: ignore[override]
+        def post(self, path, data=None, **extra):
             return super().post(path, data or {}, content_type="application/json", **extra)
 
     return JsonClient()
