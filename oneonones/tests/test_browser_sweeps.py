@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from api.services import token_create
 from conftest import sign_in
 from people.models import User
 from people.tests.factories import PASSWORD, UserFactory
@@ -105,7 +106,10 @@ def seed() -> dict[str, User]:
     call_command("seed_demo", stdout=io.StringIO())
     people = User.objects.filter(email__in=[email for email in ROLES.values() if email])
     by_email = {person.email: person for person in people}
-    return {role: by_email[email] for role, email in ROLES.items() if email}
+    scenario = {role: by_email[email] for role, email in ROLES.items() if email}
+    # An API token, so that the employee's token list links to its revoke page.
+    token_create(owner=scenario["employee"], name="Calendar script", scope="read")
+    return scenario
 
 
 def client_for(role: str, scenario) -> Client:
