@@ -323,10 +323,7 @@ class Cadence(ApiView):
     def get(self, request: Request) -> Response:
         report_selectors.hr_or_404(viewer=request.user)
         data = _valid(s.ReportPeriodInSerializer, request.query_params)
-        for day in (data.get("start"), data.get("end")):
-            if day is not None:
-                report_selectors.check_report_day(day)
-        period = _period(data.get("start"), data.get("end"))
+        period = report_selectors.period_between(start=data.get("start"), end=data.get("end"))
         team = None
         if "team" in data:
             team = report_selectors.teams().filter(pk=data["team"]).first()
@@ -340,11 +337,3 @@ class Cadence(ApiView):
         )
         body = {"period": {"first": period.first, "last": period.last}, "managers": rows}
         return Response(s.CadenceSerializer(body).data)
-
-
-def _period(start: dt.date | None, end: dt.date | None) -> report_selectors.Period:
-    """As the report pages read it: the last 90 days unless both ends are given; one end
-    alone keeps the 90 days from (or up to) it."""
-    from reports.forms import ReportFilterForm
-
-    return ReportFilterForm._period(start, end)

@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from people.models import Team
-from reports.selectors import SORTS, Period, check_report_day, default_period, utc_today
+from reports.selectors import (
+    SORTS,
+    Period,
+    check_report_day,
+    default_period,
+    period_between,
+    utc_today,
+)
 
 
 class ReportFilterForm(forms.Form):
@@ -61,21 +68,8 @@ class ReportFilterForm(forms.Form):
         cleaned = self.cleaned_data
         if not self.errors:
             # The period's own rules (see ``Period``) become the form's errors.
-            self.period = self._period(cleaned.get("start"), cleaned.get("end"))
+            self.period = period_between(start=cleaned.get("start"), end=cleaned.get("end"))
         return cleaned
-
-    @staticmethod
-    def _period(start: dt.date | None, end: dt.date | None) -> Period:
-        """The last 90 days unless both ends are given; one end alone keeps the 90 days
-        from (or up to) it."""
-        default = default_period()
-        if start and end:
-            return Period(first=start, last=end)
-        if start:
-            return Period(first=start, last=start + dt.timedelta(days=default.days - 1))
-        if end:
-            return Period(first=end - dt.timedelta(days=default.days - 1), last=end)
-        return default
 
     def chosen_period(self) -> Period:
         """The chosen period. Only call when valid."""

@@ -171,6 +171,23 @@ def default_period(*, today: dt.date | None = None, days: int = 90) -> Period:
     return Period(first=last - dt.timedelta(days=days - 1), last=last)
 
 
+def period_between(*, start: dt.date | None, end: dt.date | None) -> Period:
+    """The period HR asks for: the last 90 days unless both ends are given; one end alone
+    keeps the 90 days from (or up to) it. Raises ValidationError, in HR's words, for a
+    day or a period the reports do not cover."""
+    for day in (start, end):
+        if day is not None:
+            check_report_day(day)
+    default = default_period()
+    if start and end:
+        return Period(first=start, last=end)
+    if start:
+        return Period(first=start, last=start + dt.timedelta(days=default.days - 1))
+    if end:
+        return Period(first=end - dt.timedelta(days=default.days - 1), last=end)
+    return default
+
+
 # How far before the period, and either side of now, the statements read the meetings
 # (see ``reports.sql``): about a month, where nearly every pair of people has met or
 # will meet. Dates beyond are looked up pair by pair, so these change the speed only.

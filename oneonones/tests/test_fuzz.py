@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from api.services import token_create
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, SlotClash
 from meetings.record import services as record_services
 from meetings.scheduling import services
@@ -195,6 +196,7 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
     UserFactory(full_name="New Starter", manager=other_manager, start_date=timezone.localdate())
     item = now_meeting.agenda_items.first()
     action = now_meeting.actions.first()
+    token = token_create(owner=employee, name="Calendar script", scope="read").token
 
     args = {
         "people:person": {"pk": employee.pk},
@@ -248,6 +250,15 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
         "reports:gaps": {"category": "overdue"},
         "reports:manager": {"pk": manager.pk},
         "reports:manager_export": {"pk": manager.pk, "table": "meetings"},
+        "api:token_revoke": {"pk": token.pk},
+        "api:meeting": {"pk": later.pk},
+        "api:agenda": {"pk": now_meeting.pk},
+        "api:meeting_cancel": {"pk": later.pk},
+        "api:meeting_move": {"pk": later.pk},
+        "api:action_done": {"pk": action.pk},
+        "api:objective": {"pk": objective.pk},
+        "api:objective_progress": {"pk": objective.pk},
+        "api:no_such_endpoint": {"rest": "nothing/here/"},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(employee.pk)),
             "token": default_token_generator.make_token(employee),
