@@ -2,24 +2,12 @@
 without a valid token (so guessing tokens is limited too). When Redis does not answer,
 the API still does."""
 
-import pytest
 from django.core.cache import caches
 from django.test import Client
 
 from api.tests.conftest import bearer
 
 ME = "/api/v1/me/"
-
-
-@pytest.fixture(autouse=True)
-def _own_counts(settings):
-    """A prefix of this test's own, so that no other test's requests count."""
-    import uuid
-
-    settings.CACHES = {
-        **settings.CACHES,
-        "api": {**settings.CACHES["api"], "KEY_PREFIX": f"limits-{uuid.uuid4().hex}"},
-    }
 
 
 def test_a_person_is_limited_and_told_when_to_come_back(settings, employee, manager):

@@ -185,7 +185,7 @@ def test_a_past_meeting_cannot_be_changed(manager, employee):
         organiser=manager, participant=employee, starts_at=timezone.now() - dt.timedelta(days=2)
     )
     with pytest.raises(ValidationError):
-        services.meeting_cancel(meeting=meeting, by=manager, reason="other")
+        services.meeting_cancel(meeting=meeting, by=manager, reason="other", note="Off sick")
 
 
 def test_a_new_feed_token_revokes_the_old(employee):

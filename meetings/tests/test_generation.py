@@ -123,7 +123,7 @@ def test_a_clashing_slot_is_recorded_not_dropped(series, blocker, hr):
     assert series.meetings.count() == result.created
 
     # Once the other meeting is cancelled, the next run books the slot.
-    services.meeting_cancel(meeting=blocker, by=hr, reason="other")
+    services.meeting_cancel(meeting=blocker, by=hr, reason="away")
     result = services.series_generate(series_id=series.pk)
     assert result.created == 1
     assert not SlotClash.objects.exists()
