@@ -206,6 +206,26 @@ def next_starts(series, *, after: dt.datetime, count: int, horizon_days: int = 8
     ]
 
 
+def skipped_start_note(meeting) -> str:
+    """What to tell the two about a meeting of a series whose local start time does not
+    exist on its day (the clocks go forward through it, so ``expand`` put it an hour
+    later); empty for every other meeting."""
+    series = meeting.series
+    if series is None or meeting.slot is None or meeting.starts_at != meeting.slot:
+        return ""
+    zone = series.zone
+    local = meeting.slot.astimezone(zone)
+    wanted = dt.datetime.combine(local.date(), series.start_time)
+    given = wanted.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if given == wanted or given != local.replace(tzinfo=None):
+        return ""
+    return (
+        f"{wanted:%H:%M} does not exist on {wanted:%a} {wanted.day} {wanted:%b} in "
+        f"{series.time_zone}: the clocks go forward then, so this 1:1 is at "
+        f"{local:%H:%M} {series.time_zone} time."
+    )
+
+
 def ordinal_day(number: int) -> str:
     if number == -1:
         return "last day"

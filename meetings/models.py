@@ -13,6 +13,7 @@ times overlap.
 
 import secrets
 import zoneinfo
+from urllib.parse import urlsplit
 
 import recurrence.fields
 from django.conf import settings
@@ -41,6 +42,8 @@ PERIOD_COLUMNS = [
 # The names of the constraints the services turn into messages for people.
 DOUBLE_BOOKING_CONSTRAINT = "attendance_no_double_booking"
 SLOT_UNIQUE_CONSTRAINT = "meeting_unique_series_slot"
+OCCURRENCE_UNIQUE_CONSTRAINT = "meeting_one_per_occurrence"
+ONE_ACTIVE_SERIES_CONSTRAINT = "series_one_active_per_pair"
 
 
 class Kind(models.TextChoices):
@@ -116,6 +119,14 @@ class MeetingSeries(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("first_date")),
                 name="series_ends_after_it_starts",
             ),
+            # Two people have one active series at a time, whichever of them organises
+            # it: a second would book every meeting twice.
+            models.UniqueConstraint(
+                Least("organiser", "participant"),
+                Greatest("organiser", "participant"),
+                condition=Q(status="active"),
+                name=ONE_ACTIVE_SERIES_CONSTRAINT,
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="series_status_idx")]
 
@@ -131,6 +142,11 @@ class MeetingSeries(models.Model):
         from meetings.cadence import describe_series
 
         return describe_series(self)
+
+    @property
+    def video_url(self) -> str:
+        """The location as a link for a video call at an http(s) address, else empty."""
+        return web_address(self.location) if self.format == Format.VIDEO else ""
 
 
 class Meeting(models.Model):
@@ -157,6 +173,13 @@ class Meeting(models.Model):
     # The start the series' rule gave this meeting (unique per series); it stays the
     # same when the meeting is moved, so generation never re-creates a moved meeting.
     slot = models.DateTimeField(null=True, blank=True)
+    # The day (in the series' zone) of the occurrence of the series' rule this meeting
+    # stands for. One meeting that is not cancelled per occurrence, kept by the database:
+    # when the rule or time changes, a meeting is moved onto its new occurrence, never
+    # doubled by a new one beside it (``services.series_reconcile``). Empty for a
+    # one-off, and for a meeting whose occurrence the new rule no longer has (it waits
+    # for a new time, see ``SlotClash.meeting``).
+    occurrence = models.DateField(null=True, blank=True, editable=False)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
@@ -217,6 +240,11 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["series", "slot"], name=SLOT_UNIQUE_CONSTRAINT),
+            models.UniqueConstraint(
+                fields=["series", "occurrence"],
+                condition=~Q(status="cancelled"),
+                name=OCCURRENCE_UNIQUE_CONSTRAINT,
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
             ),
@@ -275,6 +303,25 @@ class Meeting(models.Model):
 
     def other_person(self, user):
         return self.participant if user.pk == self.organiser_id else self.organiser
+
+    @property
+    def video_url(self) -> str:
+        """The location as a link when the meeting is a video call and the location is
+        an http(s) address; empty otherwise (never a ``javascript:`` or other scheme)."""
+        if self.format != Format.VIDEO:
+            return ""
+        return web_address(self.location)
+
+
+def web_address(text: str) -> str:
+    """``text`` when it is one http or https address with a host, else empty."""
+    text = (text or "").strip()
+    if not text or any(character.isspace() for character in text):
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return text
 
 
 class Attendance(models.Model):
@@ -375,12 +422,27 @@ class SlotClash(models.Model):
 
     Shown to the organiser as "needs a new time" until they pick another time,
     skip it, or a later generation run finds the slot free again.
+
+    With ``meeting`` set, it is a meeting that already has content (agenda, notes,
+    a request) and could not follow a change of the series: its new time clashes
+    (``person`` is busy then), or the new rule has no occurrence near it (``person``
+    empty). The meeting stays booked where it was, with everything in it, until the
+    organiser moves it or leaves it out (which cancels it and carries its agenda on).
     """
 
     series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="clashes")
     slot = models.DateTimeField()
     ends_at = models.DateTimeField()
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.OneToOneField(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waiting_for_new_time",
+    )
     clashing_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -508,6 +570,10 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     discussed = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
+    # On the next-time list only: the item lands on the first meeting of the series
+    # that starts after this (the start of the meeting it was written on), not on that
+    # meeting itself. Empty: the next meeting after now.
+    lands_after = models.DateTimeField(null=True, blank=True, editable=False)
     carried_over_from = models.OneToOneField(
         "self",
         null=True,

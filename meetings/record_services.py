@@ -47,6 +47,7 @@ from meetings.record_selectors import (
     summary_actions,
 )
 from oneonones import limits
+from oneonones.errors import NotFound, ServiceError, refused
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -70,11 +71,18 @@ def _check_one_of_two(meeting, by: User) -> None:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("organiser", "participant", "series")
-        .get(pk=meeting.pk)
-    )
+    """The meeting's row, locked: agenda writes queue behind completion and behind a
+    change of the series (which may have replaced an untouched meeting meanwhile)."""
+    try:
+        return (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("organiser", "participant", "series")
+            .get(pk=meeting.pk)
+        )
+    except Meeting.DoesNotExist:
+        raise NotFound(
+            "This 1:1 is no longer there: its series changed. Reload the page."
+        ) from None
 
 
 def _clean_text(text: str, *, what: str = "Write something first.") -> str:
@@ -156,6 +164,31 @@ def agenda_item_set_discussed(*, item: AgendaItem, by: User, discussed: bool) ->
 
 
 @transaction.atomic
+def agenda_item_edit(*, item: AgendaItem, by: User, text: str) -> AgendaItem:
+    """The author rewrites an item they added, while its meeting is still to come."""
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
+    if item.meeting_id is not None:
+        meeting = _locked(item.meeting)
+        _check_one_of_two(meeting, by)
+        _as_service_error(_check_agenda_open, meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.author_id != by.pk:
+        raise ServiceError("Only the person who added an item can change its text.")
+    item.text = _as_service_error(_clean_text, text, what="Write what you want to talk about.")
+    item.save(update_fields=["text", "updated_at"])
+    return item
+
+
+def _as_service_error(check, *args, **kwargs):
+    """Run one of the checks shared with the older services, which say no with a
+    ``ValidationError``, and say it as a ``ServiceError``."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0]) from None
+
+
+@transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
     """The author takes back an item they added (before the meeting is completed)."""
     if item.meeting_id is not None:
@@ -167,35 +200,72 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
 
 
 @transaction.atomic
-def next_time_add(*, series: MeetingSeries, by: User, text: str) -> AgendaItem:
-    """Put something on the series' "next time" list: it lands on the next meeting of
-    the series at once if one is booked, else as soon as one is."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+def next_time_add(
+    *, series: MeetingSeries, by: User, text: str, written_on: Meeting | None = None
+) -> AgendaItem:
+    """Put something on the agenda of the series' meeting after ``written_on`` (the
+    meeting whose page it was written on; without one, the next meeting from now),
+    under that meeting's row lock like every agenda write. With no such meeting booked
+    yet it waits on the series' next-time list and lands once one is."""
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=series.pk)
     _check_one_of_two(series, by)
-    item = AgendaItem.objects.create(
+    text = _clean_text(text, what="Write what you want to talk about next time.")
+    now = timezone.now()
+    after = max(written_on.starts_at, now) if written_on is not None else now
+    target = next_meeting_of_series(
+        series_id=series.pk,
+        after=after,
+        exclude_pk=written_on.pk if written_on is not None else None,
+        not_over_at=now,
+    )
+    if target is not None:
+        target = _locked(target)
+        if target.status == Meeting.Status.SCHEDULED:
+            return AgendaItem.objects.create(
+                meeting=target,
+                series=series,
+                text=text,
+                author=by,
+                position=_next_position(target.agenda_items.all()),
+            )
+    return AgendaItem.objects.create(
         meeting=None,
         series=series,
-        text=_clean_text(text, what="Write what you want to talk about next time."),
+        text=text,
         author=by,
+        lands_after=written_on.starts_at if written_on is not None else None,
         position=_next_position(AgendaItem.objects.filter(series=series, meeting__isnull=True)),
     )
-    next_time_land(series_id=series.pk)
-    item.refresh_from_db()
-    return item
 
 
 def next_time_land(*, series_id: int, now: dt.datetime | None = None) -> int:
-    """Move the series' next-time items onto its next scheduled meeting, after the
-    items already there. Idempotent: one conditional UPDATE. Returns how many moved."""
+    """Move the series' next-time items onto its next scheduled meeting (for an item
+    written on a meeting: the one after it), after the items already there, under
+    that meeting's row lock. Idempotent: one conditional UPDATE per landing meeting.
+    Returns how many moved."""
     pending = AgendaItem.objects.filter(series_id=series_id, meeting__isnull=True)
     if not pending.exists():
         return 0
+    now = now or timezone.now()
+    moved = 0
     with transaction.atomic():
-        target = next_meeting_of_series(series_id=series_id, after=now or timezone.now())
-        if target is None:
-            return 0
-        base = _next_position(target.agenda_items.all())
-        return pending.update(meeting=target, position=F("position") + base)
+        for lands_after in set(pending.values_list("lands_after", flat=True)):
+            after = max(lands_after, now) if lands_after is not None else now
+            target = next_meeting_of_series(series_id=series_id, after=after)
+            if target is None:
+                continue
+            locked = (
+                Meeting.objects.select_for_update(of=("self",))
+                .filter(pk=target.pk, status=Meeting.Status.SCHEDULED)
+                .first()
+            )
+            if locked is None:
+                continue
+            base = _next_position(locked.agenda_items.all())
+            moved += pending.filter(lands_after=lands_after).update(
+                meeting=locked, lands_after=None, position=F("position") + base
+            )
+    return moved
 
 
 def carry_over(*, meeting: Meeting, now: dt.datetime | None = None) -> int:
@@ -343,6 +413,49 @@ def action_set_done(*, action: ActionItem, by: User, done: bool) -> ActionItem:
         action.done_by = by if done else None
         action.save(update_fields=["done", "done_at", "done_by"])
     return action
+
+
+def _locked_action_for_change(action: ActionItem, *, by: User) -> ActionItem:
+    """The action's row, locked, when ``by`` may change it: its owner, or the organiser
+    of the meeting (or series) where it was agreed."""
+    action = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "series")
+        .get(pk=action.pk)
+    )
+    where = action.meeting or action.series
+    if by.pk not in (where.organiser_id, where.participant_id):
+        raise NotFound()
+    if by.pk not in (action.owner_id, where.organiser_id):
+        raise ServiceError("Only the action's owner or the organiser can change it.")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, action: ActionItem, by: User, description: str, owner: User, due_date: dt.date | None
+) -> ActionItem:
+    """Rewrite an action: what, who (one of the two) and when."""
+    action = _locked_action_for_change(action, by=by)
+    where = action.meeting or action.series
+    if owner.pk not in (where.organiser_id, where.participant_id):
+        raise ServiceError("An action belongs to one of the two of you.", field="owner")
+    if due_date is not None:
+        try:
+            limits.check_planning_day(due_date, what="a due date")
+        except ValidationError as error:
+            raise refused(error, field="due_date") from None
+    action.description = _as_service_error(_clean_text, description, what="Say what is to be done.")
+    action.owner = owner
+    action.due_date = due_date
+    action.save(update_fields=["description", "owner", "due_date"])
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: ActionItem, by: User) -> None:
+    """Take back an action agreed by mistake."""
+    _locked_action_for_change(action, by=by).delete()
 
 
 # --- Wrap-up -----------------------------------------------------------------------------

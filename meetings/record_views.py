@@ -25,6 +25,7 @@ from meetings.record_forms import (
     TemplateForm,
 )
 from objectives.selectors import active_objectives_for, get_objective_for_user_or_404
+from oneonones.errors import ServiceError, error_text
 from oneonones.http import id_or_404, safe_next_url
 from people.selectors import has_reports
 from wellbeing.forms import CheckInForm
@@ -62,6 +63,7 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         "is_participant": is_participant,
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
+        "today": timezone.localdate(),
         "action_form": ActionForm(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
         "objectives": _objectives_panel(meeting, user),
@@ -191,16 +193,36 @@ def next_time_add(request, pk: int):
         return _fragment(request, meeting, "next_time", next_time_error=_first_error(form))
     try:
         item = record_services.next_time_add(
-            series=meeting.series, by=request.user, text=form.cleaned_data["text"]
+            series=meeting.series,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            written_on=meeting,
         )
+    except ServiceError as error:
+        return _fragment(request, meeting, "next_time", next_time_error=error_text(error))
     except ValidationError as error:
         return _fragment(request, meeting, "next_time", next_time_error=_error_text(error))
     if item.meeting_id:
         landed = timezone.localtime(item.meeting.starts_at)
-        done = f"Added to the 1:1 on {landed:%a} {landed.day} {landed:%b}."
+        done = f"Added to the next 1:1, on {landed:%a} {landed.day} {landed:%b}."
     else:
         done = "Added to the next-time list; it moves to the next 1:1 once one is booked."
     return _fragment(request, meeting, "next_time", next_time_done=done, done=done)
+
+
+@require_POST
+def agenda_edit(request, pk: int, item_pk: int):
+    """The author rewrites the text of their item."""
+    meeting = _write_meeting(request, pk)
+    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return _fragment(request, meeting, "agenda", error=_first_error(form))
+    try:
+        record_services.agenda_item_edit(item=item, by=request.user, text=form.cleaned_data["text"])
+    except ServiceError as error:
+        return _fragment(request, meeting, "agenda", error=error_text(error))
+    return _fragment(request, meeting, "agenda", done="Saved the new text.", focus_id=item.pk)
 
 
 # --- Notes -----------------------------------------------------------------------------------
@@ -264,6 +286,44 @@ def action_add(request, pk: int):
     return _fragment(request, meeting, "actions", done="Action added.", focus="action-new")
 
 
+def _action_on_meeting(request, pk: int, action_pk: int):
+    meeting = _write_meeting(request, pk)
+    action = record_selectors.get_action_for_user_or_404(request.user, action_pk)
+    if not record_selectors.actions_on(meeting).filter(pk=action.pk).exists():
+        raise Http404("No such action.")
+    return meeting, action
+
+
+@require_POST
+def action_edit(request, pk: int, action_pk: int):
+    """The owner or the organiser changes what, who and when."""
+    meeting, action = _action_on_meeting(request, pk, action_pk)
+    form = ActionForm(request.POST, meeting=action.meeting or action.series, viewer=request.user)
+    if not form.is_valid():
+        return _fragment(request, meeting, "actions", action_error=_first_error(form))
+    try:
+        record_services.action_update(
+            action=action,
+            by=request.user,
+            description=form.cleaned_data["description"],
+            owner=form.owner_person(),
+            due_date=form.cleaned_data["due_date"],
+        )
+    except ServiceError as error:
+        return _fragment(request, meeting, "actions", action_error=error_text(error))
+    return _fragment(request, meeting, "actions", done="Action saved.")
+
+
+@require_POST
+def action_delete(request, pk: int, action_pk: int):
+    meeting, action = _action_on_meeting(request, pk, action_pk)
+    try:
+        record_services.action_delete(action=action, by=request.user)
+    except ServiceError as error:
+        return _fragment(request, meeting, "actions", action_error=error_text(error))
+    return _fragment(request, meeting, "actions", done="Action deleted.", focus="action-new")
+
+
 @require_POST
 def action_done(request, action_pk: int):
     """Tick or untick an action, from a meeting page or from "My actions"."""
@@ -277,7 +337,8 @@ def action_done(request, action_pk: int):
         action = record_selectors.my_actions(request.user).filter(pk=action.pk).first()
         if action is None:  # someone else's action, ticked from a meeting page
             raise Http404("No such action.")
-        return render(request, "meetings/my_actions.html#row", {"action": action, "focus": True})
+        context = {"action": action, "focus": True, "today": timezone.localdate()}
+        return render(request, "meetings/my_actions.html#row", context)
     messages.success(request, "Marked done." if done else "Marked not done.")
     return redirect(safe_next_url(request, reverse("meetings:my_actions")))
 
@@ -286,7 +347,8 @@ def my_actions(request):
     actions = record_selectors.my_actions(request.user)
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     open_count = actions.filter(done=False).count()
-    return render(request, "meetings/my_actions.html", {"page": page, "open_count": open_count})
+    context = {"page": page, "open_count": open_count, "today": timezone.localdate()}
+    return render(request, "meetings/my_actions.html", context)
 
 
 # --- Wrap-up and feedback ----------------------------------------------------------------------

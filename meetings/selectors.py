@@ -107,7 +107,7 @@ def open_clashes(*, organiser: User, series: MeetingSeries | None = None) -> Que
     """Slots of ``organiser``'s series that need a new time."""
     clashes = SlotClash.objects.filter(
         series__organiser=organiser, skipped=False, slot__gte=timezone.now()
-    ).select_related("series__participant", "person", "clashing_meeting")
+    ).select_related("series__participant", "person", "clashing_meeting", "meeting")
     if series is not None:
         clashes = clashes.filter(series=series)
     return clashes.order_by("slot")

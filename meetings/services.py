@@ -14,13 +14,15 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from meetings import reminders
-from meetings.cadence import series_starts
+from meetings.cadence import cadence_interval, series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
+    OCCURRENCE_UNIQUE_CONSTRAINT,
+    ONE_ACTIVE_SERIES_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
     AgendaTemplate,
     Attendance,
@@ -35,6 +37,7 @@ from meetings.models import (
 )
 from meetings.record_services import carry_over, next_time_land
 from oneonones import limits
+from oneonones.errors import ServiceError
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,12 @@ DEADLOCK_DETECTED = "40P01"
 ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
+# A series whose six months hold at most this many meetings (a weekly one has 27) is
+# booked in the request that creates or changes it, so it never waits for the broker;
+# a larger one (a custom daily rule) is left to the task, and the daily job catches up.
+INLINE_GENERATION_SLOTS = 60
+# Without a rule to measure, a meeting follows a change to an occurrence at most this far.
+DEFAULT_FOLLOW_DISTANCE = dt.timedelta(days=3, hours=12)
 
 
 class MeetingClash(Exception):
@@ -151,6 +160,11 @@ def _check_pair(*, organiser: User, participant: User) -> None:
         raise ValidationError("Both people must still work here.")
 
 
+# The series' row is locked FOR NO KEY UPDATE by the services that change a series: an
+# agenda item or action being written at that moment checks its foreign key to the
+# series with a KEY SHARE lock, which that leaves free, so the writer (holding its
+# meeting's row) and the change (waiting for that meeting's row) cannot deadlock.
+
 # --- One-off meetings --------------------------------------------------------------
 
 
@@ -232,6 +246,7 @@ def series_create(
         raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
     _check_series_dates(first_date=first_date, end_date=end_date)
+    _check_no_active_series(organiser=organiser, participant=participant)
     series = MeetingSeries(
         organiser=organiser,
         participant=participant,
@@ -247,9 +262,63 @@ def series_create(
         default_template=default_template,
     )
     series.full_clean()
-    series.save()
-    _enqueue_generation(series)
+    _save_active_series(series)
+    _generate_now_or_later(series)
     return series
+
+
+def _active_series_between(first: User, second: User):
+    return MeetingSeries.objects.filter(
+        Q(organiser=first, participant=second) | Q(organiser=second, participant=first),
+        status=MeetingSeries.Status.ACTIVE,
+    )
+
+
+def _second_series_message(existing: MeetingSeries, *, organiser: User) -> str:
+    other = existing.participant if existing.organiser_id == organiser.pk else existing.organiser
+    return (
+        f"You already have an active series with {other} ({existing.cadence_text}). "
+        "Change that one, or end it before booking another."
+    )
+
+
+def _check_no_active_series(
+    *, organiser: User, participant: User, exclude: MeetingSeries | None = None
+) -> None:
+    existing = _active_series_between(organiser, participant)
+    if exclude is not None:
+        existing = existing.exclude(pk=exclude.pk)
+    found = existing.first()
+    if found is not None:
+        raise ServiceError(_second_series_message(found, organiser=organiser))
+
+
+def _save_active_series(series: MeetingSeries, **kwargs) -> None:
+    """Save ``series``; a second active series of the same two people, created at the
+    same moment by another request, is refused by the database and said so here."""
+    try:
+        with transaction.atomic():
+            series.save(**kwargs)
+    except IntegrityError as error:
+        if _violated_constraint(error) != ONE_ACTIVE_SERIES_CONSTRAINT:
+            raise
+        existing = _active_series_between(series.organiser, series.participant).first()
+        if existing is None:
+            raise
+        raise ServiceError(_second_series_message(existing, organiser=series.organiser)) from None
+
+
+def _generate_now_or_later(series: MeetingSeries) -> None:
+    """Book the series' next six months in this transaction when they are a handful of
+    meetings; leave a large rule to the task (enqueued on commit)."""
+    if series.status != MeetingSeries.Status.ACTIVE:
+        return
+    now = timezone.now()
+    slots = series_starts(series, after=now, before=_horizon_end(series, now))
+    if len(slots) <= INLINE_GENERATION_SLOTS:
+        series_generate(series_id=series.pk, now=now)
+    else:
+        _enqueue_generation(series)
 
 
 def _check_series_dates(*, first_date: dt.date, end_date: dt.date | None) -> None:
@@ -298,9 +367,11 @@ def _remove_untouched_future(series: MeetingSeries) -> int:
 
 @transaction.atomic
 def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSeries:
-    """Change a series. A new cadence or time replaces the untouched future meetings;
-    new details (kind, format, place) are copied onto the future meetings."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    """Change a series. A new cadence or time moves the future meetings onto the new
+    rule (``series_reconcile``): one meeting per occurrence, nothing with content lost,
+    past meetings unchanged. New details (kind, format, place) are copied onto the
+    future meetings."""
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=series.pk)
     if by.pk != series.organiser_id:
         raise ValidationError("Only the organiser can change this series.")
     unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS) - set(SERIES_ONLY_FIELDS)
@@ -339,20 +410,25 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         # A new version of each changed meeting: calendars that have it get it again.
         reminders.sync_meetings(changed)
     if retimed:
-        _remove_untouched_future(series)
-    if series.status == MeetingSeries.Status.ACTIVE:
-        _enqueue_generation(series)
+        # Every future meeting moves onto the new rule now (untouched ones are
+        # replaced, ones with content follow), even for a large rule or a paused series.
+        series_reconcile(series=series, now=timezone.now())
+    _generate_now_or_later(series)
     return series
 
 
 def _set_series_status(*, series: MeetingSeries, by: User, status: str) -> MeetingSeries:
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series = (
+        MeetingSeries.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organiser", "participant")
+        .get(pk=series.pk)
+    )
     if by.pk != series.organiser_id:
         raise ValidationError("Only the organiser can change this series.")
     if series.status == MeetingSeries.Status.ENDED:
         raise ValidationError("This series has ended; book a new one instead.")
     series.status = status
-    series.save(update_fields=["status", "updated_at"])
+    _save_active_series(series, update_fields=["status", "updated_at"])
     return series
 
 
@@ -364,8 +440,11 @@ def series_pause(*, series: MeetingSeries, by: User) -> MeetingSeries:
 
 @transaction.atomic
 def series_resume(*, series: MeetingSeries, by: User) -> MeetingSeries:
+    _check_no_active_series(
+        organiser=series.organiser, participant=series.participant, exclude=series
+    )
     series = _set_series_status(series=series, by=by, status=MeetingSeries.Status.ACTIVE)
-    _enqueue_generation(series)
+    _generate_now_or_later(series)
     return series
 
 
@@ -383,6 +462,11 @@ def _horizon_end(series: MeetingSeries, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=series.zone)
 
 
+def occurrence_of(series: MeetingSeries, slot: dt.datetime) -> dt.date:
+    """The occurrence ``slot`` stands for: its day in the series' own zone."""
+    return timezone.localtime(slot, series.zone).date()
+
+
 def series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.datetime) -> Meeting:
     """An unsaved meeting of the series for ``slot``, starting at ``starts_at``."""
     return Meeting(
@@ -391,6 +475,7 @@ def series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.da
         participant_id=series.participant_id,
         kind=series.kind,
         slot=slot,
+        occurrence=occurrence_of(series, slot),
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(minutes=series.duration_minutes),
         format=series.format,
@@ -408,7 +493,7 @@ def _book_slot(*, series: MeetingSeries, slot: dt.datetime) -> Meeting | Meeting
     except MeetingClash as clash:
         return clash
     except IntegrityError as error:
-        if _violated_constraint(error) == SLOT_UNIQUE_CONSTRAINT:
+        if _violated_constraint(error) in (SLOT_UNIQUE_CONSTRAINT, OCCURRENCE_UNIQUE_CONSTRAINT):
             return None
         raise
     return meeting
@@ -425,7 +510,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
     result = GenerationResult()
     with transaction.atomic():
         series = (
-            MeetingSeries.objects.select_for_update(of=("self",))
+            MeetingSeries.objects.select_for_update(of=("self",), no_key=True)
             .select_related("organiser", "participant")
             .filter(pk=series_id, status=MeetingSeries.Status.ACTIVE)
             .first()
@@ -434,9 +519,13 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
             return result
         before = _horizon_end(series, now)
         slots = series_starts(series, after=now, before=before)
+        series_reconcile(series=series, now=now, slots=slots, before=before)
         booked = set(
             Meeting.objects.filter(series=series, slot__gte=now).values_list("slot", flat=True)
         )
+        # A day that already has its meeting (held this morning, say, before the time
+        # changed to this afternoon) gets no second one.
+        held_days = _occupied_days(series, slots)
         skipped = set(
             SlotClash.objects.filter(series=series, slot__gte=now, skipped=True).values_list(
                 "slot", flat=True
@@ -444,7 +533,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
         )
         created = []
         for slot in slots:
-            if slot in booked or slot in skipped:
+            if slot in booked or slot in skipped or occurrence_of(series, slot) in held_days:
                 continue
             outcome = _book_slot(series=series, slot=slot)
             if isinstance(outcome, MeetingClash):
@@ -470,6 +559,167 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
         # The next-time list lands on the next meeting as soon as it exists.
         next_time_land(series_id=series.pk, now=now)
     return result
+
+
+def _occupied_days(series: MeetingSeries, slots: list[dt.datetime]) -> set[dt.date]:
+    """The days among ``slots``' occurrences that already have a meeting not cancelled."""
+    if not slots:
+        return set()
+    days = {occurrence_of(series, slot) for slot in slots}
+    return set(
+        Meeting.objects.filter(series=series, occurrence__in=days)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("occurrence", flat=True)
+    )
+
+
+def series_reconcile(
+    *,
+    series: MeetingSeries,
+    now: dt.datetime,
+    slots: list[dt.datetime] | None = None,
+    before: dt.datetime | None = None,
+) -> None:
+    """Put the series' future meetings onto its rule as it is now. Call inside a
+    transaction holding the series' row lock (``series_update``, ``series_generate``).
+
+    A future scheduled meeting whose slot the rule no longer gives is *stale*:
+
+    - nobody has touched it: it goes (generation books the new slot instead);
+    - it has content (agenda, notes, a request, or it was moved by hand): it follows
+      to the nearest free occurrence of the new rule within half a cadence, keeping
+      everything; a meeting moved by hand keeps its time and takes the new occurrence.
+      Where its new time clashes, it stays where it was and waits for a new time
+      (``SlotClash.meeting``); where the new rule has no occurrence for it (weekly
+      became fortnightly), it waits too. Nothing is deleted.
+
+    A cancelled future meeting keeps its time and takes the nearest occurrence, so the
+    day it stood for stays cancelled rather than booked afresh. Past meetings and ones
+    already waiting are left alone, so running it twice changes nothing the second time.
+    """
+    before = before or _horizon_end(series, now)
+    slots = slots if slots is not None else series_starts(series, after=now, before=before)
+    new_slots = set(slots)
+    stale = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(
+            series=series,
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.CANCELLED],
+            slot__gte=now,
+            slot__lt=before,
+            starts_at__gt=now,
+            waiting_for_new_time__isnull=True,
+        )
+        .exclude(slot__in=new_slots)
+        .order_by("slot")
+    )
+    # Clashes of slots the rule no longer gives are moot (ones holding a meeting stay).
+    SlotClash.objects.filter(series=series, slot__gte=now, meeting__isnull=True).exclude(
+        slot__in=new_slots
+    ).delete()
+    if not stale:
+        return
+    untouched = set(
+        untouched_future_meetings(series=series)
+        .filter(pk__in=[meeting.pk for meeting in stale])
+        .values_list("pk", flat=True)
+    )
+    doomed = Meeting.objects.filter(pk__in=untouched)
+    reminders.meetings_removed(doomed)
+    doomed.delete()
+    touched = [meeting for meeting in stale if meeting.pk not in untouched]
+    if touched:
+        _follow_new_rule(series=series, touched=touched, slots=slots)
+
+
+def _follow_new_rule(*, series: MeetingSeries, touched: list[Meeting], slots) -> None:
+    """Move each meeting with content onto the nearest free occurrence (see
+    ``series_reconcile``); the nearest pairs are settled first."""
+    # Free them from their old occurrences first: one of them may be taking another's day.
+    Meeting.objects.filter(pk__in=[meeting.pk for meeting in touched]).update(occurrence=None)
+    taken = set(
+        Meeting.objects.filter(series=series, slot__in=slots).values_list("slot", flat=True)
+    )
+    taken |= set(
+        SlotClash.objects.filter(series=series, slot__in=slots).values_list("slot", flat=True)
+    )
+    held_days = _occupied_days(series, slots)
+    free = [
+        slot for slot in slots if slot not in taken and occurrence_of(series, slot) not in held_days
+    ]
+    reach = (cadence_interval(series.cadence) or 2 * DEFAULT_FOLLOW_DISTANCE) / 2
+    pairs = sorted(
+        (abs(slot - meeting.slot), slot, meeting.slot, meeting)
+        for meeting in touched
+        for slot in free
+        if abs(slot - meeting.slot) <= reach
+    )
+    placed: dict[int, dt.datetime] = {}
+    used: set[dt.datetime] = set()
+    for _, slot, _, meeting in pairs:
+        if meeting.pk not in placed and slot not in used:
+            placed[meeting.pk] = slot
+            used.add(slot)
+    moved = []
+    for meeting in touched:
+        slot = placed.get(meeting.pk)
+        if meeting.is_cancelled:
+            if slot is not None:  # the day it stood for stays cancelled
+                meeting.slot, meeting.occurrence = slot, occurrence_of(series, slot)
+                meeting.save(update_fields=["slot", "occurrence", "updated_at"])
+        elif slot is None:
+            _wait_for_new_time(series=series, meeting=meeting, slot=meeting.slot, clash=None)
+        elif _follow_to(series=series, meeting=meeting, slot=slot):
+            moved.append(meeting)
+    reminders.sync_meetings(moved)
+
+
+def _follow_to(*, series: MeetingSeries, meeting: Meeting, slot: dt.datetime) -> bool:
+    """Move ``meeting`` onto the occurrence ``slot`` with everything in it. False when
+    its new time clashes: then it stays where it was, waiting for a new time."""
+    was = (meeting.starts_at, meeting.ends_at, meeting.sequence)
+    meeting.slot = slot
+    meeting.occurrence = occurrence_of(series, slot)
+    follows_series = meeting.rescheduled_from is None  # one moved by hand keeps its time
+    if follows_series:
+        meeting.starts_at = slot
+        meeting.ends_at = slot + dt.timedelta(minutes=series.duration_minutes)
+        meeting.sequence += 1
+    try:
+        with transaction.atomic():
+            meeting.save(
+                update_fields=[
+                    "slot",
+                    "occurrence",
+                    "starts_at",
+                    "ends_at",
+                    "sequence",
+                    "updated_at",
+                ]
+            )
+            save_attendances(meeting=meeting, viewer=series.organiser)
+    except MeetingClash as clash:
+        meeting.starts_at, meeting.ends_at, meeting.sequence = was
+        meeting.save(update_fields=["slot", "occurrence", "updated_at"])
+        _wait_for_new_time(series=series, meeting=meeting, slot=slot, clash=clash)
+        return False
+    return follows_series
+
+
+def _wait_for_new_time(
+    *, series: MeetingSeries, meeting: Meeting, slot: dt.datetime, clash: MeetingClash | None
+) -> None:
+    SlotClash.objects.update_or_create(
+        series=series,
+        slot=slot,
+        defaults={
+            "ends_at": slot + dt.timedelta(minutes=series.duration_minutes),
+            "person": clash.person if clash else None,
+            "clashing_meeting": clash.clashing if clash else None,
+            "meeting": meeting,
+            "skipped": False,
+        },
+    )
 
 
 def active_series_ids() -> list[int]:
@@ -501,10 +751,16 @@ def clash_book_other_time(
     *, clash: SlotClash, by: User, starts_at: dt.datetime, note: str = ""
 ) -> Meeting:
     """Book a clashing slot at another time; the meeting keeps its slot."""
-    series = MeetingSeries.objects.select_for_update().get(pk=clash.series_id)
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=clash.series_id)
     if by.pk != series.organiser_id:
         raise ValidationError("Only the organiser can book this meeting.")
     limits.check_meeting_start(starts_at)
+    if clash.meeting_id is not None:
+        # A meeting with content waiting for a new time: it moves, with everything in it.
+        moved = _move(meeting=_locked(clash.meeting), by=by, starts_at=starts_at, note=note)
+        _withdraw_pending_requests(moved, by=by)
+        clash.delete()
+        return moved
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
@@ -517,15 +773,24 @@ def clash_book_other_time(
 
 @transaction.atomic
 def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
-    """Leave out this one meeting of the series; generation will not try it again."""
+    """Leave out this one meeting of the series; generation will not try it again.
+    A meeting with content waiting for a new time is cancelled: its agenda moves on to
+    the next meeting, its notes stay on it as the record."""
     if by.pk != clash.series.organiser_id:
         raise ValidationError("Only the organiser can skip this meeting.")
+    if clash.meeting_id is not None:
+        meeting = _locked(clash.meeting)
+        if meeting.status == Meeting.Status.SCHEDULED:
+            _withdraw_pending_requests(meeting, by=by)
+            _cancel(meeting=meeting, by=by, reason=CancelReason.CLASH, note=LEFT_OUT_NOTE)
     clash.skipped = True
     clash.save(update_fields=["skipped", "detected_at"])
     return clash
 
 
 # --- Cancelling and moving -----------------------------------------------------------
+
+LEFT_OUT_NOTE = "Left out when the series changed."
 
 
 def _check_changeable(meeting: Meeting) -> None:

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import reminders, selectors, services
+from meetings.cadence import skipped_start_note
 from meetings.calendar import calendar_bytes
 from meetings.forms import (
     CancelForm,
@@ -21,6 +22,7 @@ from meetings.models import ChangeRequest, Meeting
 from meetings.record_selectors import feedback_of_series
 from meetings.record_services import next_time_land
 from meetings.record_views import meeting_page_context
+from oneonones.errors import ServiceError, error_text, form_error
 from oneonones.http import id_or_404
 from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import get_person_for_user_or_404, has_reports
@@ -99,6 +101,11 @@ def _preview(request, form, *, series=None):
         (start, _clash_text(clashes.get(start), viewer=request.user)) for start in starts
     ]
     context["preview_ok"] = True
+    if starts and 2 * len(clashes) > len(starts):
+        context["mostly_clash"] = (
+            f"{len(clashes)} of the next {len(starts)} meetings clash with other meetings: "
+            "they would each need a new time. Try another day or time before saving."
+        )
     return context
 
 
@@ -122,13 +129,15 @@ def series_new(request):
             series = services.series_create(
                 organiser=user, participant=form.cleaned_data["participant"], **form.series_fields()
             )
+        except ServiceError as error:
+            form_error(form, error)
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
             messages.success(
                 request,
-                f"Booked with {series.participant}. The next six months of 1:1s are being "
-                "added to both your calendars.",
+                f"Booked with {series.participant}. The next six months of 1:1s are in "
+                "both your calendars.",
             )
             return redirect("meetings:series", series.pk)
     return render(request, "meetings/series_form.html", {"form": form, "series": None})
@@ -183,8 +192,8 @@ def series_edit(request, pk: int):
         else:
             messages.success(
                 request,
-                "Saved. Future meetings nobody has touched yet follow the new settings; "
-                "moved meetings and meetings with notes stay as they are.",
+                "Saved. Future meetings follow the new settings, with their agendas and "
+                "notes; any that could not are listed under “Needs a new time”.",
             )
             return redirect("meetings:series", series.pk)
     return render(request, "meetings/series_form.html", {"form": form, "series": series})
@@ -194,6 +203,8 @@ def _series_action(request, pk: int, action, done: str):
     series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
     try:
         action(series=series, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error_text(error))
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -253,7 +264,10 @@ def clash_rebook(request, pk: int):
 def clash_skip(request, pk: int):
     clash = selectors.get_clash_for_user_or_404(request.user, pk)
     services.clash_skip(clash=clash, by=request.user)
-    messages.success(request, "Skipped that one; the rest of the series is unchanged.")
+    if clash.meeting_id:
+        messages.success(request, "Cancelled that one; its agenda moves on to the next 1:1.")
+    else:
+        messages.success(request, "Skipped that one; the rest of the series is unchanged.")
     return redirect("meetings:series", clash.series_id)
 
 
@@ -306,6 +320,7 @@ def meeting_detail(request, pk: int):
         and meeting.ends_at > timezone.now(),
         "requests": requests,
         "pending": next((r for r in requests if r.status == ChangeRequest.Status.PENDING), None),
+        "skipped_note": skipped_start_note(meeting),
     }
     # Agenda, notes, actions and panels: for the two people only (the selector decides).
     context.update(meeting_page_context(request, meeting))

@@ -271,7 +271,7 @@ def test_next_time_from_the_meeting_page(client, employee, meeting, series):
     )
     item = AgendaItem.objects.get(text="Conference")
     assert item.meeting.starts_at > meeting.starts_at
-    assert "Added to the 1:1 on" in response.content.decode()
+    assert "Added to the next 1:1, on" in response.content.decode()
 
 
 # --- Notes -------------------------------------------------------------------------------
