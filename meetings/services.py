@@ -764,7 +764,13 @@ def clash_book_other_time(
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
-    meeting.save()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:
+        if _violated_constraint(error) not in (SLOT_UNIQUE_CONSTRAINT, OCCURRENCE_UNIQUE_CONSTRAINT):
+            raise
+        raise ServiceError("That day of the series already has its meeting.") from None
     save_attendances(meeting=meeting, viewer=by)
     clash.delete()
     reminders.sync_meetings([meeting])

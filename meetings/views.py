@@ -250,6 +250,8 @@ def clash_rebook(request, pk: int):
             )
         except services.MeetingClash as clash_error:
             messages.error(request, clash_error.message)
+        except ServiceError as error:
+            messages.error(request, error_text(error))
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:

@@ -30,6 +30,7 @@ def meeting_in_progress(series: MeetingSeries) -> Meeting:
         try:
             with transaction.atomic():
                 meeting = services.series_meeting(series, slot=start, starts_at=start)
+                meeting.occurrence = None  # an extra meeting: the day may have its own later on
                 meeting.save()
                 services.save_attendances(meeting=meeting, viewer=None)
         except services.MeetingClash:

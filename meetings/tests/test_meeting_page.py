@@ -101,6 +101,7 @@ def post_routes(meeting, item, action):
         (reverse("meetings:agenda_move", args=[meeting.pk, item.pk]), {"direction": "up"}),
         (reverse("meetings:agenda_discussed", args=[meeting.pk, item.pk]), {"discussed": "1"}),
         (reverse("meetings:agenda_remove", args=[meeting.pk, item.pk]), {}),
+        (reverse("meetings:agenda_edit", args=[meeting.pk, item.pk]), {"text": "Changed"}),
         (reverse("meetings:next_time_add", args=[meeting.pk]), {"text": "x"}),
         (
             reverse("meetings:note_save", args=[meeting.pk]),
@@ -111,6 +112,11 @@ def post_routes(meeting, item, action):
             {"owner": meeting.participant_id, "description": "x"},
         ),
         (reverse("meetings:action_done", args=[action.pk]), {"done": "1"}),
+        (
+            reverse("meetings:action_edit", args=[meeting.pk, action.pk]),
+            {"owner": meeting.participant_id, "description": "Changed", "due_date": ""},
+        ),
+        (reverse("meetings:action_delete", args=[meeting.pk, action.pk]), {}),
         (reverse("meetings:meeting_complete", args=[meeting.pk]), {}),
         (reverse("meetings:feedback", args=[meeting.pk]), {"usefulness": "5"}),
     ]
@@ -128,6 +134,8 @@ def test_nobody_but_the_two_can_change_anything(client, request, meeting, role):
     meeting.refresh_from_db()
     assert (item.discussed, item.position, meeting.status) == (False, item.position, "scheduled")
     assert AgendaItem.objects.count() == 1 and not Note.objects.exists()
+    assert item.text == "Before"
+    assert ActionItem.objects.get(pk=action.pk).description == action.description
     assert ActionItem.objects.filter(done=True).count() == 0
 
 

@@ -25,6 +25,7 @@ def started_meeting(series, *, minutes_ago: int = 10, days_ago: int = 0) -> Meet
         minutes=minutes_ago, days=days_ago
     )
     meeting = services.series_meeting(series, slot=start, starts_at=start)
+    meeting.occurrence = None  # an extra meeting: the day may have its own later on
     meeting.save()
     services.save_attendances(meeting=meeting, viewer=None)
     return meeting

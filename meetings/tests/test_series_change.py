@@ -18,32 +18,20 @@ from django.utils import timezone
 from meetings import record_services, services
 from meetings.models import ActionItem, AgendaItem, ChangeRequest, Meeting, Note, SlotClash
 from meetings.tests.concurrency import run_at_once
+from meetings.tests.conftest import MONDAY
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly
+from meetings.tests.test_views import booking_data
 from oneonones.errors import NotFound
 from people.tests.factories import UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-NOW = dt.datetime(2027, 1, 4, 8, 0, tzinfo=dt.UTC)
+NOW = MONDAY
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def weekly_series(clock, manager, employee):
-    series = SeriesFactory(
-        organiser=manager,
-        participant=employee,
-        cadence=weekly(),
-        first_date=dt.date(2027, 1, 5),
-        location="https://video.example.org/emma",
-    )
-    services.series_generate(series_id=series.pk)
-    return series
+def weekly_series(tuesday_series):
+    return tuesday_series
 
 
 def upcoming(series) -> list[Meeting]:
@@ -51,22 +39,9 @@ def upcoming(series) -> list[Meeting]:
 
 
 def edit_data(series, **changes) -> dict:
-    data = {
-        "kind": "one_to_one",
-        "pattern": "weekly",
-        "weekday": "1",
-        "week_of_month": "1",
-        "day_of_month": "1",
-        "custom_rule": "",
-        "first_date": series.first_date.isoformat(),
-        "start_time": "09:30",
-        "time_zone": "Europe/London",
-        "duration_minutes": "30",
-        "end_date": "",
-        "format": "video",
-        "location": series.location,
-        "default_template": "",
-    }
+    data = booking_data(series.participant, pattern="weekly", default_template="")
+    del data["participant"]
+    data.update(first_date=series.first_date.isoformat(), location=series.location)
     data.update(changes)
     return data
 
