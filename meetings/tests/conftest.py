@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from meetings import services
+from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 
 # The moment the scheduling tests of issue 14 run at: a Monday morning in winter.

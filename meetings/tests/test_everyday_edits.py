@@ -11,8 +11,8 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from meetings import record_services
 from meetings.models import ActionItem, AgendaItem, Format
+from meetings.record import services as record_services
 from meetings.tests.factories import ActionItemFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import record_selectors, record_services, services
 from meetings.models import AgendaItem, Meeting
+from meetings.record import selectors as record_selectors
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

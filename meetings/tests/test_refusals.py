@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
 from meetings.models import Meeting, MeetingSeries
+from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory, SeriesFactory, weekly
 from meetings.tests.test_views import booking_data as views_booking_data
 from people.tests.factories import UserFactory

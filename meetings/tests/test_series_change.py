@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.models import ActionItem, AgendaItem, ChangeRequest, Meeting, Note, SlotClash
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.conftest import MONDAY
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly

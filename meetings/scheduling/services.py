@@ -17,7 +17,6 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, Q, When
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.cadence import cadence_interval, series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -35,7 +34,8 @@ from meetings.models import (
     Reminder,
     SlotClash,
 )
-from meetings.record_services import carry_over, next_time_land
+from meetings.record.services import carry_over, next_time_land
+from notifications import outbox as reminders
 from oneonones import limits
 from oneonones.errors import ServiceError
 from people.models import User
@@ -768,7 +768,10 @@ def clash_book_other_time(
         with transaction.atomic():
             meeting.save()
     except IntegrityError as error:
-        if _violated_constraint(error) not in (SLOT_UNIQUE_CONSTRAINT, OCCURRENCE_UNIQUE_CONSTRAINT):
+        if _violated_constraint(error) not in (
+            SLOT_UNIQUE_CONSTRAINT,
+            OCCURRENCE_UNIQUE_CONSTRAINT,
+        ):
             raise
         raise ServiceError("That day of the series already has its meeting.") from None
     save_attendances(meeting=meeting, viewer=by)
