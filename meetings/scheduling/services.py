@@ -3,6 +3,15 @@
 The no-double-booking rule lives in the database (see ``Attendance``): services
 insert or move attendance rows inside a savepoint and turn a violation into
 ``MeetingClash``, whose message names the meeting in the way people speak.
+
+One meeting per occurrence, also kept by the database (``Meeting.occurrence``):
+a change of a series' time, day, rhythm, zone or dates never books a second
+meeting beside one that has content. ``series_reconcile`` first puts the future
+meetings onto the new rule (untouched ones replaced, ones with content moved with
+everything in them, or left where they were to wait for a new time), then
+generation books what is missing. A series of a handful of meetings is booked in
+the request that creates or changes it (``INLINE_GENERATION_SLOTS``); the task
+and the daily job do the rest and catch up when the broker was down.
 """
 
 import datetime as dt
