@@ -296,13 +296,18 @@ def _action_on_meeting(request, pk: int, action_pk: int):
     return meeting, action
 
 
+def _action_error(request, meeting: Meeting, text: str):
+    # ``error`` too: without JavaScript it is the message shown after the redirect.
+    return _fragment(request, meeting, "actions", action_error=text, error=text)
+
+
 @require_POST
 def action_edit(request, pk: int, action_pk: int):
     """The owner or the organiser changes what, who and when."""
     meeting, action = _action_on_meeting(request, pk, action_pk)
     form = ActionForm(request.POST, meeting=action.meeting or action.series, viewer=request.user)
     if not form.is_valid():
-        return _fragment(request, meeting, "actions", action_error=_first_error(form))
+        return _action_error(request, meeting, _first_error(form))
     try:
         record_services.action_update(
             action=action,
@@ -312,7 +317,7 @@ def action_edit(request, pk: int, action_pk: int):
             due_date=form.cleaned_data["due_date"],
         )
     except ServiceError as error:
-        return _fragment(request, meeting, "actions", action_error=error_text(error))
+        return _action_error(request, meeting, error_text(error))
     return _fragment(request, meeting, "actions", done="Action saved.")
 
 
@@ -322,7 +327,7 @@ def action_delete(request, pk: int, action_pk: int):
     try:
         record_services.action_delete(action=action, by=request.user)
     except ServiceError as error:
-        return _fragment(request, meeting, "actions", action_error=error_text(error))
+        return _action_error(request, meeting, error_text(error))
     return _fragment(request, meeting, "actions", done="Action deleted.", focus="action-new")
 
 

@@ -528,13 +528,17 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
             return result
         before = _horizon_end(series, now)
         slots = series_starts(series, after=now, before=before)
-        series_reconcile(series=series, now=now, slots=slots, before=before)
+        if series.generated_until is None:
+            # New, or its rule changed (``series_update`` reconciles at once too; this
+            # catches a change made elsewhere). The daily run of a settled series
+            # skips it: its slots do not move with time.
+            series_reconcile(series=series, now=now, slots=slots, before=before)
         booked = set(
             Meeting.objects.filter(series=series, slot__gte=now).values_list("slot", flat=True)
         )
         # A day that already has its meeting (held this morning, say, before the time
         # changed to this afternoon) gets no second one.
-        held_days = _occupied_days(series, slots)
+        held_days = _occupied_days(series, [slot for slot in slots if slot not in booked])
         skipped = set(
             SlotClash.objects.filter(series=series, slot__gte=now, skipped=True).values_list(
                 "slot", flat=True

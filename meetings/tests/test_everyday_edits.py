@@ -268,3 +268,17 @@ def test_a_video_link_is_a_link_for_http_and_https_only(
     if linked:
         assert f'href="{location}"' in body
     assert 'href="javascript:' not in body
+
+
+def test_without_javascript_a_refused_edit_is_said_after_the_redirect(
+    client, meeting, manager, employee
+):
+    theirs = ActionItemFactory(meeting=meeting, owner=manager, description="Book the room")
+    client.force_login(employee)
+    url = reverse("meetings:action_edit", args=[meeting.pk, theirs.pk])
+    data = {"description": "Nope", "owner": employee.pk, "due_date": ""}
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("meetings:meeting", args=[meeting.pk])
+    assert "Only the action&#x27;s owner or the organiser can change it." in (
+        response.content.decode()
+    )
