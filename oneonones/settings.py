@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    "home",
 ]
 
 MIDDLEWARE = [
