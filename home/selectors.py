@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from meetings.models import ActionItem, ChangeRequest, Meeting
-from meetings.record_selectors import AgendaShare, my_actions
+from meetings.record.selectors import AgendaShare, my_actions
 from meetings.selectors import meetings_of, pending_requests_for
 from objectives.models import Objective
 from objectives.selectors import proposals_awaiting
