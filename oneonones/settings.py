@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    # Last: it reads every app above and re-registers the people admin with its page.
+    "privacy",
 ]
 
 MIDDLEWARE = [
