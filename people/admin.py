@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Model
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,7 +48,7 @@ class RecordsLooks(_AdminBase):
     look_kind: str
     look_people: tuple[str, ...]
 
-    def _record_looks(self, request: HttpRequest, objects: Iterable[Model]) -> None:
+    def _record_looks(self, request, objects: Iterable[Model]) -> None:
         ids = [getattr(obj, name) for obj in objects for name in self.look_people]
         record_access(viewer=request.user, person_ids=ids, kind=self.look_kind)
 

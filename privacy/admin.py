@@ -25,7 +25,8 @@ LEAVING = ("Leaving", {"fields": ("anonymise",)})
 
 
 class LeaverUserAdmin(UserAdmin):
-    readonly_fields = (*UserAdmin.readonly_fields, "anonymise")
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "anonymise")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

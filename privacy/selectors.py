@@ -87,9 +87,10 @@ class Audience:
 
 def _label(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name.replace("_", " ")
+    return str(getattr(field, "verbose_name", name))
 
 
 def _labels(model: type[Model], names: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ import io
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,13 +17,13 @@ from privacy.selectors import seen_by_others
 DOWNLOAD_EVERY_SECONDS = 60
 
 
-def seen(request: HttpRequest) -> HttpResponse:
+def seen(request):
     context = {"seen": seen_by_others(viewer=request.user, request=request)}
     return render(request, "privacy/seen.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def download(request: HttpRequest) -> HttpResponse:
+def download(request):
     if request.method == "POST":
         if not cache.add(f"privacy:download:{request.user.pk}", 1, DOWNLOAD_EVERY_SECONDS):
             messages.error(
