@@ -21,7 +21,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, label_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest
@@ -66,6 +66,8 @@ RECORD_PARTS = {
     "prompts": "the prompts of the series' agenda template",
 }
 NEVER_THE_OTHER_PERSON = frozenset({"private_note"})
+# Admin fields that are buttons or links to act on the row, not something it shows.
+ACTIONS = frozenset({"anonymise"})
 
 
 @dataclass(frozen=True)
@@ -215,20 +217,27 @@ def _hr_audience(*, viewer: User, manages: bool) -> Audience:
     return audience
 
 
-def _admin_fields(request: HttpRequest, model: type[Model]) -> tuple[str, ...]:
+def _admin_fields(
+    request: HttpRequest, model: type[Model], obj: Model | None = None
+) -> tuple[str, ...]:
+    """The fields the admin site's page of ``model`` shows (of ``obj``: a person's page
+    is not the form that adds one), leaving out what only acts on the row (``LEAVING``)."""
     model_admin = admin.site.get_model_admin(model)
-    fieldsets = model_admin.get_fieldsets(request)
-    return _labels(model, flatten_fieldsets(fieldsets))
+    names = flatten_fieldsets(model_admin.get_fieldsets(request, obj))
+    return tuple(
+        str(label_for_field(name, model, model_admin)) for name in names if name not in ACTIONS
+    )
 
 
-def _admin_audience(request: HttpRequest) -> Audience:
+def _admin_audience(request: HttpRequest, *, person: User) -> Audience:
     audience = Audience(
         key="admin",
         title="Administrators, in the admin site",
         who="People with admin site access set up people, teams and reporting lines. "
-        "Opening your account or your objectives there is recorded for you.",
+        "Opening your account, objectives, 1:1s, emails or account changes there is "
+        "recorded for you.",
     )
-    audience.items.append(Seen("Your account", _admin_fields(request, User)))
+    audience.items.append(Seen("Your account", _admin_fields(request, User, person)))
     audience.items.append(Seen("Your 1:1 series", _admin_fields(request, MeetingSeries)))
     audience.items.append(Seen("Your 1:1s", _admin_fields(request, Meeting)))
     audience.items.append(
@@ -272,7 +281,7 @@ def seen_by_others(*, viewer: User, request: HttpRequest) -> SeenByOthers:
             )
     manages = User.objects.filter(manager=person, is_active=True).exists()
     audiences.append(_hr_audience(viewer=person, manages=manages))
-    audiences.append(_admin_audience(request))
+    audiences.append(_admin_audience(request, person=person))
     return SeenByOthers(
         audiences=audiences,
         figures=list(published_figures_counting(viewer=person)),

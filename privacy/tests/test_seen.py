@@ -115,7 +115,36 @@ def test_the_admin_fields_are_the_admin_sites(employee):
     assert admins == tuple(
         label(name) for name in flatten_fieldsets(objective_admin.get_fieldsets(request))
     )
+    assert len(admins) == len(FACT_FIELDS)
     assert label("description") not in admins
+
+
+def test_the_admins_account_fields_are_those_of_a_persons_page(employee):
+    request = RequestFactory().get(URL)
+    account = item(audience(seen_for(employee), "admin"), "Your account").fields
+    user_admin = admin.site.get_model_admin(type(employee))
+    shown = flatten_fieldsets(user_admin.get_fieldsets(request, employee))
+    assert len(account) == len(shown) > 10
+    assert "manager" in account and "email address" in account
+    assert "Password" in account  # whether one is chosen: the admin shows nothing more
+
+
+@pytest.mark.parametrize(
+    "role", ["employee", "manager", "grand_manager", "other_manager", "hr", "admin_user"]
+)
+def test_it_lists_fields_never_content(client, role, request, world):
+    from privacy.tests import conftest as planted
+
+    client.force_login(request.getfixturevalue(role))
+    text = client.get(URL).content.decode()
+    for words in (
+        *planted.EMMAS_WORDS,
+        planted.SHARED_NOTE,
+        planted.MORGAN_PRIVATE,
+        planted.OBJECTIVE_DESCRIPTION,
+        planted.WELLBEING_NOTE,
+    ):
+        assert words not in text
 
 
 def test_every_part_of_a_meetings_record_is_named():
