@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -27,7 +26,8 @@ from meetings.models import (
     Reminder,
     SlotClash,
 )
-from meetings.services import untouched_future_meetings
+from meetings.scheduling.services import untouched_future_meetings
+from notifications import outbox as reminders
 from people.models import User
 
 # What an agenda item or action they wrote says from now on. The item stays, so the

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from meetings.models import AgendaItem, MeetingFeedback, Note
-from meetings.record_selectors import actions_visible_to, notes_visible_to
+from meetings.record.selectors import actions_visible_to, notes_visible_to
 from meetings.selectors import meetings_of
 from objectives.models import KeyResult, Level, ObjectiveChange, ObjectiveComment
 from objectives.selectors import my_objectives

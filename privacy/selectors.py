@@ -9,7 +9,7 @@ the page showing it uses, so the two cannot drift apart:
 * objectives: ``objectives.selectors`` (``FACT_FIELDS`` for everyone who may see one,
   ``DETAILS`` and ``CONVERSATION``: who reads more) asked the way the objective
   pages ask it, with ``relations_of``;
-* a 1:1's record: the parts of ``meetings.record_selectors.MeetingRecord``, which only
+* a 1:1's record: the parts of ``meetings.record.selectors.MeetingRecord``, which only
   the meeting's two people are given (``meeting_record_for``);
 * wellbeing: the published team months the person's check-ins count in
   (``wellbeing.selectors.published_figures_counting``) and what such figures hold;
@@ -27,7 +27,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from meetings.models import Meeting, MeetingSeries, Reminder
-from meetings.record_selectors import MeetingRecord
+from meetings.record.selectors import MeetingRecord
 from objectives.models import Level, Objective
 from objectives.selectors import (
     CONVERSATION,

@@ -10,7 +10,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.test import RequestFactory
 from django.urls import reverse
 
-from meetings.record_selectors import MeetingRecord
+from meetings.record.selectors import MeetingRecord
 from objectives.models import Objective
 from objectives.selectors import CONVERSATION_PARTS, DETAIL_PARTS, FACT_FIELDS
 from people.selectors import DIRECTORY_FIELDS
