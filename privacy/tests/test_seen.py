@@ -30,8 +30,14 @@ def item(audience, what):
     return next(i for i in audience.items if i.what == what)
 
 
+def request_of(person):
+    request = RequestFactory().get(URL)
+    request.user = person
+    return request
+
+
 def seen_for(person):
-    return seen_by_others(viewer=person, request=RequestFactory().get(URL))
+    return seen_by_others(viewer=person, request=request_of(person))
 
 
 def label(name):
@@ -109,7 +115,7 @@ def test_the_people_page_fields_are_its_own(client, employee, hr):
 
 
 def test_the_admin_fields_are_the_admin_sites(employee):
-    request = RequestFactory().get(URL)
+    request = request_of(employee)
     admins = item(audience(seen_for(employee), "admin"), "Your objectives").fields
     objective_admin = admin.site.get_model_admin(Objective)
     assert admins == tuple(
@@ -120,7 +126,7 @@ def test_the_admin_fields_are_the_admin_sites(employee):
 
 
 def test_the_admins_account_fields_are_those_of_a_persons_page(employee):
-    request = RequestFactory().get(URL)
+    request = request_of(employee)
     account = item(audience(seen_for(employee), "admin"), "Your account").fields
     user_admin = admin.site.get_model_admin(type(employee))
     shown = flatten_fieldsets(user_admin.get_fieldsets(request, employee))
