@@ -58,6 +58,7 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("reports/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
     # Before the admin's own: with PASSWORD_LOGIN=0 its password form is gone too.
     path("admin/login/", people_views.admin_login, name="admin_login"),
     path(

@@ -25,7 +25,9 @@ from notifications import outbox as reminders
 from notifications.calendar import calendar_bytes
 from oneonones.http import id_or_404
 from oneonones.middleware import keeps_own_cache_headers
+from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports
+from people.services import record_access
 
 PAGE_SIZE = 20
 
@@ -148,9 +150,21 @@ def series_preview(request):
     return render(request, "meetings/series_form.html#preview", context)
 
 
+def _record_look(request, meeting_or_series, *, kind: str) -> None:
+    """Someone above the two people (their line, or HR) opened their meeting or series:
+    recorded for the two, unless the viewer is in that person's line."""
+    record_access(
+        viewer=request.user,
+        person_ids=[meeting_or_series.organiser_id, meeting_or_series.participant_id],
+        kind=kind,
+    )
+
+
 def series_detail(request, pk: int):
     series = selectors.get_series_for_user_or_404(request.user, pk)
     one_of_two = selectors.is_one_of_the_two(request.user, series)
+    if not one_of_two:
+        _record_look(request, series, kind=RecordAccess.Kind.SERIES)
     context = {
         "series": series,
         "one_of_two": one_of_two,
@@ -293,6 +307,8 @@ def meeting_new(request):
 def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
     one_of_two = selectors.is_one_of_the_two(request.user, meeting)
+    if not one_of_two:
+        _record_look(request, meeting, kind=RecordAccess.Kind.MEETING)
     requests = []
     if one_of_two:
         requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
