@@ -27,7 +27,6 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.calendar import ICAL_UTC, FeedRow
 from meetings.models import (
     Attendance,
     CalendarFeed,
@@ -36,6 +35,7 @@ from meetings.models import (
     MeetingSeries,
     SlotClash,
 )
+from notifications.calendar import ICAL_UTC, FeedRow
 from people.models import User
 from people.selectors import reports_of
 

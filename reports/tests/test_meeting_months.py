@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.models import Meeting
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory, SeriesFactory
 from reports import selectors, sql
 from reports.models import MeetingMonth

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings import calendar, services
 from meetings.models import Meeting
+from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory
+from notifications import calendar
 
 
 def events(response):
