@@ -347,6 +347,16 @@ END * COALESCE(NULLIF({_part(rule, "INTERVAL")}, '')::int, 1))"""
 # of series but a handful of rules, and taking a rule apart is the costly part.
 INTERVAL_DAYS_SQL = interval_days_sql(f"s.{SERIES.cadence}")
 
+# Each distinct rule of the active series (a missing one as ''), with its interval.
+RULE_CTE = f"""
+rule AS (
+    SELECT rules.cadence, {interval_days_sql("rules.cadence")} AS interval_days
+    FROM (
+        SELECT DISTINCT COALESCE(s.{SERIES.cadence}, '') AS cadence FROM {SERIES} s
+        WHERE s.{SERIES.status} = %(active_series)s
+    ) rules
+)"""  # noqa: S608 -- constant fragments; values are parameters
+
 GAP_LAST_HELD = _look_up(
     "MAX", f"{WAS_HELD} AND m.{MEETING.starts_at} < %(lately_from)s", of="person"
 )
@@ -362,13 +372,7 @@ person_held AS (
     FROM person
     LEFT JOIN pair ON pair.low = person.low AND pair.high = person.high
 ),
-rule AS (
-    SELECT rules.cadence, {interval_days_sql("rules.cadence")} AS interval_days
-    FROM (
-        SELECT DISTINCT COALESCE(s.{SERIES.cadence}, '') AS cadence FROM {SERIES} s
-        WHERE s.{SERIES.status} = %(active_series)s
-    ) rules
-),
+{RULE_CTE},
 series AS (
     SELECT s.{SERIES.participant} AS person_id, MIN(rule.interval_days) AS interval_days
     FROM {SERIES} s
