@@ -13,14 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import (
-    Attendance,
-    CalendarFeed,
-    ChangeRequest,
-    Meeting,
-    MeetingSeries,
-    SlotClash,
-)
+from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
 from people.models import User
 from people.selectors import reports_of
 
@@ -173,24 +166,6 @@ def bookable_people(*, user: User) -> QuerySet[User]:
     """Whom ``user`` may book a one-off with: their reports and their own manager."""
     people = User.objects.filter(is_active=True).exclude(pk=user.pk)
     return people.filter(Q(manager=user) | Q(pk=user.manager_id or 0)).order_by("full_name")
-
-
-def feed_of_token(token: str) -> CalendarFeed | None:
-    return (
-        CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
-        .first()
-    )
-
-
-def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """What a calendar feed lists: the person's own meetings from a year back on."""
-    since = timezone.now() - dt.timedelta(days=365)
-    return (
-        Meeting.objects.filter(Q(organiser=user) | Q(participant=user), starts_at__gte=since)
-        .select_related("organiser", "participant")
-        .order_by("starts_at")
-    )
 
 
 def clashes_at(

@@ -12,6 +12,8 @@ transaction, so a meeting and its reminders change together or not at all:
   the event in their calendar, queues a METHOD:CANCEL invitation.
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
   edited or ended), before they go.
+- ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
+  longer needed, and both people's summaries are queued.
 
 Nothing here sends anything: ``notifications.sending`` does, and it checks again at
 send time that a reminder still matches its meeting.
@@ -22,18 +24,14 @@ import zoneinfo
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import (
-    ActionItem,
-    Meeting,
-    MeetingSeries,
-    NotificationPreferences,
-    Reminder,
-)
+from meetings.models import ActionItem, Meeting, MeetingSeries
+from notifications.models import NotificationPreferences, Reminder
+from notifications.selectors import preferences_for, preferences_of
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 R = Reminder.Kind
@@ -41,20 +39,6 @@ MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)
 NOON = dt.time(12, 0)
-
-
-def preferences_for(user_id: int) -> NotificationPreferences:
-    """The person's preferences, or the defaults (unsaved) when they never chose."""
-    return NotificationPreferences.objects.filter(user_id=user_id).first() or (
-        NotificationPreferences(user_id=user_id)
-    )
-
-
-def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
-    """Preferences for several people in one query; the defaults for those without a row."""
-    ids = set(user_ids)
-    found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}
-    return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
 
 
 def meeting_subject(meeting_id: int) -> str:
@@ -331,12 +315,28 @@ def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> N
 
 
 def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
-    """The meeting was recorded as held: nobody needs asking to record it."""
+    """The meeting was recorded as held: nobody needs asking to record it, and each of
+    the two gets its summary, due at once. A task sends it as soon as this transaction
+    commits; the sweep sends it if that task never runs."""
+    now = now or timezone.now()
     Reminder.objects.filter(meeting=meeting, kind=R.FOLLOW_UP, state=Reminder.State.PENDING).update(
         state=Reminder.State.CANCELLED,
         reason="The meeting was recorded as held.",
-        updated_at=now or timezone.now(),
+        updated_at=now,
     )
+    _insert_once(
+        [
+            Reminder(
+                kind=R.SUMMARY,
+                recipient_id=person_id,
+                meeting=meeting,
+                subject=meeting_subject(meeting.pk),
+                due_at=now,
+            )
+            for person_id in (meeting.organiser_id, meeting.participant_id)
+        ]
+    )
+    enqueue_on_commit("notifications.tasks.send_meeting_summary", meeting.pk)
 
 
 def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
@@ -356,18 +356,6 @@ def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
                 reason="Turned off in the person's notification settings.",
                 updated_at=now,
             )
-
-
-@transaction.atomic
-def preferences_update(*, user: User, **values) -> NotificationPreferences:
-    """Save someone's notification preferences and move or cancel their waiting reminders."""
-    prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
-    for name, value in values.items():
-        setattr(prefs, name, value)
-    prefs.full_clean()
-    prefs.save()
-    sync_person(user=user)
-    return prefs
 
 
 # --- The weekly nudge about lapsed 1:1s --------------------------------------------------

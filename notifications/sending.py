@@ -11,7 +11,8 @@ a message and before the commit: that one message may go out again.
 
 A reminder whose moment passed more than ``REMINDER_STALE_AFTER_MINUTES`` ago
 is dropped (recorded, not sent late). Calendar invitations are worth sending up
-to the start of the meeting, so for them that start is the limit.
+to the start of the meeting, so for them that start is the limit; a held meeting's
+summary is worth sending for two days (``SUMMARY_STALE_AFTER``).
 """
 
 import datetime as dt
@@ -28,17 +29,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting, Reminder
-from meetings.record.selectors import agenda_of
-from meetings.scheduling.services import format_span
+from meetings.formatting import format_span
+from meetings.models import Meeting
+from meetings.record.selectors import agenda_of, next_meeting_of_series, summary_actions
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
+from notifications.models import Reminder
+from notifications.selectors import preferences_for
 
 logger = logging.getLogger(__name__)
 
 R = Reminder.Kind
 # How long one sweep keeps going before it leaves the rest to the next minute's.
 SWEEP_SECONDS = 50
+# A summary that could not go out for this long (the mail server was down) is dropped.
+SUMMARY_STALE_AFTER = dt.timedelta(days=2)
 
 
 def absolute(url_name: str, *args) -> str:
@@ -98,11 +103,26 @@ def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | Non
     return None
 
 
+def _summary_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
+    meeting = row.meeting
+    if meeting is None:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
+    if meeting.status != Meeting.Status.COMPLETED:
+        return Verdict(Reminder.State.CANCELLED, "The meeting is no longer recorded as held.")
+    if now - row.due_at > SUMMARY_STALE_AFTER:
+        return Verdict(Reminder.State.DROPPED, "Its moment had passed two days before.")
+    return None
+
+
 def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     """None when the row should be sent now; otherwise what to record instead."""
     if not row.recipient.is_active:
         return Verdict(Reminder.State.CANCELLED, "The person no longer works here.")
-    prefs = reminders.preferences_for(row.recipient_id)
+    if not row.recipient.email:
+        return Verdict(Reminder.State.CANCELLED, "The person has no email address.")
+    if row.kind == R.SUMMARY:  # asked for by no setting: every held 1:1 has one
+        return _summary_verdict(row, now)
+    prefs = preferences_for(row.recipient_id)
     if row.kind == R.INVITATION:
         return _invitation_verdict(row, prefs, now)
     if row.kind in reminders.MEETING_KINDS:
@@ -227,6 +247,38 @@ def _actions_due(row: Reminder) -> Email | None:
     )
 
 
+def _summary(row: Reminder, now: dt.datetime) -> Email:
+    """What was discussed, carried over and agreed, and the next meeting of the series,
+    in the recipient's zone. Private notes are never part of it."""
+    meeting = row.meeting
+    recipient = row.recipient
+    items = agenda_items_of(meeting)
+    following = None
+    if meeting.series_id:
+        following = next_meeting_of_series(
+            series_id=meeting.series_id,
+            after=meeting.starts_at,
+            exclude_pk=meeting.pk,
+            not_over_at=now,
+        )
+    zone = recipient.zone
+    held_on = timezone.localtime(meeting.starts_at, zone)
+    other = meeting.other_person(recipient)
+    context = {
+        "other": other,
+        "meeting": meeting,
+        "held_on": held_on,
+        "discussed": [item for item in items if item.discussed],
+        "carried": [item for item in items if not item.discussed],
+        "actions": summary_actions(meeting),
+        "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
+        "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
+        "url": absolute("meetings:meeting", meeting.pk),
+    }
+    subject = f"Summary of your 1:1 with {other} on {held_on:%a} {held_on.day} {held_on:%b}"
+    return Email(subject, "summary", context)
+
+
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
     """What to send for ``row``; None when there is nothing to say any more."""
     if row.kind == R.AGENDA_PROMPT:
@@ -241,6 +293,8 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return _lapsed_nudge(row, now)
     if row.kind == R.ACTIONS_DUE:
         return _actions_due(row)
+    if row.kind == R.SUMMARY:
+        return _summary(row, now)
     raise ValueError(f"No email for {row.kind}")
 
 
@@ -330,6 +384,11 @@ def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> 
         row.attempts += 1
         row.last_error = ""
         row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
+        if row.kind == R.SUMMARY:
+            # What the meeting page says: "The summary was emailed to you both".
+            Meeting.objects.filter(pk=row.meeting_id, summary_sent_at__isnull=True).update(
+                summary_sent_at=row.sent_at
+            )
         return "sent"
 
 
@@ -384,3 +443,22 @@ def send_due_reminders(
     finally:
         _close_quietly(connection)
     return result
+
+
+def send_summaries_of(*, meeting_id: int, now: dt.datetime | None = None) -> int:
+    """Send the waiting summaries of a meeting that was just completed (each claimed on
+    its own, like in the sweep, so a sweep at the same moment sends none twice).
+    Returns how many went out."""
+    now = now or timezone.now()
+    ids = list(
+        Reminder.objects.filter(
+            meeting_id=meeting_id, kind=R.SUMMARY, state=Reminder.State.PENDING, due_at__lte=now
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    connection = mail.get_connection()
+    try:
+        return sum(deliver(pk, connection=connection, now=now) == "sent" for pk in ids)
+    finally:
+        _close_quietly(connection)

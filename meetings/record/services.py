@@ -19,13 +19,9 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import (
@@ -43,7 +39,6 @@ from meetings.record.selectors import (
     agenda_of,
     next_meeting_between,
     next_meeting_of_series,
-    summary_actions,
 )
 from notifications import outbox as reminders
 from oneonones import limits
@@ -52,7 +47,6 @@ from people.models import User
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-SUMMARY_CATCH_UP = dt.timedelta(days=2)
 
 
 class NoteConflict(Exception):
@@ -369,119 +363,11 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
     meeting.completed_at = now
     meeting.completed_by = by
     meeting.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
-    reminders.meeting_completed(meeting, now=now)
+    reminders.meeting_completed(meeting, now=now)  # the summary is queued there
     carry_over(meeting=meeting, now=now)
     if meeting.series_id:
         next_time_land(series_id=meeting.series_id, now=now)
-    _enqueue_summary(meeting)
     return meeting
-
-
-def _enqueue_summary(meeting: Meeting) -> None:
-    from meetings.tasks import send_meeting_summary
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(send_meeting_summary, meeting.pk)
-
-
-@dataclass
-class SummaryRecipient:
-    person: User
-    other: User
-
-
-def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternatives]:
-    items = list(agenda_of(meeting))
-    discussed = [item for item in items if item.discussed]
-    carried = [item for item in items if not item.discussed]
-    actions = summary_actions(meeting)
-    following = None
-    if meeting.series_id:
-        following = next_meeting_of_series(
-            series_id=meeting.series_id,
-            after=meeting.starts_at,
-            exclude_pk=meeting.pk,
-            not_over_at=timezone.now(),
-        )
-    url = settings.SITE_URL + reverse("meetings:meeting", args=[meeting.pk])
-    messages = []
-    for recipient in (
-        SummaryRecipient(meeting.organiser, meeting.participant),
-        SummaryRecipient(meeting.participant, meeting.organiser),
-    ):
-        if not recipient.person.is_active or not recipient.person.email:
-            continue
-        zone = recipient.person.zone
-        context = {
-            "recipient": recipient.person,
-            "other": recipient.other,
-            "meeting": meeting,
-            "held_on": timezone.localtime(meeting.starts_at, zone),
-            "discussed": discussed,
-            "carried": carried,
-            "actions": actions,
-            "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
-            "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
-            "zone_name": recipient.person.time_zone,
-            "url": url,
-        }
-        with timezone.override(zone):
-            subject = (
-                f"Summary of your 1:1 with {recipient.other} on "
-                f"{context['held_on']:%a} {context['held_on'].day} {context['held_on']:%b}"
-            )
-            text = render_to_string("meetings/email/summary.txt", context)
-            html = render_to_string("meetings/email/summary.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[recipient.person.email], connection=connection
-        )
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    return messages
-
-
-def meeting_send_summary(*, meeting_id: int) -> bool:
-    """Email both people the summary of a completed meeting, once.
-
-    The meeting is claimed by a conditional UPDATE of ``summary_sent_at`` in the
-    same transaction that sends: a second worker (or the sweep) waits on the row
-    and then finds it claimed; a failed send rolls the claim back, so the sweep
-    tries again. True when this call sent it.
-    """
-    with transaction.atomic():
-        claimed = Meeting.objects.filter(
-            pk=meeting_id, status=Meeting.Status.COMPLETED, summary_sent_at__isnull=True
-        ).update(summary_sent_at=timezone.now())
-        if not claimed:
-            return False
-        meeting = Meeting.objects.select_related("organiser", "participant", "series").get(
-            pk=meeting_id
-        )
-        connection = get_connection()
-        connection.send_messages(_summary_messages(meeting, connection))
-    return True
-
-
-def send_pending_summaries(*, now: dt.datetime | None = None) -> int:
-    """The sweep: every meeting completed in the last two days whose summary has not
-    gone out (the broker was down, or a send failed). Returns how many it sent."""
-    now = now or timezone.now()
-    ids = list(
-        Meeting.objects.filter(
-            status=Meeting.Status.COMPLETED,
-            summary_sent_at__isnull=True,
-            completed_at__gte=now - SUMMARY_CATCH_UP,
-        )
-        .order_by("completed_at")
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for meeting_id in ids:
-        try:
-            sent += meeting_send_summary(meeting_id=meeting_id)
-        except Exception:  # one failing send must not stop the others; next sweep retries
-            logger.exception("Could not send the summary of meeting %s", meeting_id)
-    return sent
 
 
 # --- Feedback ----------------------------------------------------------------------------

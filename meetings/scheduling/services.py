@@ -18,29 +18,28 @@ from django.db.models import Case, When
 from django.utils import timezone
 
 from meetings.cadence import series_starts
+from meetings.formatting import clash_message
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
     AgendaTemplate,
     Attendance,
-    CalendarFeed,
     CancelReason,
     ChangeRequest,
     Kind,
     Meeting,
     MeetingSeries,
-    Reminder,
     SlotClash,
 )
 from meetings.record.services import carry_over, next_time_land
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 logger = logging.getLogger(__name__)
 
 HORIZON = relativedelta(months=6)
-EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
@@ -48,6 +47,9 @@ DEADLOCK_DETECTED = "40P01"
 ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
+# Rows hung on a meeting that do not mean anyone worked on it (the outbox's are the
+# notifications app's; named by label, so scheduling need not import it).
+BOOKKEEPING = {"meetings.Attendance", "meetings.SlotClash", "notifications.Reminder"}
 
 
 class MeetingClash(Exception):
@@ -58,24 +60,6 @@ class MeetingClash(Exception):
         self.clashing = clashing
         self.message = clash_message(person=person, clashing=clashing, viewer=viewer)
         super().__init__(self.message)
-
-
-def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone) -> str:
-    """E.g. "10:00\u201310:30 on Tue 3 Mar" in ``zone`` (the year too when not this year)."""
-    start = timezone.localtime(starts_at, zone)
-    end = timezone.localtime(ends_at, zone)
-    day = f"{start:%a} {start.day} {start:%b}"
-    if start.year != timezone.localtime(timezone.now(), zone).year:
-        day += f" {start.year}"
-    return f"{start:%H:%M}{EN_DASH}{end:%H:%M} on {day}"
-
-
-def clash_message(*, person: User, clashing: Meeting | None, viewer: User | None) -> str:
-    zone = viewer.zone if viewer else person.zone
-    who = "You already have" if viewer and viewer.pk == person.pk else f"{person} already has"
-    if clashing is None:
-        return f"{who} a meeting at that time. Pick another time."
-    return f"{who} a meeting {format_span(clashing.starts_at, clashing.ends_at, zone)}."
 
 
 def _violated_constraint(error: IntegrityError) -> str | None:
@@ -204,10 +188,7 @@ class GenerationResult:
 
 
 def _enqueue_generation(series: MeetingSeries) -> None:
-    from meetings.tasks import generate_series_meetings
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(generate_series_meetings, series.pk)
+    enqueue_on_commit("meetings.tasks.generate_series_meetings", series.pk)
 
 
 @transaction.atomic
@@ -267,11 +248,10 @@ def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None
 def _touched_meeting_filters():
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
-    bookkeeping = {Attendance, SlotClash, Reminder}
     return [
         rel.name
         for rel in Meeting._meta.related_objects
-        if rel.related_model not in bookkeeping and rel.related_model is not Meeting
+        if rel.related_model._meta.label not in BOOKKEEPING and rel.related_model is not Meeting
     ]
 
 
@@ -677,23 +657,3 @@ def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
     return request
-
-
-# --- Calendar feeds ------------------------------------------------------------------
-
-
-def calendar_feed_for(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
-    """A new private address; the old one stops working at once."""
-    from meetings.models import new_feed_token
-
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
-    return feed

@@ -1,14 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
+from meetings.formatting import clash_message
 from meetings.models import ChangeRequest, Meeting
 from meetings.record.selectors import feedback_of_series
 from meetings.record.services import next_time_land
@@ -17,14 +15,11 @@ from meetings.scheduling import services
 from meetings.scheduling.forms import (
     CancelForm,
     MoveForm,
-    NotificationPreferencesForm,
     OneOffForm,
     SeriesForm,
 )
-from notifications import outbox as reminders
-from notifications.calendar import calendar_bytes
+from notifications import services as notification_services
 from oneonones.http import id_or_404
-from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import get_person_for_user_or_404, has_reports
 
 PAGE_SIZE = 20
@@ -61,7 +56,7 @@ def mine(request):
         "past": past,
         "is_manager": has_reports(user=user),
         "my_requests": my_requests,
-        "feed": services.calendar_feed_for(user=user),
+        "feed": notification_services.calendar_feed_for(user=user),
     }
     return render(request, "meetings/mine.html", context)
 
@@ -107,9 +102,7 @@ def _preview(request, form, *, series=None):
 def _clash_text(attendance, *, viewer) -> str:
     if attendance is None:
         return ""
-    return services.clash_message(
-        person=attendance.person, clashing=attendance.meeting, viewer=viewer
-    )
+    return clash_message(person=attendance.person, clashing=attendance.meeting, viewer=viewer)
 
 
 def series_new(request):
@@ -401,59 +394,3 @@ def request_accept(request, pk: int, request_pk: int):
 @require_POST
 def request_decline(request, pk: int, request_pk: int):
     return _answer(request, pk, request_pk, accept=False)
-
-
-# --- Calendar ------------------------------------------------------------------------
-
-
-def meeting_ics(request, pk: int):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
-    body = calendar_bytes([meeting], for_user=request.user, name="1:1")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-    return response
-
-
-@require_POST
-def calendar_regenerate(request):
-    services.calendar_feed_regenerate(user=request.user)
-    messages.success(request, "Here is a new calendar address. The old one has stopped working.")
-    return redirect("meetings:mine")
-
-
-@keeps_own_cache_headers
-@login_not_required
-@never_cache
-@require_GET
-def calendar_feed(request, token: str):
-    """A person's meetings for calendar apps; the token in the address is the key."""
-    feed = selectors.feed_of_token(token)
-    if feed is None:
-        raise Http404("No such calendar.")
-    meetings = selectors.feed_meetings(feed.user)
-    body = calendar_bytes(meetings, for_user=feed.user, name=f"1:1s of {feed.user}")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
-    return response
-
-
-# --- Notification settings ---------------------------------------------------------------
-
-
-def notifications(request):
-    """Which reminder emails the signed-in person gets, and when (their own only)."""
-    prefs = reminders.preferences_for(request.user.pk)
-    manager = has_reports(user=request.user)
-    form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reminders.preferences_update(
-                user=request.user,
-                **{name: form.cleaned_data[name] for name in form.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, "Your notification settings are saved.")
-            return redirect("meetings:notifications")
-    return render(request, "meetings/notifications.html", {"form": form})

@@ -9,6 +9,7 @@ from meetings.models import Attendance, ChangeRequest, Meeting
 from meetings.scheduling import services
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import MeetingFactory
+from notifications import services as notification_services
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -189,7 +190,7 @@ def test_a_past_meeting_cannot_be_changed(manager, employee):
 
 
 def test_a_new_feed_token_revokes_the_old(employee):
-    old = services.calendar_feed_for(user=employee).token
-    new = services.calendar_feed_regenerate(user=employee).token
+    old = notification_services.calendar_feed_for(user=employee).token
+    new = notification_services.calendar_feed_regenerate(user=employee).token
     assert old != new
-    assert services.calendar_feed_for(user=employee).token == new
+    assert notification_services.calendar_feed_for(user=employee).token == new

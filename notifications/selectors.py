@@ -1,0 +1,42 @@
+"""Reads of the notifications app: each person's preferences and calendar feed."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from meetings.models import Meeting
+from notifications.models import CalendarFeed, NotificationPreferences
+from people.models import User
+
+
+def preferences_for(user_id: int) -> NotificationPreferences:
+    """The person's preferences, or the defaults (unsaved) when they never chose."""
+    return NotificationPreferences.objects.filter(user_id=user_id).first() or (
+        NotificationPreferences(user_id=user_id)
+    )
+
+
+def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
+    """Preferences for several people in one query; the defaults for those without a row."""
+    ids = set(user_ids)
+    found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}
+    return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
+
+
+def feed_of_token(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """What a calendar feed lists: the person's own meetings from a year back on."""
+    since = timezone.now() - dt.timedelta(days=365)
+    return (
+        Meeting.objects.filter(Q(organiser=user) | Q(participant=user), starts_at__gte=since)
+        .select_related("organiser", "participant")
+        .order_by("starts_at")
+    )

@@ -1,0 +1,35 @@
+"""Writes of the notifications app that people ask for themselves: their preferences
+and their calendar address. (What other apps write goes through ``outbox``.)"""
+
+from django.db import transaction
+
+from notifications import outbox
+from notifications.models import CalendarFeed, NotificationPreferences, new_feed_token
+from people.models import User
+
+
+@transaction.atomic
+def preferences_update(*, user: User, **values) -> NotificationPreferences:
+    """Save someone's notification preferences and move or cancel their waiting reminders."""
+    prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
+    for name, value in values.items():
+        setattr(prefs, name, value)
+    prefs.full_clean()
+    prefs.save()
+    outbox.sync_person(user=user)
+    return prefs
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
+    """A new private address; the old one stops working at once."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

@@ -1,0 +1,74 @@
+"""Calendar downloads and feeds, and each person's notification settings. Their URL
+names stay in the ``meetings`` namespace (the root URLconf includes them there)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings import selectors as meeting_selectors
+from notifications import selectors, services
+from notifications.calendar import calendar_bytes
+from notifications.forms import NotificationPreferencesForm
+from oneonones.middleware import keeps_own_cache_headers
+from people.selectors import has_reports
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def meeting_ics(request, pk: int):
+    meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    body = calendar_bytes([meeting], for_user=request.user, name="1:1")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_POST
+def calendar_regenerate(request):
+    services.calendar_feed_regenerate(user=request.user)
+    messages.success(request, "Here is a new calendar address. The old one has stopped working.")
+    return redirect("meetings:mine")
+
+
+@keeps_own_cache_headers
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    """A person's meetings for calendar apps; the token in the address is the key."""
+    feed = selectors.feed_of_token(token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    meetings = selectors.feed_meetings(feed.user)
+    body = calendar_bytes(meetings, for_user=feed.user, name=f"1:1s of {feed.user}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
+    return response
+
+
+# --- Notification settings ---------------------------------------------------------------
+
+
+def notifications(request):
+    """Which reminder emails the signed-in person gets, and when (their own only)."""
+    prefs = selectors.preferences_for(request.user.pk)
+    manager = has_reports(user=request.user)
+    form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preferences_update(
+                user=request.user,
+                **{name: form.cleaned_data[name] for name in form.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("meetings:notifications")
+    return render(request, "meetings/notifications.html", {"form": form})
