@@ -52,9 +52,11 @@ test-dates: venv
 bench: venv
 	$(BIN)/python -m bench
 
+## ruff, and the layering of the apps (.importlinter).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff check --fix .
