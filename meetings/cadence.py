@@ -30,6 +30,8 @@ SUB_DAILY = {du.HOURLY, du.MINUTELY, du.SECONDLY}
 FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
 # A custom rule meets at least once a year.
 MAX_INTERVAL_DAYS = 366
+# A series, when booked or changed, gives a meeting within this many days.
+NEXT_MEETING_WITHIN_DAYS = 366
 
 
 class CadenceError(ValueError):
@@ -83,6 +85,14 @@ def parse_custom_rule(text: str) -> recurrence.Recurrence:
             "That rule is not understood. Use the iCalendar form, for example "
             "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO."
         ) from None
+    check_cadence(cadence)
+    return cadence
+
+
+def check_cadence(cadence: recurrence.Recurrence) -> None:
+    """What every stored cadence is, however it was made (the booking form builds one,
+    a service may be handed one): one rule, at most daily, at least once a year, that
+    gives dates. Raises CadenceError."""
     if len(cadence.rrules) != 1 or cadence.exrules or cadence.rdates or cadence.exdates:
         raise CadenceError("Use exactly one rule.")
     rule = cadence.rrules[0]
@@ -95,7 +105,6 @@ def parse_custom_rule(text: str) -> recurrence.Recurrence:
     if rule.interval > MAX_INTERVAL_DAYS // FREQUENCY_DAYS[rule.freq]:
         raise CadenceError("Meet at least once a year: make INTERVAL smaller.")
     _check_expands(cadence)
-    return cadence
 
 
 def _check_expands(cadence: recurrence.Recurrence) -> None:

@@ -32,11 +32,17 @@ def feed_of_token(token: str) -> CalendarFeed | None:
     )
 
 
-def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """What a calendar feed lists: the person's own meetings from a year back on."""
+def feed_of(*, viewer: User) -> CalendarFeed | None:
+    """``viewer``'s calendar address, if they have made one."""
+    return CalendarFeed.objects.filter(user=viewer).first()
+
+
+def feed_meetings(*, person: User) -> QuerySet[Meeting]:
+    """What a calendar feed lists: the person's own meetings from a year back on. (The
+    feed is read without signing in: the person is the feed's owner, not a viewer.)"""
     since = timezone.now() - dt.timedelta(days=365)
     return (
-        Meeting.objects.filter(Q(organiser=user) | Q(participant=user), starts_at__gte=since)
+        Meeting.objects.filter(Q(organiser=person) | Q(participant=person), starts_at__gte=since)
         .select_related("organiser", "participant")
         .order_by("starts_at")
     )

@@ -1,10 +1,12 @@
 """Writes of the notifications app that people ask for themselves: their preferences
 and their calendar address. (What other apps write goes through ``outbox``.)"""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from notifications import outbox
 from notifications.models import CalendarFeed, NotificationPreferences, new_feed_token
+from oneonones.errors import refused
 from people.models import User
 
 
@@ -14,7 +16,10 @@ def preferences_update(*, user: User, **values) -> NotificationPreferences:
     prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
     for name, value in values.items():
         setattr(prefs, name, value)
-    prefs.full_clean()
+    try:
+        prefs.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     prefs.save()
     outbox.sync_person(user=user)
     return prefs

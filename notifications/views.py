@@ -3,7 +3,6 @@ names stay in the ``meetings`` namespace (the root URLconf includes them there).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -13,16 +12,13 @@ from meetings import selectors as meeting_selectors
 from notifications import selectors, services
 from notifications.calendar import calendar_bytes
 from notifications.forms import NotificationPreferencesForm
+from oneonones.errors import ServiceError, form_error
 from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import has_reports
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 def meeting_ics(request, pk: int):
-    meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
     body = calendar_bytes([meeting], for_user=request.user, name="1:1")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -31,8 +27,14 @@ def meeting_ics(request, pk: int):
 
 @require_POST
 def calendar_regenerate(request):
+    had_one = selectors.feed_of(viewer=request.user) is not None
     services.calendar_feed_regenerate(user=request.user)
-    messages.success(request, "Here is a new calendar address. The old one has stopped working.")
+    if had_one:
+        messages.success(
+            request, "Here is a new calendar address. The old one has stopped working."
+        )
+    else:
+        messages.success(request, "Here is your calendar address.")
     return redirect("meetings:mine")
 
 
@@ -45,7 +47,7 @@ def calendar_feed(request, token: str):
     feed = selectors.feed_of_token(token)
     if feed is None:
         raise Http404("No such calendar.")
-    meetings = selectors.feed_meetings(feed.user)
+    meetings = selectors.feed_meetings(person=feed.user)
     body = calendar_bytes(meetings, for_user=feed.user, name=f"1:1s of {feed.user}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
@@ -58,7 +60,7 @@ def calendar_feed(request, token: str):
 def notifications(request):
     """Which reminder emails the signed-in person gets, and when (their own only)."""
     prefs = selectors.preferences_for(request.user.pk)
-    manager = has_reports(user=request.user)
+    manager = has_reports(person=request.user)
     form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,8 +68,8 @@ def notifications(request):
                 user=request.user,
                 **{name: form.cleaned_data[name] for name in form.fields},
             )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, "Your notification settings are saved.")
             return redirect("meetings:notifications")

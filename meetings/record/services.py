@@ -1,8 +1,8 @@
 """Writes about what happens in a 1:1: agenda, notes, actions, wrap-up and feedback.
 
 Every service is one transaction and checks that ``by`` is one of the meeting's
-two people (views look meetings up with ``write=True`` first, so this is the
-second line of defence). Services that change a meeting's agenda lock the
+two people (views look meetings up with ``get_meeting_to_change_or_404`` first, so
+this is the second line of defence). Services that change a meeting's agenda lock the
 meeting row, so they queue behind completion: an item is either on the agenda
 when the meeting is completed (and carried over if not discussed) or refused.
 
@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -42,6 +41,7 @@ from meetings.record.selectors import (
 )
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import ServiceError, within_limits
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -49,10 +49,10 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 500
 
 
-class NoteConflict(Exception):
+class NoteConflict(ServiceError):
     """Someone saved the note after the version the edit started from."""
 
-    def __init__(self, note: Note):
+    def __init__(self, note: Note) -> None:
         self.note = note
         who = note.updated_by or note.author
         super().__init__(f"{who} saved a newer version of this note.")
@@ -60,7 +60,7 @@ class NoteConflict(Exception):
 
 def _check_one_of_two(meeting, by: User) -> None:
     if by.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("Only the two people in this 1:1 can change it.")
+        raise ServiceError("Only the two people in this 1:1 can change it.")
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -74,19 +74,17 @@ def _locked(meeting: Meeting) -> Meeting:
 def _clean_text(text: str, *, what: str = "Write something first.") -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise ValidationError(what)
+        raise ServiceError(what)
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"Keep it under {MAX_TEXT} characters.")
+        raise ServiceError(f"Keep it under {MAX_TEXT} characters.")
     return text
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.COMPLETED:
-        raise ValidationError(
-            "This 1:1 is completed; add it to the next-time list or the next 1:1."
-        )
+        raise ServiceError("This 1:1 is completed; add it to the next-time list or the next 1:1.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; add it to the next 1:1 instead.")
+        raise ServiceError("This 1:1 was cancelled; add it to the next 1:1 instead.")
 
 
 def _next_position(items) -> int:
@@ -118,7 +116,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaIte
     (the report's items always come first). Renumbers the whole agenda, so ties
     left by earlier writes are resolved too."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move it up or down.")
+        raise ServiceError("Move it up or down.")
     meeting = _locked(item.meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -156,7 +154,7 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
         meeting = _locked(item.meeting)
         _check_agenda_open(meeting)
     if item.author_id != by.pk:
-        raise ValidationError("Only the person who added an item can remove it.")
+        raise ServiceError("Only the person who added an item can remove it.")
     item.delete()
 
 
@@ -245,9 +243,9 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     """
     _check_one_of_two(meeting, by)
     if visibility not in Note.Visibility.values:
-        raise ValidationError("Choose whether the note is shared or private.")
+        raise ServiceError("Choose whether the note is shared or private.")
     if len(body) > 20_000:
-        raise ValidationError("Notes are limited to 20,000 characters.")
+        raise ServiceError("Notes are limited to 20,000 characters.")
     notes = Note.objects.select_for_update(of=("self",)).filter(
         meeting=meeting, visibility=visibility
     )
@@ -256,7 +254,7 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     note = notes.select_related("author", "updated_by").first()
     if note is None:
         if base_version != 0:
-            raise ValidationError("That note is no longer there; reload the page.")
+            raise ServiceError("That note is no longer there; reload the page.")
         try:
             with transaction.atomic():
                 return Note.objects.create(
@@ -308,11 +306,11 @@ def action_add(
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("An action belongs to one of the two of you.")
+        raise ServiceError("An action belongs to one of the two of you.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; agree actions at the next one.")
+        raise ServiceError("This 1:1 was cancelled; agree actions at the next one.")
     if due_date is not None:
-        limits.check_planning_day(due_date, what="a due date")
+        within_limits(limits.check_planning_day, due_date, what="a due date")
     return ActionItem.objects.create(
         series_id=meeting.series_id,
         meeting=meeting,
@@ -347,18 +345,18 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
     """Mark the meeting held, carry undiscussed items over and send the summary.
 
     Only the two people, only once it has started. Completing an already
-    completed meeting raises ``ValidationError`` and changes nothing.
+    completed meeting raises ``ServiceError`` and changes nothing.
     """
     now = now or timezone.now()
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if meeting.status == Meeting.Status.COMPLETED:
         who = meeting.completed_by or "someone"
-        raise ValidationError(f"Already completed by {who}; nothing was changed.")
+        raise ServiceError(f"Already completed by {who}; nothing was changed.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled, so it cannot be completed.")
+        raise ServiceError("This 1:1 was cancelled, so it cannot be completed.")
     if meeting.starts_at > now:
-        raise ValidationError("A 1:1 can be completed once it has started.")
+        raise ServiceError("A 1:1 can be completed once it has started.")
     meeting.status = Meeting.Status.COMPLETED
     meeting.completed_at = now
     meeting.completed_by = by
@@ -385,13 +383,13 @@ def feedback_save(
     """The report's feedback on a held 1:1: one per meeting, which they may edit."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the person the 1:1 is for gives feedback on it.")
+        raise ServiceError("Only the person the 1:1 is for gives feedback on it.")
     if meeting.status != Meeting.Status.COMPLETED:
-        raise ValidationError("Feedback opens once the 1:1 has been completed.")
+        raise ServiceError("Feedback opens once the 1:1 has been completed.")
     if usefulness not in range(1, 6):
-        raise ValidationError("Choose how useful it was, from 1 to 5.")
+        raise ServiceError("Choose how useful it was, from 1 to 5.")
     if preferred_frequency and preferred_frequency not in PreferredFrequency.values:
-        raise ValidationError("Choose how often you would like to meet.")
+        raise ServiceError("Choose how often you would like to meet.")
     feedback, _ = MeetingFeedback.objects.update_or_create(
         meeting=meeting,
         defaults={
@@ -433,9 +431,9 @@ def prompts_text(template: AgendaTemplate) -> str:
 
 def _save_prompts(template: AgendaTemplate, prompts: list[tuple[str, str]]) -> None:
     if not prompts:
-        raise ValidationError("Add at least one prompt.")
+        raise ServiceError("Add at least one prompt.")
     if len(prompts) > 50:
-        raise ValidationError("Keep a template to 50 prompts or fewer.")
+        raise ServiceError("Keep a template to 50 prompts or fewer.")
     template.items.all().delete()
     AgendaTemplateItem.objects.bulk_create(
         AgendaTemplateItem(template=template, section=section, text=text, position=number)
@@ -449,7 +447,7 @@ def template_create(
 ) -> AgendaTemplate:
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template = AgendaTemplate.objects.create(
         owner=owner, name=name[:120], description=(description or "").strip()[:300]
     )
@@ -468,10 +466,10 @@ def template_update(
 ) -> AgendaTemplate:
     template = AgendaTemplate.objects.select_for_update().get(pk=template.pk)
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can change it.")
+        raise ServiceError("Only the person who made a template can change it.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template.name = name[:120]
     template.description = (description or "").strip()[:300]
     template.save(update_fields=["name", "description", "updated_at"])
@@ -483,7 +481,7 @@ def template_update(
 def template_delete(*, template: AgendaTemplate, by: User) -> None:
     """Series that used it keep going without prompts (the field is SET_NULL)."""
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can delete it.")
+        raise ServiceError("Only the person who made a template can delete it.")
     template.delete()
 
 
@@ -503,16 +501,16 @@ def agenda_discuss_objective(*, objective, by: User, meeting: Meeting | None = N
     owner = objective.owner
     if meeting is None:
         if not owner.manager_id:
-            raise ValidationError(f"{owner} has no manager to discuss it with.")
+            raise ServiceError(f"{owner} has no manager to discuss it with.")
         meeting = next_meeting_between(first=owner, second_id=owner.manager_id)
         if meeting is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"No 1:1 between {owner} and their manager is booked yet; book one first."
             )
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("This objective belongs to someone else.")
+        raise ServiceError("This objective belongs to someone else.")
     _check_agenda_open(meeting)
     existing = meeting.agenda_items.filter(objective=objective).first()
     if existing is not None:

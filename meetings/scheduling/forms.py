@@ -7,6 +7,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 
 from meetings.cadence import (
+    NEXT_MEETING_WITHIN_DAYS,
     ORDINALS,
     PATTERNS,
     WEEKDAY_NAMES,
@@ -178,10 +179,12 @@ class SeriesForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if series is None:
-            self.fields["participant"].queryset = reports_of(user=organiser).order_by("full_name")
+            self.fields["participant"].queryset = reports_of(manager=organiser).order_by(
+                "full_name"
+            )
         else:
             del self.fields["participant"]
-        templates = templates_visible_to(organiser)
+        templates = templates_visible_to(viewer=organiser)
         self.fields["default_template"].queryset = templates
         if series is None:
             builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
@@ -267,7 +270,9 @@ class SeriesForm(forms.Form):
             first_date=data["first_date"],
             end_date=data.get("end_date"),
         )
-        return next_starts(series_like, after=timezone.now(), count=count, horizon_days=366)
+        return next_starts(
+            series_like, after=timezone.now(), count=count, horizon_days=NEXT_MEETING_WITHIN_DAYS
+        )
 
     def series_fields(self) -> dict:
         names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date")
@@ -311,7 +316,7 @@ class OneOffForm(FutureStartMixin, HelpedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = bookable_people(user=user)
+        self.fields["participant"].queryset = bookable_people(viewer=user)
 
 
 class CancelForm(HelpedForm):

@@ -3,6 +3,9 @@
 The no-double-booking rule lives in the database (see ``Attendance``): services
 insert or move attendance rows inside a savepoint and turn a violation into
 ``MeetingClash``, whose message names the meeting in the way people speak.
+
+A rule that refuses raises the error family of ``oneonones.errors`` (``MeetingClash``
+is a ``ServiceError`` too); the views show its message.
 """
 
 import datetime as dt
@@ -17,7 +20,13 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
 
-from meetings.cadence import series_starts
+from meetings.cadence import (
+    NEXT_MEETING_WITHIN_DAYS,
+    CadenceError,
+    check_cadence,
+    next_starts,
+    series_starts,
+)
 from meetings.formatting import clash_message
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -34,6 +43,7 @@ from meetings.models import (
 from meetings.record.services import carry_over, next_time_land
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import ServiceError, refused, within_limits
 from oneonones.queue import enqueue_on_commit
 from people.models import User
 
@@ -44,6 +54,7 @@ HORIZON = relativedelta(months=6)
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
 DEADLOCK_DETECTED = "40P01"
+
 ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
@@ -52,14 +63,13 @@ SERIES_ONLY_FIELDS = ("default_template",)
 BOOKKEEPING = {"meetings.Attendance", "meetings.SlotClash", "notifications.Reminder"}
 
 
-class MeetingClash(Exception):
+class MeetingClash(ServiceError):
     """Someone is already busy then. ``message`` is ready to show to ``viewer``."""
 
-    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None):
+    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None) -> None:
         self.person = person
         self.clashing = clashing
-        self.message = clash_message(person=person, clashing=clashing, viewer=viewer)
-        super().__init__(self.message)
+        super().__init__(clash_message(person=person, clashing=clashing, viewer=viewer))
 
 
 def _violated_constraint(error: IntegrityError) -> str | None:
@@ -130,9 +140,9 @@ def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
 
 def _check_pair(*, organiser: User, participant: User) -> None:
     if organiser.pk == participant.pk:
-        raise ValidationError("A 1:1 needs two different people.")
+        raise ServiceError("A 1:1 needs two different people.")
     if not (organiser.is_active and participant.is_active):
-        raise ValidationError("Both people must still work here.")
+        raise ServiceError("Both people must still work here.")
 
 
 # --- One-off meetings --------------------------------------------------------------
@@ -157,8 +167,8 @@ def meeting_book(
     """Book a one-off meeting. Raises MeetingClash if either person is busy."""
     _check_pair(organiser=organiser, participant=participant)
     if not may_book_with(user=organiser, other=participant):
-        raise ValidationError("You can book 1:1s with your reports and with your manager.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("You can book 1:1s with your reports and with your manager.")
+    within_limits(limits.check_meeting_start, starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
         participant=participant,
@@ -210,7 +220,7 @@ def series_create(
     """Create a series; its meetings are generated after commit (and daily)."""
     _check_pair(organiser=organiser, participant=participant)
     if participant.manager_id != organiser.pk:
-        raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
+        raise ServiceError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
     _check_series_dates(first_date=first_date, end_date=end_date)
     series = MeetingSeries(
@@ -227,7 +237,11 @@ def series_create(
         location=location,
         default_template=default_template,
     )
-    series.full_clean()
+    _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     series.save()
     _enqueue_generation(series)
     return series
@@ -235,14 +249,30 @@ def series_create(
 
 def _check_series_dates(*, first_date: dt.date, end_date: dt.date | None) -> None:
     """A series starts at most two years ahead and ends at most ten years ahead."""
-    limits.check_first_date(first_date)
+    within_limits(limits.check_first_date, first_date)
     if end_date is not None:
-        limits.check_planning_day(end_date, what="a last date")
+        within_limits(limits.check_planning_day, end_date, what="a last date")
+
+
+def _check_series_rules(series: MeetingSeries) -> None:
+    """The booking form's rules, held here as well, so that no caller can store a
+    series that books nothing: a cadence that gives dates, a last date not before the
+    first, and at least one meeting in the coming year."""
+    try:
+        check_cadence(series.cadence)
+    except CadenceError as error:
+        raise ServiceError(str(error), field="pattern") from None
+    if series.end_date is not None and series.end_date < series.first_date:
+        raise ServiceError("The last date must be on or after the first.", field="end_date")
+    if not next_starts(
+        series, after=timezone.now(), count=1, horizon_days=NEXT_MEETING_WITHIN_DAYS
+    ):
+        raise ServiceError("These settings give no meeting in the next year.", field="pattern")
 
 
 def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None:
     if template is not None and template.owner_id not in (None, organiser.pk):
-        raise ValidationError("Choose one of the built-in templates or one of your own.")
+        raise ServiceError("Choose one of the built-in templates or one of your own.")
 
 
 def _touched_meeting_filters():
@@ -282,7 +312,7 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
     new details (kind, format, place) are copied onto the future meetings."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS) - set(SERIES_ONLY_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {sorted(unknown)}")
@@ -299,7 +329,12 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         setattr(series, name, value)
     if "first_date" in changes or "end_date" in changes:
         _check_series_dates(first_date=series.first_date, end_date=series.end_date)
-    series.full_clean()
+    if retimed:
+        _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     if retimed:
         series.generated_until = None
     series.save()
@@ -328,9 +363,9 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
 def _set_series_status(*, series: MeetingSeries, by: User, status: str) -> MeetingSeries:
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     if series.status == MeetingSeries.Status.ENDED:
-        raise ValidationError("This series has ended; book a new one instead.")
+        raise ServiceError("This series has ended; book a new one instead.")
     series.status = status
     series.save(update_fields=["status", "updated_at"])
     return series
@@ -483,8 +518,8 @@ def clash_book_other_time(
     """Book a clashing slot at another time; the meeting keeps its slot."""
     series = MeetingSeries.objects.select_for_update().get(pk=clash.series_id)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can book this meeting.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("Only the organiser can book this meeting.")
+    within_limits(limits.check_meeting_start, starts_at)
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
@@ -499,7 +534,7 @@ def clash_book_other_time(
 def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
     """Leave out this one meeting of the series; generation will not try it again."""
     if by.pk != clash.series.organiser_id:
-        raise ValidationError("Only the organiser can skip this meeting.")
+        raise ServiceError("Only the organiser can skip this meeting.")
     clash.skipped = True
     clash.save(update_fields=["skipped", "detected_at"])
     return clash
@@ -510,9 +545,9 @@ def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
 
 def _check_changeable(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ValidationError("Only a scheduled meeting can be changed.")
+        raise ServiceError("Only a scheduled meeting can be changed.")
     if meeting.ends_at <= timezone.now():
-        raise ValidationError("This meeting is over; it can no longer be changed.")
+        raise ServiceError("This meeting is over; it can no longer be changed.")
 
 
 def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
@@ -523,7 +558,7 @@ def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
 
 def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     if reason not in CancelReason.values:
-        raise ValidationError("Choose a reason for cancelling.")
+        raise ServiceError("Choose a reason for cancelling.")
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_by = by
     meeting.cancelled_at = timezone.now()
@@ -539,9 +574,9 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
 
 
 def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> Meeting:
-    limits.check_meeting_start(starts_at)
+    within_limits(limits.check_meeting_start, starts_at)
     if starts_at == meeting.starts_at:
-        raise ValidationError("That is when the meeting already is.")
+        raise ServiceError("That is when the meeting already is.")
     duration = meeting.ends_at - meeting.starts_at
     meeting.rescheduled_from = meeting.starts_at
     meeting.reschedule_note = note
@@ -564,7 +599,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str, note: str = "") -
     """The organiser cancels a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can cancel; ask them instead.")
+        raise ServiceError("Only the organiser can cancel; ask them instead.")
     _check_changeable(meeting)
     _withdraw_pending_requests(meeting, by=by)
     return _cancel(meeting=meeting, by=by, reason=reason, note=note)
@@ -575,7 +610,7 @@ def meeting_move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: st
     """The organiser moves a meeting. Raises MeetingClash if either person is busy."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can move this meeting; ask them instead.")
+        raise ServiceError("Only the organiser can move this meeting; ask them instead.")
     _check_changeable(meeting)
     moved = _move(meeting=meeting, by=by, starts_at=starts_at, note=note)
     _withdraw_pending_requests(moved, by=by)
@@ -595,23 +630,21 @@ def change_request_create(
     """The participant asks the organiser to cancel or move a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the other person in the meeting can ask for a change.")
+        raise ServiceError("Only the other person in the meeting can ask for a change.")
     _check_changeable(meeting)
     if meeting.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
-        raise ValidationError(
-            f"There is already a request waiting for {meeting.organiser}'s answer."
-        )
+        raise ServiceError(f"There is already a request waiting for {meeting.organiser}'s answer.")
     if action == ChangeRequest.Action.CANCEL:
         if reason not in CancelReason.values:
-            raise ValidationError("Choose a reason for cancelling.")
+            raise ServiceError("Choose a reason for cancelling.")
         proposed_starts_at = None
     elif action == ChangeRequest.Action.MOVE:
         if proposed_starts_at is None:
-            raise ValidationError("Propose a time in the future.")
-        limits.check_meeting_start(proposed_starts_at)
+            raise ServiceError("Propose a time in the future.")
+        within_limits(limits.check_meeting_start, proposed_starts_at)
         reason = ""
     else:
-        raise ValidationError("Ask to cancel or to move the meeting.")
+        raise ServiceError("Ask to cancel or to move the meeting.")
     return ChangeRequest.objects.create(
         meeting=meeting,
         requested_by=by,
@@ -629,9 +662,9 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     meeting = _locked(request.meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     _check_changeable(meeting)
     if request.action == ChangeRequest.Action.CANCEL:
         # Cancelled on the participant's behalf: they asked, and their reason stands.
@@ -649,9 +682,9 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
 def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if by.pk != request.meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     request.status = ChangeRequest.Status.DECLINED
     request.decided_by = by
     request.decided_at = timezone.now()

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +8,6 @@ from meetings import selectors
 from meetings.formatting import clash_message
 from meetings.models import ChangeRequest, Meeting
 from meetings.record.selectors import feedback_of_series
-from meetings.record.services import next_time_land
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
@@ -18,15 +16,12 @@ from meetings.scheduling.forms import (
     OneOffForm,
     SeriesForm,
 )
-from notifications import services as notification_services
+from notifications import selectors as notification_selectors
+from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import id_or_404
 from people.selectors import get_person_for_user_or_404, has_reports
 
 PAGE_SIZE = 20
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- My 1:1s, My team ----------------------------------------------------------------
@@ -35,28 +30,15 @@ def _error_text(error: ValidationError) -> str:
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    now = timezone.now()
-    meetings = selectors.meetings_of(user)
-    if past:
-        meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at")
-    else:
-        meetings = meetings.filter(ends_at__gte=now).order_by("starts_at")
+    meetings = selectors.my_meetings(viewer=user, past=past)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
-    my_requests = (
-        ChangeRequest.objects.filter(
-            requested_by=user,
-            status=ChangeRequest.Status.PENDING,
-            meeting__ends_at__gte=now,
-        )
-        .select_related("meeting__organiser")
-        .order_by("meeting__starts_at")
-    )
     context = {
         "page": page,
         "past": past,
-        "is_manager": has_reports(user=user),
-        "my_requests": my_requests,
-        "feed": notification_services.calendar_feed_for(user=user),
+        "is_manager": has_reports(person=user),
+        "my_requests": selectors.requests_made_by(viewer=user),
+        # Read only: the address is made when the person asks for it (a POST).
+        "feed": notification_selectors.feed_of(viewer=user),
     }
     return render(request, "meetings/mine.html", context)
 
@@ -117,8 +99,8 @@ def series_new(request):
             series = services.series_create(
                 organiser=user, participant=form.cleaned_data["participant"], **form.series_fields()
             )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -133,8 +115,8 @@ def series_new(request):
 def series_preview(request):
     series = None
     if request.GET.get("series"):
-        series = selectors.get_series_for_user_or_404(
-            request.user, id_or_404(request.GET["series"]), write=True
+        series = selectors.get_series_to_change_or_404(
+            viewer=request.user, pk=id_or_404(request.GET["series"])
         )
     form = SeriesForm(request.GET, organiser=request.user, series=series)
     context = _preview(request, form, series=series)
@@ -142,8 +124,8 @@ def series_preview(request):
 
 
 def series_detail(request, pk: int):
-    series = selectors.get_series_for_user_or_404(request.user, pk)
-    one_of_two = selectors.is_one_of_the_two(request.user, series)
+    series = selectors.get_series_for_user_or_404(viewer=request.user, pk=pk)
+    one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=series)
     context = {
         "series": series,
         "one_of_two": one_of_two,
@@ -152,9 +134,7 @@ def series_detail(request, pk: int):
         "past": selectors.past_meetings_of_series(series)[:10],
         "clashes": selectors.open_clashes(organiser=series.organiser, series=series),
         "requests": (
-            selectors.pending_requests_for(organiser=series.organiser).filter(
-                meeting__series=series
-            )
+            selectors.pending_requests_for(organiser=series.organiser, series=series)
             if one_of_two
             else []
         ),
@@ -167,14 +147,14 @@ def series_detail(request, pk: int):
 
 
 def series_edit(request, pk: int):
-    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    series = selectors.get_series_to_change_or_404(viewer=request.user, pk=pk)
     form = SeriesForm(request.POST or None, organiser=request.user, series=series)
     if request.method == "POST" and form.is_valid():
         fields = form.series_fields()
         try:
             services.series_update(series=series, by=request.user, **fields)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -186,11 +166,11 @@ def series_edit(request, pk: int):
 
 
 def _series_action(request, pk: int, action, done: str):
-    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    series = selectors.get_series_to_change_or_404(viewer=request.user, pk=pk)
     try:
         action(series=series, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(request, done)
     return redirect("meetings:series", series.pk)
@@ -222,7 +202,7 @@ def series_end(request, pk: int):
 
 @require_POST
 def clash_rebook(request, pk: int):
-    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    clash = selectors.get_clash_for_user_or_404(viewer=request.user, pk=pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -234,8 +214,8 @@ def clash_rebook(request, pk: int):
             )
         except services.MeetingClash as clash_error:
             messages.error(request, clash_error.message)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except ServiceError as error:
+            message_error(request, error)
         else:
             messages.success(request, "Booked at the new time.")
             return redirect("meetings:meeting", meeting.pk)
@@ -246,7 +226,7 @@ def clash_rebook(request, pk: int):
 
 @require_POST
 def clash_skip(request, pk: int):
-    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    clash = selectors.get_clash_for_user_or_404(viewer=request.user, pk=pk)
     services.clash_skip(clash=clash, by=request.user)
     messages.success(request, "Skipped that one; the rest of the series is unchanged.")
     return redirect("meetings:series", clash.series_id)
@@ -275,8 +255,8 @@ def meeting_new(request):
             )
         except services.MeetingClash as clash:
             form.add_error("starts_at", clash.message)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, f"Booked a 1:1 with {meeting.participant}.")
             return redirect("meetings:meeting", meeting.pk)
@@ -284,14 +264,9 @@ def meeting_new(request):
 
 
 def meeting_detail(request, pk: int):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
-    one_of_two = selectors.is_one_of_the_two(request.user, meeting)
-    requests = []
-    if one_of_two:
-        requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
-    if one_of_two and meeting.series_id:
-        # A safety net: anything on the series' next-time list lands on its next meeting.
-        next_time_land(series_id=meeting.series_id)
+    meeting = selectors.get_meeting_for_user_or_404(viewer=request.user, pk=pk)
+    one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=meeting)
+    requests = selectors.requests_of_meeting(viewer=request.user, meeting=meeting)
     context = {
         "meeting": meeting,
         "one_of_two": one_of_two,
@@ -309,7 +284,7 @@ def meeting_detail(request, pk: int):
 
 def _change_meeting(request, pk: int, *, form_class, verb: str, act):
     """Cancel or move: the organiser does it, the participant asks for it."""
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    meeting = selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
     is_organiser = request.user.pk == meeting.organiser_id
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -317,8 +292,8 @@ def _change_meeting(request, pk: int, *, form_class, verb: str, act):
             done = act(meeting=meeting, data=form.cleaned_data, is_organiser=is_organiser)
         except services.MeetingClash as clash:
             form.add_error("starts_at", clash.message)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, done)
             return redirect("meetings:meeting", meeting.pk)
@@ -365,8 +340,10 @@ def meeting_move(request, pk: int):
 
 
 def _answer(request, pk: int, request_pk: int, *, accept: bool):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
-    change = selectors.get_request_for_organiser_or_404(request.user, meeting, request_pk)
+    meeting = selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
+    change = selectors.get_request_for_organiser_or_404(
+        viewer=request.user, meeting=meeting, pk=request_pk
+    )
     try:
         if accept:
             services.change_request_accept(request=change, by=request.user)
@@ -374,8 +351,8 @@ def _answer(request, pk: int, request_pk: int, *, accept: bool):
             services.change_request_decline(request=change, by=request.user)
     except services.MeetingClash as clash:
         messages.error(request, f"{clash.message} Move it to another time instead.")
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(request, "Done. " + ("Accepted." if accept else "Declined."))
     back = request.POST.get("back")

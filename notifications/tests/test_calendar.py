@@ -73,9 +73,9 @@ def test_an_unknown_or_departed_token_is_404(client, employee):
 
 
 def test_my_meetings_page_shows_my_feed_address(client, employee):
+    token = notification_services.calendar_feed_for(user=employee).token
     client.force_login(employee)
     body = client.get(reverse("meetings:mine")).content.decode()
-    token = notification_services.calendar_feed_for(user=employee).token
     assert reverse("meetings:calendar_feed", args=[token]) in body
 
 
