@@ -9,6 +9,7 @@ rhythm is counted from the first date whatever window is asked for.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Protocol
 
 import recurrence
 from dateutil import rrule as du
@@ -32,6 +33,23 @@ FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
 MAX_INTERVAL_DAYS = 366
 # A series, when booked or changed, gives a meeting within this many days.
 NEXT_MEETING_WITHIN_DAYS = 366
+
+
+class SeriesLike(Protocol):
+    """A series, or the booking form's data shaped like one (for a preview)."""
+
+    @property
+    def cadence(self) -> recurrence.Recurrence: ...
+    @property
+    def start_time(self) -> dt.time: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def first_date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+    @property
+    def duration_minutes(self) -> int: ...
 
 
 class CadenceError(ValueError):
@@ -195,7 +213,9 @@ def expand(
     return starts
 
 
-def series_starts(series, *, after: dt.datetime, before: dt.datetime) -> list[dt.datetime]:
+def series_starts(
+    series: "SeriesLike", *, after: dt.datetime, before: dt.datetime
+) -> list[dt.datetime]:
     """``expand`` for a series (or anything with the same fields)."""
     return expand(
         series.cadence,
@@ -208,7 +228,9 @@ def series_starts(series, *, after: dt.datetime, before: dt.datetime) -> list[dt
     )
 
 
-def next_starts(series, *, after: dt.datetime, count: int, horizon_days: int = 800):
+def next_starts(
+    series: "SeriesLike", *, after: dt.datetime, count: int, horizon_days: int = 800
+) -> list[dt.datetime]:
     """The next ``count`` starts of a series after ``after``."""
     return series_starts(series, after=after, before=after + dt.timedelta(days=horizon_days))[
         :count
@@ -240,7 +262,7 @@ def describe_cadence(cadence: recurrence.Recurrence) -> str:
     return "; ".join(texts).capitalize() if texts else "No repeating rule"
 
 
-def describe_series(series) -> str:
+def describe_series(series: "SeriesLike") -> str:
     """E.g. "Every 2 weeks on Tuesday at 09:30 (Europe/London), 30 min"."""
     text = (
         f"{describe_cadence(series.cadence)} at {series.start_time:%H:%M} "

@@ -11,7 +11,7 @@ from people.models import User
 EN_DASH = "\u2013"
 
 
-def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone) -> str:
+def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo) -> str:
     """E.g. "10:00\u201310:30 on Tue 3 Mar" in ``zone`` (the year too when not this year)."""
     start = timezone.localtime(starts_at, zone)
     end = timezone.localtime(ends_at, zone)

@@ -12,6 +12,8 @@ times overlap.
 """
 
 import zoneinfo
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import recurrence.fields
 from django.conf import settings
@@ -23,6 +25,9 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Greatest, Least
 
 from people.models import validate_time_zone
+
+if TYPE_CHECKING:
+    from people.models import User
 
 # Meeting columns that triggers keep (migration 0005) and Django never writes.
 DATABASE_KEPT = ("agenda_count", "agenda_by_organiser", "agenda_by_participant", "usefulness")
@@ -253,7 +258,7 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.organiser} and {self.participant}"
 
-    def save(self, *args, update_fields=None, **kwargs):
+    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         # The database keeps the record counts (see above); writing back the values
         # this instance was loaded with would undo items added since.
         if update_fields is None and not self._state.adding:
@@ -272,7 +277,7 @@ class Meeting(models.Model):
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
-    def other_person(self, user):
+    def other_person(self, user: "User") -> "User":
         return self.participant if user.pk == self.organiser_id else self.organiser
 
 

@@ -28,7 +28,7 @@ def _line_of_sight(user: User, *, prefix: str = "") -> Q:
     )
 
 
-def _pending_request_exists():
+def _pending_request_exists() -> Exists:
     return Exists(
         ChangeRequest.objects.filter(meeting=OuterRef("pk"), status=ChangeRequest.Status.PENDING)
     )
@@ -210,20 +210,24 @@ def bookable_people(*, viewer: User) -> QuerySet[User]:
 
 
 def clashes_at(
-    *, people: list[User], starts: list[dt.datetime], minutes: int, ignore_series=None
+    *,
+    people: list[User],
+    starts: list[dt.datetime],
+    minutes: int,
+    ignore_series: MeetingSeries | None = None,
 ) -> dict[dt.datetime, Attendance]:
     """For a preview: which of ``starts`` would clash, and with whose meeting (one query)."""
     if not starts:
         return {}
     length = dt.timedelta(minutes=minutes)
-    busy = Attendance.objects.filter(
+    query = Attendance.objects.filter(
         person__in=people,
         active=True,
         during__overlap=DateTimeTZRange(min(starts), max(starts) + length),
     ).select_related("person", "meeting")
     if ignore_series is not None:
-        busy = busy.exclude(meeting__series=ignore_series)
-    busy = list(busy)
+        query = query.exclude(meeting__series=ignore_series)
+    busy = list(query)
     found = {}
     for start in starts:
         for attendance in busy:

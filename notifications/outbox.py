@@ -21,7 +21,9 @@ send time that a reminder still matches its meeting.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -87,7 +89,7 @@ def invitation_due(*, meeting: Meeting, now: dt.datetime, update: bool) -> dt.da
     return max(now, meeting.starts_at.astimezone(dt.UTC) - lead)
 
 
-def meeting_snapshot(meeting: Meeting) -> dict:
+def meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
     """The event as a calendar has it, for a cancellation sent after the row may be gone."""
     return {
         "id": meeting.pk,
@@ -103,7 +105,7 @@ def meeting_snapshot(meeting: Meeting) -> dict:
     }
 
 
-def meeting_from_snapshot(snapshot: dict) -> Meeting:
+def meeting_from_snapshot(snapshot: dict[str, Any]) -> Meeting:
     """An unsaved, cancelled meeting as it was when the snapshot was taken."""
     return Meeting(
         pk=snapshot["id"],
@@ -130,10 +132,15 @@ class Wanted:
     recipient_id: int
     subject: str
     due_at: dt.datetime | None  # None: the person does not want it
-    payload: dict
+    payload: dict[str, Any]
 
 
-def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) -> list[Wanted]:
+def _wanted_rows(
+    meeting: Meeting,
+    prefs: dict[int, NotificationPreferences],
+    invited: set[tuple[int, int]],
+    now: dt.datetime,
+) -> list[Wanted]:
     wanted = []
     for person_id in (meeting.organiser_id, meeting.participant_id):
         for kind in MEETING_KINDS:
@@ -156,7 +163,7 @@ def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) 
     return wanted
 
 
-def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
+def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None) -> None:
     """Bring the outbox rows of ``meetings`` in line with their time and status.
 
     Call inside the transaction that changed the meetings. A few queries whatever
@@ -177,7 +184,7 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
     invited = {
         (row.meeting_id, row.recipient_id)
         for row in existing.values()
-        if row.kind == R.INVITATION and row.state == Reminder.State.SENT
+        if row.kind == R.INVITATION and row.state == Reminder.State.SENT and row.meeting_id
     }
     to_create, to_update, wanted_keys = [], [], set()
     for meeting in meetings:
@@ -240,7 +247,7 @@ def _insert_once(rows: list[Reminder]) -> None:
     constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
     targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
     """
-    first_of_key: dict[tuple, Reminder] = {}
+    first_of_key: dict[tuple[str, int, str], Reminder] = {}
     for row in rows:
         first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
     unique = list(first_of_key.values())
@@ -256,7 +263,7 @@ def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:
     row.updated_at = now
 
 
-def _invited_people(meeting_ids) -> QuerySet:
+def _invited_people(meeting_ids: Iterable[int]) -> QuerySet[Reminder, tuple[int, int]]:
     """(meeting, person) pairs who were sent an invitation: they need a cancellation."""
     return (
         Reminder.objects.filter(
@@ -300,7 +307,7 @@ def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> No
     _queue_cancellations([meeting], now)
 
 
-def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> None:
+def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None) -> None:
     """Call just before deleting ``meetings``: their waiting rows go with them, and
     people who were sent an invitation get a cancellation. Sent rows stay as a
     record, their meeting emptied by the delete."""
@@ -385,7 +392,8 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
         .select_related("participant")
         .order_by("participant__full_name", "pk")
     )
-    lapsed, seen = [], set()
+    lapsed: list[MeetingSeries] = []
+    seen: set[int] = set()
     for one in series:
         interval = cadence_interval(one.cadence)
         if interval is None or one.participant_id in seen:
@@ -394,7 +402,7 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
             one.first_date, one.start_time, tzinfo=one.zone
         )
         if now - since > interval * 1.5:
-            one.lapsed_since = one.last_held_at
+            one.lapsed_since = one.last_held_at  # type: ignore[attr-defined]  # for the email
             lapsed.append(one)
             seen.add(one.participant_id)
     return lapsed

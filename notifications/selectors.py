@@ -1,6 +1,7 @@
 """Reads of the notifications app: each person's preferences and calendar feed."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ def preferences_for(user_id: int) -> NotificationPreferences:
     )
 
 
-def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
+def preferences_of(user_ids: Iterable[int]) -> dict[int, NotificationPreferences]:
     """Preferences for several people in one query; the defaults for those without a row."""
     ids = set(user_ids)
     found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}

@@ -21,21 +21,24 @@ import time
 from dataclasses import dataclass, field
 from email.mime.text import MIMEText
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.formatting import format_span
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from meetings.record.selectors import agenda_of, next_meeting_of_series, summary_actions
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
-from notifications.models import Reminder
+from notifications.models import NotificationPreferences, Reminder
 from notifications.selectors import preferences_for
+from people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +49,16 @@ SWEEP_SECONDS = 50
 SUMMARY_STALE_AFTER = dt.timedelta(days=2)
 
 
-def absolute(url_name: str, *args) -> str:
-    return settings.SITE_URL + reverse(url_name, args=args)
+def absolute(url_name: str, *args: object) -> str:
+    site: str = settings.SITE_URL
+    return site + reverse(url_name, args=args)
+
+
+def _meeting_of(row: Reminder) -> Meeting:
+    """The meeting of a row about one; ``verdict`` has made sure it is still there."""
+    if row.meeting is None:
+        raise ValueError(f"Reminder {row.pk} has no meeting")
+    return row.meeting
 
 
 # --- Is it still worth sending? ------------------------------------------------------------
@@ -62,7 +73,9 @@ class Verdict:
 MOVED = "moved"
 
 
-def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+def _meeting_verdict(
+    row: Reminder, prefs: NotificationPreferences, now: dt.datetime
+) -> Verdict | None:
     meeting = row.meeting
     if meeting is None:
         return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
@@ -85,7 +98,9 @@ def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
     return None
 
 
-def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+def _invitation_verdict(
+    row: Reminder, prefs: NotificationPreferences, now: dt.datetime
+) -> Verdict | None:
     if row.payload.get("method") == "CANCEL":
         starts_at = dt.datetime.fromisoformat(row.payload["event"]["starts_at"])
         if now >= starts_at:
@@ -147,11 +162,11 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
 class Email:
     subject: str
     template: str  # meetings/email/<template>.txt and .html
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     calendar: tuple[str, bytes] | None = None  # (METHOD, iCalendar bytes)
 
 
-def _meeting_context(meeting: Meeting, recipient) -> dict:
+def _meeting_context(meeting: Meeting, recipient: User) -> dict[str, Any]:
     other = meeting.other_person(recipient)
     place = meeting.get_format_display()
     if meeting.location:
@@ -167,7 +182,7 @@ def _meeting_context(meeting: Meeting, recipient) -> dict:
     }
 
 
-def agenda_items_of(meeting: Meeting) -> list:
+def agenda_items_of(meeting: Meeting) -> list[AgendaItem]:
     """The agenda so far, as the meeting page shows it (the report's items first).
     Only ever sent to the meeting's two people, who both see it on the page."""
     if meeting._state.adding:  # a removed meeting, rebuilt for its cancellation
@@ -176,7 +191,8 @@ def agenda_items_of(meeting: Meeting) -> list:
 
 
 def _agenda_prompt(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
         f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
         "agenda_prompt",
@@ -185,16 +201,18 @@ def _agenda_prompt(row: Reminder) -> Email:
 
 
 def _starting_soon(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
-        f"Soon: your {row.meeting.get_kind_display()} with {context['other']}, {context['when']}",
+        f"Soon: your {meeting.get_kind_display()} with {context['other']}, {context['when']}",
         "starting_soon",
         context,
     )
 
 
 def _follow_up(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
         f"How did your 1:1 with {context['other']} go? Record notes and actions",
         "follow_up",
@@ -207,7 +225,7 @@ def _invitation(row: Reminder) -> Email:
     if method == "CANCEL":
         meeting = reminders.meeting_from_snapshot(row.payload["event"])
     else:
-        meeting = row.meeting
+        meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
     context["method"] = method
     context["update"] = row.payload.get("update", False)
@@ -239,7 +257,7 @@ def _actions_due(row: Reminder) -> Email | None:
         return None
     count = len(actions)
     for action in actions:
-        action.meeting_url = absolute("meetings:meeting", action.meeting_id)
+        action.meeting_url = absolute("meetings:meeting", action.meeting_id)  # type: ignore[attr-defined]
     return Email(
         f"{count} of your actions {'is' if count == 1 else 'are'} due tomorrow",
         "actions_due",
@@ -250,7 +268,7 @@ def _actions_due(row: Reminder) -> Email | None:
 def _summary(row: Reminder, now: dt.datetime) -> Email:
     """What was discussed, carried over and agreed, and the next meeting of the series,
     in the recipient's zone. Private notes are never part of it."""
-    meeting = row.meeting
+    meeting = _meeting_of(row)
     recipient = row.recipient
     items = agenda_items_of(meeting)
     following = None
@@ -298,7 +316,9 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
     raise ValueError(f"No email for {row.kind}")
 
 
-def render_message(row: Reminder, email: Email, connection) -> mail.EmailMultiAlternatives:
+def render_message(
+    row: Reminder, email: Email, connection: BaseEmailBackend
+) -> mail.EmailMultiAlternatives:
     """Plain text and HTML from the same context, times in the recipient's own zone."""
     recipient = row.recipient
     context = {
@@ -350,7 +370,9 @@ def _record(row: Reminder, state: str, reason: str) -> str:
     return state
 
 
-def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> str:
+def deliver(
+    reminder_id: int, *, connection: BaseEmailBackend, now: dt.datetime | None = None
+) -> str:
     """Claim one due row, send it and mark it sent, all in one transaction.
     Returns what happened (a ``SweepResult`` field name)."""
     now = now or timezone.now()
@@ -386,7 +408,7 @@ def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> 
         row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
         if row.kind == R.SUMMARY:
             # What the meeting page says: "The summary was emailed to you both".
-            Meeting.objects.filter(pk=row.meeting_id, summary_sent_at__isnull=True).update(
+            Meeting.objects.filter(pk=_meeting_of(row).pk, summary_sent_at__isnull=True).update(
                 summary_sent_at=row.sent_at
             )
         return "sent"
@@ -405,7 +427,7 @@ def _failed(row: Reminder, error: Exception) -> str:
     return "failed"
 
 
-def _close_quietly(connection) -> None:
+def _close_quietly(connection: BaseEmailBackend) -> None:
     try:
         connection.close()
     except Exception:  # already broken: nothing more to do

@@ -1,6 +1,8 @@
 """Writes of the notifications app that people ask for themselves: their preferences
 and their calendar address. (What other apps write goes through ``outbox``.)"""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -11,7 +13,7 @@ from people.models import User
 
 
 @transaction.atomic
-def preferences_update(*, user: User, **values) -> NotificationPreferences:
+def preferences_update(*, user: User, **values: Any) -> NotificationPreferences:
     """Save someone's notification preferences and move or cancel their waiting reminders."""
     prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
     for name, value in values.items():

@@ -8,6 +8,7 @@ that; ``meeting_record_for`` returns nothing at all for anyone else.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -25,6 +26,9 @@ from meetings.models import (
 )
 from people.models import User
 
+if TYPE_CHECKING:
+    from objectives.models import Objective
+
 # The practice: the report drives at least three quarters of the agenda.
 REPORT_SHARE_AIM = 75
 
@@ -36,7 +40,7 @@ def _two_people(user: User, *, prefix: str) -> Q:
 # --- Agenda ------------------------------------------------------------------------------
 
 
-def report_first(participant_id: int):
+def report_first(participant_id: int) -> Case:
     """Sort key: the report's items before the organiser's."""
     return Case(
         When(author_id=participant_id, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -293,7 +297,7 @@ def get_template_to_change_or_404(*, viewer: User, pk: int) -> AgendaTemplate:
 # --- Objectives ----------------------------------------------------------------------------
 
 
-def meetings_discussing(*, objective, viewer: User) -> QuerySet[Meeting]:
+def meetings_discussing(*, objective: "Objective", viewer: User) -> QuerySet[Meeting]:
     """Meetings of ``viewer``'s where ``objective`` was on the agenda and was
     discussed (the item ticked, or the meeting held). Empty for anyone who was not
     in them: the line above and HR never see agenda content."""

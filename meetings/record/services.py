@@ -18,9 +18,10 @@ one of the two opens a meeting page of the series.
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from meetings.models import (
@@ -41,8 +42,11 @@ from meetings.record.selectors import (
 )
 from notifications import outbox as reminders
 from oneonones import limits
-from oneonones.errors import ServiceError, within_limits
+from oneonones.errors import NotFound, ServiceError, within_limits
 from people.models import User
+
+if TYPE_CHECKING:
+    from objectives.models import Objective
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +62,16 @@ class NoteConflict(ServiceError):
         super().__init__(f"{who} saved a newer version of this note.")
 
 
-def _check_one_of_two(meeting, by: User) -> None:
+def _check_one_of_two(meeting: Meeting | MeetingSeries | None, by: User) -> None:
+    if meeting is None:  # an action or item of neither: not a 1:1 of anyone's
+        raise NotFound()
     if by.pk not in (meeting.organiser_id, meeting.participant_id):
         raise ServiceError("Only the two people in this 1:1 can change it.")
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def _locked(meeting: Meeting | None) -> Meeting:
+    if meeting is None:  # an item on the next-time list: no meeting to change yet
+        raise NotFound()
     return (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("organiser", "participant", "series")
@@ -87,7 +95,7 @@ def _check_agenda_open(meeting: Meeting) -> None:
         raise ServiceError("This 1:1 was cancelled; add it to the next 1:1 instead.")
 
 
-def _next_position(items) -> int:
+def _next_position(items: QuerySet[AgendaItem]) -> int:
     top = items.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
@@ -96,7 +104,9 @@ def _next_position(items) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, by: User, text: str, objective=None) -> AgendaItem:
+def agenda_item_add(
+    *, meeting: Meeting, by: User, text: str, objective: "Objective | None" = None
+) -> AgendaItem:
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -289,7 +299,7 @@ def default_due_date(meeting: Meeting) -> dt.date | None:
         exclude_pk=meeting.pk,
         not_over_at=timezone.now(),
     )
-    if following is None:
+    if following is None or meeting.series is None:
         return None
     return timezone.localtime(following.starts_at, meeting.series.zone).date()
 
@@ -495,7 +505,9 @@ class DiscussResult:
 
 
 @transaction.atomic
-def agenda_discuss_objective(*, objective, by: User, meeting: Meeting | None = None):
+def agenda_discuss_objective(
+    *, objective: "Objective", by: User, meeting: Meeting | None = None
+) -> "DiscussResult":
     """Put ``objective`` on the agenda of ``meeting`` (or of the next scheduled 1:1
     between its owner and their manager). No duplicate if it is already there."""
     owner = objective.owner

@@ -28,6 +28,7 @@ from meetings.record.forms import (
 from objectives.selectors import active_objectives_for, get_objective_to_change_or_404
 from oneonones.errors import ServiceError, error_text, form_error, message_error
 from oneonones.http import first_form_error, id_or_404, safe_next_url
+from people.models import User
 from people.selectors import has_reports
 from wellbeing.forms import CheckInForm
 from wellbeing.selectors import latest_shared_checkin_for
@@ -84,8 +85,8 @@ def _objectives_panel(meeting: Meeting, user):
     return active_objectives_for(owner=meeting.participant, viewer=user)
 
 
-def _wellbeing_panel(meeting: Meeting, user) -> dict:
-    context = {
+def _wellbeing_panel(meeting: Meeting, user: User) -> dict[str, object]:
+    context: dict[str, object] = {
         "wellbeing_checkin": latest_shared_checkin_for(report=meeting.participant, viewer=user)
     }
     if user.pk == meeting.participant_id:
@@ -182,18 +183,19 @@ def agenda_remove(request, pk: int, item_pk: int):
 def next_time_add(request, pk: int):
     """Add to the series' next-time list, from one of its meetings' pages."""
     meeting = _write_meeting(request, pk)
-    if meeting.series_id is None:
+    series = meeting.series
+    if series is None:
         raise Http404("A one-off meeting has no next time.")
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         return _fragment(request, meeting, "next_time", next_time_error=first_form_error(form))
     try:
         item = record_services.next_time_add(
-            series=meeting.series, by=request.user, text=form.cleaned_data["text"]
+            series=series, by=request.user, text=form.cleaned_data["text"]
         )
     except ServiceError as error:
         return _fragment(request, meeting, "next_time", next_time_error=error_text(error))
-    if item.meeting_id:
+    if item.meeting is not None:
         landed = timezone.localtime(item.meeting.starts_at)
         done = f"Added to the 1:1 on {landed:%a} {landed.day} {landed:%b}."
     else:
@@ -272,10 +274,10 @@ def action_done(request, action_pk: int):
     if meeting is not None:
         return _fragment(request, meeting, "actions", focus="done", focus_id=action.pk)
     if request.htmx:
-        action = record_selectors.my_action_or_none(viewer=request.user, pk=action.pk)
-        if action is None:  # someone else's action, ticked from a meeting page
+        mine = record_selectors.my_action_or_none(viewer=request.user, pk=action.pk)
+        if mine is None:  # someone else's action, ticked from a meeting page
             raise Http404("No such action.")
-        return render(request, "meetings/my_actions.html#row", {"action": action, "focus": True})
+        return render(request, "meetings/my_actions.html#row", {"action": mine, "focus": True})
     messages.success(request, "Marked done." if done else "Marked not done.")
     return redirect(safe_next_url(request, reverse("meetings:my_actions")))
 
@@ -337,6 +339,8 @@ def objective_discuss(request, objective_pk: int):
     except ServiceError as error:
         message_error(request, error)
         return redirect(safe_next_url(request, reverse("objectives:detail", args=[objective.pk])))
+    if result.item.meeting is None:  # always on a meeting: the service puts it on one
+        raise Http404("No such meeting.")
     when = timezone.localtime(result.item.meeting.starts_at)
     day = f"{when:%a} {when.day} {when:%b}"
     if result.created:

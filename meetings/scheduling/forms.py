@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
@@ -18,11 +19,12 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import CancelReason, Format, Kind, MeetingSeries
+from meetings.models import AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits
 from people.forms import TimeZoneField
+from people.models import User
 from people.selectors import reports_of
 
 DURATIONS = [(15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes"), (45, "45 minutes")]
@@ -74,7 +76,7 @@ class LocalDateTimeField(forms.DateTimeField):
         else:
             # The typed wall-clock time, before any zone (Django's own reading would
             # reject both the skipped and the doubled hour with the same vague message).
-            naive = BaseTemporalField.to_python(self, str(value).strip())
+            naive = cast(dt.datetime, BaseTemporalField.to_python(self, str(value).strip()))
         if timezone.is_aware(naive):
             return naive
         return local_time(naive, timezone.get_current_timezone())
@@ -99,7 +101,9 @@ def local_time(naive: dt.datetime, zone) -> dt.datetime:
 class SeriesForm(forms.Form):
     """Book or change a recurring 1:1. The cadence is picked, not typed as a rule."""
 
-    participant = forms.ModelChoiceField(queryset=None, label="With", empty_label=None)
+    participant = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="With", empty_label=None
+    )
     kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
     pattern = forms.ChoiceField(
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
@@ -146,7 +150,7 @@ class SeriesForm(forms.Form):
         help_text="Only the two of you see this.",
     )
     default_template = forms.ModelChoiceField(
-        queryset=None,
+        queryset=AgendaTemplate.objects.none(),
         required=False,
         label="Agenda template",
         empty_label="No prompts",
@@ -179,13 +183,13 @@ class SeriesForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if series is None:
-            self.fields["participant"].queryset = reports_of(manager=organiser).order_by(
-                "full_name"
-            )
+            cast(forms.ModelChoiceField, self.fields["participant"]).queryset = reports_of(
+                manager=organiser
+            ).order_by("full_name")
         else:
             del self.fields["participant"]
         templates = templates_visible_to(viewer=organiser)
-        self.fields["default_template"].queryset = templates
+        cast(forms.ModelChoiceField, self.fields["default_template"]).queryset = templates
         if series is None:
             builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
             self.fields["default_template"].initial = builtin.get("regular_monthly")
@@ -235,8 +239,8 @@ class SeriesForm(forms.Form):
             limits.check_planning_day(end_date, what="a last date")
         return end_date
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         needed = ("pattern", "weekday", "week_of_month", "day_of_month", "first_date")
         if any(name not in data for name in (*needed, "start_time", "time_zone")):
             return data
@@ -274,9 +278,9 @@ class SeriesForm(forms.Form):
             series_like, after=timezone.now(), count=count, horizon_days=NEXT_MEETING_WITHIN_DAYS
         )
 
-    def series_fields(self) -> dict:
-        names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date")
-        names += ("duration_minutes", "format", "location", "default_template")
+    def series_fields(self) -> dict[str, Any]:
+        names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date",
+                 "duration_minutes", "format", "location", "default_template")  # fmt: skip
         return {name: self.cleaned_data[name] for name in names}
 
 
@@ -288,9 +292,9 @@ class HelpedForm(forms.Form):
         self.helper = _helper()
 
 
-class FutureStartMixin:
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
+class FutureStartMixin(forms.Form):
+    def clean_starts_at(self) -> dt.datetime:
+        starts_at: dt.datetime = self.cleaned_data["starts_at"]
         limits.check_meeting_start(starts_at)
         return starts_at
 
@@ -305,7 +309,9 @@ def note_field() -> forms.CharField:
 
 
 class OneOffForm(FutureStartMixin, HelpedForm):
-    participant = forms.ModelChoiceField(queryset=None, label="With", empty_label=None)
+    participant = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="With", empty_label=None
+    )
     kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
     starts_at = LocalDateTimeField(label="When")
     duration_minutes = forms.TypedChoiceField(
@@ -316,7 +322,9 @@ class OneOffForm(FutureStartMixin, HelpedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = bookable_people(viewer=user)
+        cast(forms.ModelChoiceField, self.fields["participant"]).queryset = bookable_people(
+            viewer=user
+        )
 
 
 class CancelForm(HelpedForm):
@@ -328,8 +336,8 @@ class CancelForm(HelpedForm):
     )
     note = note_field()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("reason") == CancelReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "Say briefly why, so the other person knows.")
         return data

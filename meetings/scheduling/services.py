@@ -10,14 +10,16 @@ is a ``ServiceError`` too); the views show its message.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import recurrence
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Case, When
+from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 
 from meetings.cadence import (
@@ -191,7 +193,7 @@ class GenerationResult:
     created: int = 0
     clashes: int = 0
 
-    def __iadd__(self, other: "GenerationResult"):
+    def __iadd__(self, other: "GenerationResult") -> "GenerationResult":
         self.created += other.created
         self.clashes += other.clashes
         return self
@@ -275,7 +277,7 @@ def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None
         raise ServiceError("Choose one of the built-in templates or one of your own.")
 
 
-def _touched_meeting_filters():
+def _touched_meeting_filters() -> list[str]:
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
     return [
@@ -285,7 +287,7 @@ def _touched_meeting_filters():
     ]
 
 
-def untouched_future_meetings(*, series: MeetingSeries):
+def untouched_future_meetings(*, series: MeetingSeries) -> QuerySet[Meeting]:
     """Future meetings of the series nobody has moved, cancelled or added anything to."""
     meetings = Meeting.objects.filter(
         series=series,
@@ -301,13 +303,14 @@ def untouched_future_meetings(*, series: MeetingSeries):
 def _remove_untouched_future(series: MeetingSeries) -> int:
     doomed = untouched_future_meetings(series=series)
     reminders.meetings_removed(doomed)
+    removed: int
     removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
     return removed
 
 
 @transaction.atomic
-def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSeries:
+def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> MeetingSeries:
     """Change a series. A new cadence or time replaces the untouched future meetings;
     new details (kind, format, place) are copied onto the future meetings."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
@@ -495,7 +498,7 @@ def active_series_ids() -> list[int]:
     )
 
 
-def generate_many(*, series_ids, now: dt.datetime | None = None) -> GenerationResult:
+def generate_many(*, series_ids: Iterable[int], now: dt.datetime | None = None) -> GenerationResult:
     """Generate several series, each in its own transaction."""
     total = GenerationResult()
     for series_id in series_ids:
@@ -669,6 +672,8 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     if request.action == ChangeRequest.Action.CANCEL:
         # Cancelled on the participant's behalf: they asked, and their reason stands.
         _cancel(meeting=meeting, by=request.requested_by, reason=request.reason, note=request.note)
+    elif request.proposed_starts_at is None:  # a move always proposes a time
+        raise ServiceError("This request proposes no time.")
     else:
         _move(meeting=meeting, by=by, starts_at=request.proposed_starts_at, note=request.note)
     request.status = ChangeRequest.Status.ACCEPTED

@@ -220,7 +220,8 @@ def clash_rebook(request, pk: int):
             messages.success(request, "Booked at the new time.")
             return redirect("meetings:meeting", meeting.pk)
     else:
-        messages.error(request, " ".join(form.errors.get("starts_at", ["Pick a new time."])))
+        errors = form.errors.get("starts_at") or ["Pick a new time."]
+        messages.error(request, " ".join(str(error) for error in errors))
     return redirect("meetings:series", clash.series_id)
 
 
