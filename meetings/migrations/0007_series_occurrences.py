@@ -42,7 +42,7 @@ WHERE id IN (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0005_report_counts"),
+        ("meetings", "0006_outbox_to_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
