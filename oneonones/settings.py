@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    "home",
     # Last: it reads every app above and re-registers the people admin with its page.
     "privacy",
 ]

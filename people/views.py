@@ -173,15 +173,6 @@ class LogoutView(SafeNextMixin, auth_views.LogoutView):
     pass
 
 
-def home(request):
-    user = request.user
-    context = {
-        "manager": user.manager if user.manager_id else None,
-        "reports": reports_of(manager=user),
-    }
-    return render(request, "people/home.html", context)
-
-
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -198,8 +189,11 @@ def profile(request):
             messages.success(request, "Your profile is saved.")
             return redirect("people:profile")
     changes = recent_account_changes(viewer=request.user, limit=ACCOUNT_CHANGES_SHOWN)
+    user = request.user
     context = {
         "form": form,
+        "manager": user.manager if user.manager_id else None,
+        "reports": reports_of(manager=user),
         "changes": changes.shown,
         "changes_count": changes.total,
         "changes_shown": ACCOUNT_CHANGES_SHOWN,
