@@ -47,6 +47,8 @@ class RecordsLooks(_AdminBase):
 
     look_kind: str
     look_people: tuple[str, ...]
+    # False where the list only names people (the list of people is a directory).
+    look_at_lists = True
 
     def _record_looks(self, request, objects: Iterable[Model]) -> None:
         ids = [getattr(obj, name) for obj in objects for name in self.look_people]
@@ -55,16 +57,28 @@ class RecordsLooks(_AdminBase):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
+        if changelist is not None and self.look_at_lists:
             self._record_looks(request, changelist.result_list)
+        return response
+
+    def _record_look_at_one(self, request, response, key: str):
+        one = getattr(response, "context_data", {}).get(key)
+        if one is not None:
+            self._record_looks(request, [one])
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        original = getattr(response, "context_data", {}).get("original")
-        if original is not None:
-            self._record_looks(request, [original])
-        return response
+        return self._record_look_at_one(request, response, "original")
+
+    # The history and the delete confirmation name the row and what hangs on it too.
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._record_look_at_one(request, response, "object")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        return self._record_look_at_one(request, response, "object")
 
 
 # What only a superuser may change: each of them hands out admin powers.
@@ -110,7 +124,12 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordsLooks, BaseUserAdmin):
+    # Opening someone's account here (its page, history or delete confirmation) is
+    # recorded for them, unless the administrator is that person or in their line.
+    look_kind = RecordAccess.Kind.ADMIN_ACCOUNT
+    look_people = ("pk",)
+    look_at_lists = False
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     add_form_template = "admin/people/user/add_form.html"
@@ -151,17 +170,6 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_change(request, obj)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        person = getattr(response, "context_data", {}).get("original")
-        if person is not None:
-            # Opening someone's account here is recorded for them, unless the
-            # administrator is that person or in their line (see record_access).
-            record_access(
-                viewer=request.user, person_ids=[person.pk], kind=RecordAccess.Kind.ADMIN_ACCOUNT
-            )
-        return response
 
     @admin.display(description="Password")
     def password_status(self, obj):

@@ -78,7 +78,7 @@ def test_the_admin_sites_meetings_series_and_outbox_are_recorded(
         reverse("admin:meetings_meeting_changelist"),
         reverse("admin:meetings_meeting_change", args=[meeting.pk]),
         reverse("admin:meetings_meetingseries_change", args=[series.pk]),
-        reverse("admin:meetings_reminder_change", args=[reminder.pk]),
+        reverse("admin:notifications_reminder_change", args=[reminder.pk]),
     ):
         assert client.get(url).status_code == 200, url
     assert looks() == [
@@ -114,3 +114,23 @@ def test_the_person_sees_them_and_nobody_else_does(client, hr, employee, manager
     for viewer in (manager, hr):
         client.force_login(viewer)
         assert client.get(reverse("people:who_looked", args=[employee.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["history", "delete"])
+def test_a_persons_history_and_delete_pages_in_the_admin_are_recorded(
+    client, admin_user, employee, meeting, page
+):
+    client.force_login(admin_user)
+    url = reverse(f"admin:people_user_{page}", args=[employee.pk])
+    assert client.get(url).status_code == 200
+    assert looks() == [("Ada Admin", "Emma Employee", Kind.ADMIN_ACCOUNT)]
+
+
+def test_a_meetings_history_in_the_admin_is_recorded(client, admin_user, meeting):
+    client.force_login(admin_user)
+    url = reverse("admin:meetings_meeting_history", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    assert looks() == [
+        ("Ada Admin", "Emma Employee", Kind.ADMIN_MEETINGS),
+        ("Ada Admin", "Morgan Manager", Kind.ADMIN_MEETINGS),
+    ]
