@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "wellbeing",
     "reports",
     "home",
+    # Last: it reads every app above and re-registers the people admin with its page.
+    "privacy",
 ]
 
 MIDDLEWARE = [
