@@ -93,7 +93,7 @@ def test_hr_finds_the_way_into_the_reports(page, s, hr):
     expect(hr_block).to_be_visible()
     expect(page.get_by_text("SECRET")).to_have_count(0)
     fits_and_passes_axe(page, "home as HR")
-    hr_block.get_by_role("link", name="1:1 reports").click()
+    hr_block.get_by_role("link", name="The 1:1 reports dashboard").click()
     expect(page.get_by_role("heading", name="1:1 reports", exact=True)).to_be_visible()
     assert errors == []
 
