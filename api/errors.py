@@ -3,13 +3,12 @@
 Every refusal is JSON: ``{"detail": "<sentence for the person>", "field": "<name>"}``
 (``field`` when the sentence is about one field). Services say no the way they do for
 the pages (``oneonones.errors``): ``NotFound`` is a 404, like a missing id, so nobody
-learns what exists by asking; a ``ServiceError`` is a 400 with its sentence. Older
-services still raise Django's ``ValidationError`` (and ``MeetingClash``): a 400 too.
+learns what exists by asking; a ``ServiceError`` is a 400 with its sentence (a
+``MeetingClash`` is about ``starts_at``). A selector's ``Http404`` is a 404 too.
 """
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -41,12 +40,10 @@ def _body(message: str, field: str | None = None) -> dict[str, str]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, NotFound | Http404 | exceptions.NotFound):
         return Response(_body(NOT_FOUND), status=status.HTTP_404_NOT_FOUND)
-    if isinstance(exc, ServiceError):
-        return Response(_body(exc.message, exc.field), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, MeetingClash):
         return Response(_body(exc.message, "starts_at"), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoValidationError):
-        return Response(_body(" ".join(exc.messages)), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ServiceError):
+        return Response(_body(exc.message, exc.field), status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         message, field = _first(exc.detail)

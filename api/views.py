@@ -7,6 +7,7 @@ a 404, like what does not exist. Refusals are mapped to JSON in one place (``err
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +26,7 @@ from meetings.record import services as record_services
 from meetings.scheduling import services as meeting_services
 from objectives import selectors as objective_selectors
 from objectives import services as objective_services
+from oneonones.errors import refused
 from people.models import RecordAccess
 from people.services import record_access
 from reports import selectors as report_selectors
@@ -100,7 +102,7 @@ class MyMeetings(ApiView):
     )
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        meetings = meeting_selectors.meetings_of(request.user)
+        meetings = meeting_selectors.meetings_of(viewer=request.user)
         if request.query_params.get("when") == "past":
             meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
         else:
@@ -111,7 +113,7 @@ class MyMeetings(ApiView):
 class OneMeeting(ApiView):
     @extend_schema(responses=s.MeetingSerializer, summary="One meeting: when and whether")
     def get(self, request: Request, pk: int) -> Response:
-        meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk)
+        meeting = meeting_selectors.get_meeting_for_user_or_404(viewer=request.user, pk=pk)
         return Response(s.MeetingSerializer(meeting).data)
 
 
@@ -123,7 +125,7 @@ class Agenda(ApiView):
         summary="A meeting's agenda (the two people only), the report's items first",
     )
     def get(self, request: Request, pk: int) -> Response:
-        meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk)
+        meeting = meeting_selectors.get_meeting_for_user_or_404(viewer=request.user, pk=pk)
         record = record_selectors.meeting_record_for(meeting=meeting, viewer=request.user)
         if record is None:
             return _not_found()
@@ -136,7 +138,7 @@ class Agenda(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(s.AgendaItemInSerializer, request.data)
-        meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+        meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
         item = record_services.agenda_item_add(meeting=meeting, by=request.user, text=data["text"])
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -175,7 +177,7 @@ class CancelMeeting(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(s.CancelInSerializer, request.data)
-        meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+        meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
         return _changed(
             meeting_services.meeting_cancel_or_ask(meeting=meeting, by=request.user, **data)
         )
@@ -189,7 +191,7 @@ class MoveMeeting(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(s.MoveInSerializer, request.data)
-        meeting = meeting_selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+        meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
         return _changed(
             meeting_services.meeting_move_or_ask(meeting=meeting, by=request.user, **data)
         )
@@ -205,7 +207,7 @@ class MyActions(ApiView):
     )
     def get(self, request: Request) -> Response:
         return self.paginated(
-            request, record_selectors.my_actions(request.user), s.ActionSerializer
+            request, record_selectors.my_actions(viewer=request.user), s.ActionSerializer
         )
 
 
@@ -217,7 +219,7 @@ class ActionDone(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(s.ActionDoneInSerializer, request.data)
-        action = record_selectors.get_action_for_user_or_404(request.user, pk)
+        action = record_selectors.get_action_for_user_or_404(viewer=request.user, pk=pk)
         action = record_services.action_set_done(action=action, by=request.user, done=data["done"])
         return Response(s.ActionSerializer(action).data)
 
@@ -323,7 +325,11 @@ class Cadence(ApiView):
     def get(self, request: Request) -> Response:
         report_selectors.hr_or_404(viewer=request.user)
         data = _valid(s.ReportPeriodInSerializer, request.query_params)
-        period = report_selectors.period_between(start=data.get("start"), end=data.get("end"))
+        try:
+            period = report_selectors.period_between(start=data.get("start"), end=data.get("end"))
+        except ValidationError as error:
+            # The reports' form shows the same sentence next to its dates.
+            raise refused(error) from None
         team = None
         if "team" in data:
             team = report_selectors.teams().filter(pk=data["team"]).first()

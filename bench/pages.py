@@ -75,12 +75,15 @@ class Operation:
 
 
 PAGES: list[Page] = [
-    # --- people ---
+    # --- home: what to do next; its lists are cut in the database, whatever the history ---
     Page("home", "employee"),
     Page("home", "manager"),
     Page("home", "head", label="home as head of the organisation"),
+    Page("home", "demo_manager", label="home as a manager with a new starter"),
     Page("home", "hr"),
+    # --- people ---
     Page("people:profile", "employee"),
+    Page("people:profile", "head", label="people:profile of the head"),
     Page("people:person", "manager", args=lambda c: [c.employee.pk]),
     Page("people:person", "hr", args=lambda c: [c.manager.pk]),
     Page("people:person", "hr", args=lambda c: [c.head.pk], label="people:person of the head"),
@@ -206,7 +209,7 @@ PAGES: list[Page] = [
     Page("admin:people_team_changelist", "admin"),
     Page("admin:people_team_change", "admin", args=lambda c: [c.manager.team_id]),
     Page("admin:objectives_objective_changelist", "admin"),
-    Page("admin:meetings_reminder_changelist", "admin"),
+    Page("admin:notifications_reminder_changelist", "admin"),
 ]
 
 OPERATIONS: list[Operation] = [
@@ -258,10 +261,13 @@ NOT_PAGES = {
     "meetings:agenda_move",
     "meetings:agenda_discussed",
     "meetings:agenda_remove",
+    "meetings:agenda_edit",
     "meetings:next_time_add",
     "meetings:note_save",
     "meetings:action_add",
     "meetings:action_done",
+    "meetings:action_edit",
+    "meetings:action_delete",
     "meetings:meeting_complete",
     "meetings:feedback",
     "meetings:objective_discuss",

@@ -2,17 +2,25 @@
 
 Notes people wrote for each other when cancelling or moving stay out of the
 admin site, as will agenda items and notes: it must not be a side door to what
-two people said to each other.
+two people said to each other. Opening them here is recorded for the two people (or the
+recipient of a reminder): "Who looked at my records".
 """
 
 from django.contrib import admin
 
-from meetings.models import Meeting, MeetingSeries, Reminder
+from meetings.models import Meeting, MeetingSeries
 from oneonones.admin import CheckedQueryAdmin
+from people.admin import RecordsLooks
+from people.models import RecordAccess
+
+# Whose records a series or a meeting is: its two people.
+BOTH = ("organiser_id", "participant_id")
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(CheckedQueryAdmin, admin.ModelAdmin):
+class MeetingSeriesAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+    look_kind = RecordAccess.Kind.ADMIN_MEETINGS
+    look_people = BOTH
     list_display = ("__str__", "cadence_text", "status", "generated_until")
     list_filter = ("status", "kind", "time_zone")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -44,7 +52,9 @@ class MeetingSeriesAdmin(CheckedQueryAdmin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CheckedQueryAdmin, admin.ModelAdmin):
+class MeetingAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+    look_kind = RecordAccess.Kind.ADMIN_MEETINGS
+    look_people = BOTH
     list_display = ("__str__", "starts_at", "status", "cancel_reason")
     list_filter = ("status", "cancel_reason", "kind")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -68,39 +78,4 @@ class MeetingAdmin(CheckedQueryAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Changing times here would skip the no-double-booking rows; use the app.
-        return False
-
-
-@admin.register(Reminder)
-class ReminderAdmin(CheckedQueryAdmin, admin.ModelAdmin):
-    """The outbox, for seeing what went out, what waits and what failed. Read-only: the
-    payload (event times for a cancellation) is left out like everything else."""
-
-    list_display = ("kind", "recipient", "due_at", "state", "sent_at", "attempts")
-    list_filter = ("state", "kind")
-    search_fields = ("recipient__full_name", "recipient__email", "subject")
-    list_select_related = ("recipient",)
-    date_hierarchy = "due_at"
-    fields = (
-        "kind",
-        "recipient",
-        "meeting",
-        "subject",
-        "due_at",
-        "state",
-        "reason",
-        "sent_at",
-        "attempts",
-        "last_error",
-        "created_at",
-        "updated_at",
-    )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,8 +11,10 @@ and an exclusion constraint forbids two active rows of the same person whose
 times overlap.
 """
 
-import secrets
 import zoneinfo
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import recurrence.fields
 from django.conf import settings
@@ -24,6 +26,9 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Greatest, Least
 
 from people.models import validate_time_zone
+
+if TYPE_CHECKING:
+    from people.models import User
 
 # Meeting columns that triggers keep (migration 0005) and Django never writes.
 DATABASE_KEPT = ("agenda_count", "agenda_by_organiser", "agenda_by_participant", "usefulness")
@@ -41,6 +46,8 @@ PERIOD_COLUMNS = [
 # The names of the constraints the services turn into messages for people.
 DOUBLE_BOOKING_CONSTRAINT = "attendance_no_double_booking"
 SLOT_UNIQUE_CONSTRAINT = "meeting_unique_series_slot"
+OCCURRENCE_UNIQUE_CONSTRAINT = "meeting_one_per_occurrence"
+ONE_ACTIVE_SERIES_CONSTRAINT = "series_one_active_per_pair"
 
 
 class Kind(models.TextChoices):
@@ -116,6 +123,14 @@ class MeetingSeries(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("first_date")),
                 name="series_ends_after_it_starts",
             ),
+            # Two people have one active series at a time, whichever of them organises
+            # it: a second would book every meeting twice.
+            models.UniqueConstraint(
+                Least("organiser", "participant"),
+                Greatest("organiser", "participant"),
+                condition=Q(status="active"),
+                name=ONE_ACTIVE_SERIES_CONSTRAINT,
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="series_status_idx")]
 
@@ -131,6 +146,11 @@ class MeetingSeries(models.Model):
         from meetings.cadence import describe_series
 
         return describe_series(self)
+
+    @property
+    def video_url(self) -> str:
+        """The location as a link for a video call at an http(s) address, else empty."""
+        return web_address(self.location) if self.format == Format.VIDEO else ""
 
 
 class Meeting(models.Model):
@@ -157,6 +177,13 @@ class Meeting(models.Model):
     # The start the series' rule gave this meeting (unique per series); it stays the
     # same when the meeting is moved, so generation never re-creates a moved meeting.
     slot = models.DateTimeField(null=True, blank=True)
+    # The day (in the series' zone) of the occurrence of the series' rule this meeting
+    # stands for. One meeting that is not cancelled per occurrence, kept by the database:
+    # when the rule or time changes, a meeting is moved onto its new occurrence, never
+    # doubled by a new one beside it (``services.series_reconcile``). Empty for a
+    # one-off, and for a meeting whose occurrence the new rule no longer has (it waits
+    # for a new time, see ``SlotClash.meeting``).
+    occurrence = models.DateField(null=True, blank=True, editable=False)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
@@ -186,8 +213,8 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Claimed by a conditional UPDATE in the transaction that sends the wrap-up email,
-    # so the summary goes out once however many workers or sweeps try.
+    # When the first wrap-up email went out (set by notifications.sending, whose outbox
+    # rows make sure each person gets it once); the meeting page says so.
     summary_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # iCalendar SEQUENCE: calendars apply a change only when it goes up.
     sequence = models.PositiveIntegerField(default=0)
@@ -217,6 +244,11 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["series", "slot"], name=SLOT_UNIQUE_CONSTRAINT),
+            models.UniqueConstraint(
+                fields=["series", "occurrence"],
+                condition=~Q(status="cancelled"),
+                name=OCCURRENCE_UNIQUE_CONSTRAINT,
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts"
             ),
@@ -254,7 +286,7 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.organiser} and {self.participant}"
 
-    def save(self, *args, update_fields=None, **kwargs):
+    def save(self, *args: Any, update_fields: Iterable[str] | None = None, **kwargs: Any) -> None:
         # The database keeps the record counts (see above); writing back the values
         # this instance was loaded with would undo items added since.
         if update_fields is None and not self._state.adding:
@@ -273,8 +305,27 @@ class Meeting(models.Model):
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
-    def other_person(self, user):
+    def other_person(self, user: "User") -> "User":
         return self.participant if user.pk == self.organiser_id else self.organiser
+
+    @property
+    def video_url(self) -> str:
+        """The location as a link when the meeting is a video call and the location is
+        an http(s) address; empty otherwise (never a ``javascript:`` or other scheme)."""
+        if self.format != Format.VIDEO:
+            return ""
+        return web_address(self.location)
+
+
+def web_address(text: str) -> str:
+    """``text`` when it is one http or https address with a host, else empty."""
+    text = (text or "").strip()
+    if not text or any(character.isspace() for character in text):
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return text
 
 
 class Attendance(models.Model):
@@ -375,12 +426,27 @@ class SlotClash(models.Model):
 
     Shown to the organiser as "needs a new time" until they pick another time,
     skip it, or a later generation run finds the slot free again.
+
+    With ``meeting`` set, it is a meeting that already has content (agenda, notes,
+    a request) and could not follow a change of the series: its new time clashes
+    (``person`` is busy then), or the new rule has no occurrence near it (``person``
+    empty). The meeting stays booked where it was, with everything in it, until the
+    organiser moves it or leaves it out (which cancels it and carries its agenda on).
     """
 
     series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="clashes")
     slot = models.DateTimeField()
     ends_at = models.DateTimeField()
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.OneToOneField(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waiting_for_new_time",
+    )
     clashing_meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -395,23 +461,6 @@ class SlotClash(models.Model):
 
     def __str__(self):
         return f"Series {self.series_id} at {self.slot:%Y-%m-%d %H:%M}"
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class CalendarFeed(models.Model):
-    """A person's private calendar subscription address. A new token revokes the old."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Calendar feed of {self.user_id}"
 
 
 # --- Running and recording a 1:1 -------------------------------------------------------
@@ -508,6 +557,10 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     discussed = models.BooleanField(default=False)
     discussed_at = models.DateTimeField(null=True, blank=True)
+    # On the next-time list only: the item lands on the first meeting of the series
+    # that starts after this (the start of the meeting it was written on), not on that
+    # meeting itself. Empty: the next meeting after now.
+    lands_after = models.DateTimeField(null=True, blank=True, editable=False)
     carried_over_from = models.OneToOneField(
         "self",
         null=True,
@@ -685,144 +738,3 @@ class MeetingFeedback(models.Model):
 
     def __str__(self):
         return f"Feedback on meeting {self.meeting_id}"
-
-
-class Reminder(models.Model):
-    """The outbox: one row for one message to one person about one subject.
-
-    Rows are written in the same transaction as the meeting change they follow
-    (``notifications.outbox``) and sent by a frequent sweep (``notifications.sending``)
-    that claims due rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks
-    them sent in the transaction that sent them. ``(kind, recipient, subject)``
-    is unique, so writing the same reminder twice yields one row, and one email.
-
-    ``subject`` names what the message is about: ``meeting:<id>`` for the
-    reminders of a meeting, ``meeting:<id>:v<sequence>`` for a calendar
-    invitation (each version of a meeting is a new invitation),
-    ``week:<ISO week>`` for the weekly nudge, ``actions:<date>`` for the actions due.
-    """
-
-    class Kind(models.TextChoices):
-        AGENDA_PROMPT = "agenda_prompt", "Agenda prompt"
-        STARTING_SOON = "starting_soon", "Starting soon"
-        FOLLOW_UP = "follow_up", "Record notes and actions"
-        ACTIONS_DUE = "actions_due", "Action items due tomorrow"
-        LAPSED_NUDGE = "lapsed_nudge", "Reports without a recent 1:1"
-        INVITATION = "invitation", "Calendar invitation"
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENT = "sent", "Sent"
-        CANCELLED = "cancelled", "Cancelled"  # no longer wanted (meeting gone, opted out)
-        DROPPED = "dropped", "Dropped"  # its moment passed before it could be sent
-        FAILED = "failed", "Gave up"  # sending failed too often
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
-    # Kept (as empty) when a removed meeting's sent rows stay as a record.
-    meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
-    )
-    subject = models.CharField(max_length=100)
-    # What the message needs beyond the meeting: an invitation's method and, for a
-    # cancellation, the event as it was (the meeting itself may be gone).
-    payload = models.JSONField(default=dict, blank=True)
-    due_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    reason = models.CharField(max_length=200, blank=True, help_text="Why cancelled or dropped.")
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["due_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "recipient", "subject"], name="reminder_once_per_subject"
-            ),
-            models.CheckConstraint(
-                condition=Q(state="sent") | Q(sent_at__isnull=True),
-                name="reminder_sent_at_only_when_sent",
-            ),
-        ]
-        indexes = [
-            # What the sweep reads every minute: only the waiting rows.
-            models.Index(
-                fields=["due_at", "id"],
-                condition=Q(state="pending"),
-                name="reminder_pending_due_idx",
-            ),
-            models.Index(fields=["meeting", "state"], name="reminder_meeting_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient_id} ({self.subject}, {self.state})"
-
-
-WEEKDAY_CHOICES = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
-
-class NotificationPreferences(models.Model):
-    """Which emails a person wants, and when. No row means the defaults below."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
-    )
-    agenda_prompt = models.BooleanField("Ask me to add agenda items before a 1:1", default=True)
-    agenda_days_as_participant = models.PositiveSmallIntegerField(
-        "Days before, in 1:1s with my manager",
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(7)],
-    )
-    agenda_days_as_organiser = models.PositiveSmallIntegerField(
-        "Days before, in 1:1s I organise",
-        default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(7)],
-    )
-    starting_soon = models.BooleanField("Remind me shortly before a 1:1 starts", default=True)
-    starting_soon_minutes = models.PositiveSmallIntegerField(
-        "Minutes before",
-        default=60,
-        choices=[(10, "10 minutes"), (15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"),
-                 (120, "2 hours")],
-    )  # fmt: skip
-    follow_up = models.BooleanField(
-        "Remind me to record notes and actions after 1:1s I organise", default=True
-    )
-    follow_up_hours = models.PositiveSmallIntegerField(
-        "Hours after the end",
-        default=2,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-    )
-    actions_due = models.BooleanField(
-        "Tell me the day before my action items are due", default=True
-    )
-    lapsed_nudge = models.BooleanField(
-        "Tell me weekly about reports I have not met for a while", default=True
-    )
-    lapsed_nudge_weekday = models.PositiveSmallIntegerField(
-        "On", default=0, choices=WEEKDAY_CHOICES
-    )
-    invitations = models.BooleanField(
-        "Send me calendar invitations (.ics) when 1:1s are booked, moved or cancelled",
-        default=True,
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "notification preferences"
-
-    def __str__(self):
-        return f"Notification preferences of {self.user_id}"

@@ -12,6 +12,8 @@ transaction, so a meeting and its reminders change together or not at all:
   the event in their calendar, queues a METHOD:CANCEL invitation.
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
   edited or ended), before they go.
+- ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
+  longer needed, and both people's summaries are queued.
 
 Nothing here sends anything: ``notifications.sending`` does, and it checks again at
 send time that a reminder still matches its meeting.
@@ -19,21 +21,19 @@ send time that a reminder still matches its meeting.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import (
-    ActionItem,
-    Meeting,
-    MeetingSeries,
-    NotificationPreferences,
-    Reminder,
-)
+from meetings.models import ActionItem, Meeting, MeetingSeries
+from notifications.models import NotificationPreferences, Reminder
+from notifications.selectors import preferences_for, preferences_of
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 R = Reminder.Kind
@@ -41,20 +41,6 @@ MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)
 NOON = dt.time(12, 0)
-
-
-def preferences_for(user_id: int) -> NotificationPreferences:
-    """The person's preferences, or the defaults (unsaved) when they never chose."""
-    return NotificationPreferences.objects.filter(user_id=user_id).first() or (
-        NotificationPreferences(user_id=user_id)
-    )
-
-
-def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
-    """Preferences for several people in one query; the defaults for those without a row."""
-    ids = set(user_ids)
-    found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}
-    return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
 
 
 def meeting_subject(meeting_id: int) -> str:
@@ -103,7 +89,7 @@ def invitation_due(*, meeting: Meeting, now: dt.datetime, update: bool) -> dt.da
     return max(now, meeting.starts_at.astimezone(dt.UTC) - lead)
 
 
-def meeting_snapshot(meeting: Meeting) -> dict:
+def meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
     """The event as a calendar has it, for a cancellation sent after the row may be gone."""
     return {
         "id": meeting.pk,
@@ -119,7 +105,7 @@ def meeting_snapshot(meeting: Meeting) -> dict:
     }
 
 
-def meeting_from_snapshot(snapshot: dict) -> Meeting:
+def meeting_from_snapshot(snapshot: dict[str, Any]) -> Meeting:
     """An unsaved, cancelled meeting as it was when the snapshot was taken."""
     return Meeting(
         pk=snapshot["id"],
@@ -146,10 +132,15 @@ class Wanted:
     recipient_id: int
     subject: str
     due_at: dt.datetime | None  # None: the person does not want it
-    payload: dict
+    payload: dict[str, Any]
 
 
-def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) -> list[Wanted]:
+def _wanted_rows(
+    meeting: Meeting,
+    prefs: dict[int, NotificationPreferences],
+    invited: set[tuple[int, int]],
+    now: dt.datetime,
+) -> list[Wanted]:
     wanted = []
     for person_id in (meeting.organiser_id, meeting.participant_id):
         for kind in MEETING_KINDS:
@@ -172,7 +163,7 @@ def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) 
     return wanted
 
 
-def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
+def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None) -> None:
     """Bring the outbox rows of ``meetings`` in line with their time and status.
 
     Call inside the transaction that changed the meetings. A few queries whatever
@@ -193,7 +184,7 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
     invited = {
         (row.meeting_id, row.recipient_id)
         for row in existing.values()
-        if row.kind == R.INVITATION and row.state == Reminder.State.SENT
+        if row.kind == R.INVITATION and row.state == Reminder.State.SENT and row.meeting_id
     }
     to_create, to_update, wanted_keys = [], [], set()
     for meeting in meetings:
@@ -256,7 +247,7 @@ def _insert_once(rows: list[Reminder]) -> None:
     constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
     targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
     """
-    first_of_key: dict[tuple, Reminder] = {}
+    first_of_key: dict[tuple[str, int, str], Reminder] = {}
     for row in rows:
         first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
     unique = list(first_of_key.values())
@@ -272,7 +263,7 @@ def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:
     row.updated_at = now
 
 
-def _invited_people(meeting_ids) -> QuerySet:
+def _invited_people(meeting_ids: Iterable[int]) -> QuerySet[Reminder, tuple[int, int]]:
     """(meeting, person) pairs who were sent an invitation: they need a cancellation."""
     return (
         Reminder.objects.filter(
@@ -316,7 +307,7 @@ def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> No
     _queue_cancellations([meeting], now)
 
 
-def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> None:
+def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None) -> None:
     """Call just before deleting ``meetings``: their waiting rows go with them, and
     people who were sent an invitation get a cancellation. Sent rows stay as a
     record, their meeting emptied by the delete."""
@@ -331,12 +322,28 @@ def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> N
 
 
 def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
-    """The meeting was recorded as held: nobody needs asking to record it."""
+    """The meeting was recorded as held: nobody needs asking to record it, and each of
+    the two gets its summary, due at once. A task sends it as soon as this transaction
+    commits; the sweep sends it if that task never runs."""
+    now = now or timezone.now()
     Reminder.objects.filter(meeting=meeting, kind=R.FOLLOW_UP, state=Reminder.State.PENDING).update(
         state=Reminder.State.CANCELLED,
         reason="The meeting was recorded as held.",
-        updated_at=now or timezone.now(),
+        updated_at=now,
     )
+    _insert_once(
+        [
+            Reminder(
+                kind=R.SUMMARY,
+                recipient_id=person_id,
+                meeting=meeting,
+                subject=meeting_subject(meeting.pk),
+                due_at=now,
+            )
+            for person_id in (meeting.organiser_id, meeting.participant_id)
+        ]
+    )
+    enqueue_on_commit("notifications.tasks.send_meeting_summary", meeting.pk)
 
 
 def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
@@ -356,18 +363,6 @@ def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
                 reason="Turned off in the person's notification settings.",
                 updated_at=now,
             )
-
-
-@transaction.atomic
-def preferences_update(*, user: User, **values) -> NotificationPreferences:
-    """Save someone's notification preferences and move or cancel their waiting reminders."""
-    prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
-    for name, value in values.items():
-        setattr(prefs, name, value)
-    prefs.full_clean()
-    prefs.save()
-    sync_person(user=user)
-    return prefs
 
 
 # --- The weekly nudge about lapsed 1:1s --------------------------------------------------
@@ -397,7 +392,8 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
         .select_related("participant")
         .order_by("participant__full_name", "pk")
     )
-    lapsed, seen = [], set()
+    lapsed: list[MeetingSeries] = []
+    seen: set[int] = set()
     for one in series:
         interval = cadence_interval(one.cadence)
         if interval is None or one.participant_id in seen:
@@ -406,7 +402,7 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
             one.first_date, one.start_time, tzinfo=one.zone
         )
         if now - since > interval * 1.5:
-            one.lapsed_since = one.last_held_at
+            one.lapsed_since = one.last_held_at  # type: ignore[attr-defined]  # for the email
             lapsed.append(one)
             seen.add(one.participant_id)
     return lapsed

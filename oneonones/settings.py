@@ -57,12 +57,15 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    "home",
     # The JSON API (api/): Django REST framework, its OpenAPI schema, and the reference
     # page's Swagger UI files, vendored by the sidecar package and served by WhiteNoise.
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    # Last: it reads every app above and re-registers the people admin with its page.
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -7,15 +7,12 @@ from django.http import Http404
 
 from people.models import PersonChange, RecordAccess, User
 
+# Someone who started within this many days is a new starter (HR's reports, home).
+NEW_STARTER_DAYS = 183
 
-def reports_of(*, manager: User | None = None, user: User | None = None) -> QuerySet[User]:
-    """The people who report to ``manager`` directly and still work here, by name.
 
-    ``user`` is the older name of ``manager``, still used by meetings until it moves to
-    the new one; nothing else passes it."""
-    manager = manager or user
-    if manager is None:
-        raise TypeError("reports_of() needs manager=")
+def reports_of(*, manager: User) -> QuerySet[User]:
+    """The people who report to ``manager`` directly and still work here, by name."""
     return (
         User.objects.filter(manager=manager, is_active=True)
         .select_related("team")
@@ -31,14 +28,8 @@ def get_report_or_404(*, viewer: User, pk: int) -> User:
         raise Http404("No such person.") from None
 
 
-def has_reports(*, person: User | None = None, user: User | None = None) -> bool:
-    """Whether ``person`` manages anyone who still works here.
-
-    ``user`` is the older name of ``person``, still used by meetings until it moves to the
-    new one; nothing else passes it."""
-    person = person or user
-    if person is None:
-        raise TypeError("has_reports() needs person=")
+def has_reports(*, person: User) -> bool:
+    """Whether ``person`` manages anyone who still works here."""
     return User.objects.filter(manager=person, is_active=True).exists()
 
 
@@ -65,6 +56,35 @@ def people_visible_to(*, viewer: User) -> QuerySet[User]:
         | people.filter(manager=viewer)
         | people.filter(manager__manager=viewer)
     )
+
+
+# What the people page (``/people/<id>/``) shows about a person to those who may open it
+# (their line above them, and HR), in the order shown: field name and label. The page
+# "What HR and my organisation can see about me" (``privacy``) lists the same.
+DIRECTORY_FIELDS = (
+    ("email", "Email"),
+    ("job_title", "Role"),
+    ("team", "Team"),
+    ("manager", "Manager"),
+    ("time_zone", "Time zone"),
+    ("start_date", "Started"),
+)
+# Shown even when empty, with these words.
+DIRECTORY_EMPTY = {"team": "No team", "manager": "None"}
+
+
+def directory_facts(*, person: User) -> list[tuple[str, str, object]]:
+    """(name, label, value) of what the people page shows about ``person``; empty
+    fields are left out unless ``DIRECTORY_EMPTY`` has words for them."""
+    facts: list[tuple[str, str, object]] = []
+    for name, label in DIRECTORY_FIELDS:
+        value = getattr(person, name)
+        if value in (None, ""):
+            if name not in DIRECTORY_EMPTY:
+                continue
+            value = DIRECTORY_EMPTY[name]
+        facts.append((name, label, value))
+    return facts
 
 
 def get_person_for_user_or_404(*, viewer: User, pk: int) -> User:

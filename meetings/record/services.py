@@ -1,8 +1,8 @@
 """Writes about what happens in a 1:1: agenda, notes, actions, wrap-up and feedback.
 
 Every service is one transaction and checks that ``by`` is one of the meeting's
-two people (views look meetings up with ``write=True`` first, so this is the
-second line of defence). Services that change a meeting's agenda lock the
+two people (views look meetings up with ``get_meeting_to_change_or_404`` first, so
+this is the second line of defence). Services that change a meeting's agenda lock the
 meeting row, so they queue behind completion: an item is either on the agenda
 when the meeting is completed (and carried over if not discussed) or refused.
 
@@ -18,14 +18,10 @@ one of the two opens a meeting page of the series.
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from meetings.models import (
@@ -43,59 +39,70 @@ from meetings.record.selectors import (
     agenda_of,
     next_meeting_between,
     next_meeting_of_series,
-    summary_actions,
 )
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import NotFound, ServiceError, within_limits
 from people.models import User
+
+if TYPE_CHECKING:
+    from objectives.models import Objective
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-SUMMARY_CATCH_UP = dt.timedelta(days=2)
 
 
-class NoteConflict(Exception):
+class NoteConflict(ServiceError):
     """Someone saved the note after the version the edit started from."""
 
-    def __init__(self, note: Note):
+    def __init__(self, note: Note) -> None:
         self.note = note
         who = note.updated_by or note.author
         super().__init__(f"{who} saved a newer version of this note.")
 
 
-def _check_one_of_two(meeting, by: User) -> None:
+def _check_one_of_two(meeting: Meeting | MeetingSeries | None, by: User) -> None:
+    if meeting is None:  # an action or item of neither: not a 1:1 of anyone's
+        raise NotFound()
     if by.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("Only the two people in this 1:1 can change it.")
+        raise ServiceError("Only the two people in this 1:1 can change it.")
 
 
-def _locked(meeting: Meeting) -> Meeting:
-    return (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("organiser", "participant", "series")
-        .get(pk=meeting.pk)
-    )
+def _locked(meeting: Meeting | None) -> Meeting:
+    """The meeting's row, locked: agenda writes queue behind completion and behind a
+    change of the series (which may have replaced an untouched meeting meanwhile)."""
+    if meeting is None:  # an item on the next-time list: no meeting to change yet
+        raise NotFound()
+    try:
+        return (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("organiser", "participant", "series")
+            .get(pk=meeting.pk)
+        )
+    except Meeting.DoesNotExist:
+        raise NotFound(
+            "This 1:1 is no longer there: its series changed. Reload the page."
+        ) from None
 
 
 def _clean_text(text: str, *, what: str = "Write something first.") -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise ValidationError(what)
+        raise ServiceError(what)
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"Keep it under {MAX_TEXT} characters.")
+        raise ServiceError(f"Keep it under {MAX_TEXT} characters.")
     return text
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.COMPLETED:
-        raise ValidationError(
-            "This 1:1 is completed; add it to the next-time list or the next 1:1."
-        )
+        raise ServiceError("This 1:1 is completed; add it to the next-time list or the next 1:1.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; add it to the next 1:1 instead.")
+        raise ServiceError("This 1:1 was cancelled; add it to the next 1:1 instead.")
 
 
-def _next_position(items) -> int:
+def _next_position(items: QuerySet[AgendaItem]) -> int:
     top = items.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
@@ -104,7 +111,9 @@ def _next_position(items) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, by: User, text: str, objective=None) -> AgendaItem:
+def agenda_item_add(
+    *, meeting: Meeting, by: User, text: str, objective: "Objective | None" = None
+) -> AgendaItem:
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -124,7 +133,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaIte
     (the report's items always come first). Renumbers the whole agenda, so ties
     left by earlier writes are resolved too."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move it up or down.")
+        raise ServiceError("Move it up or down.")
     meeting = _locked(item.meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -156,46 +165,99 @@ def agenda_item_set_discussed(*, item: AgendaItem, by: User, discussed: bool) ->
 
 
 @transaction.atomic
+def agenda_item_edit(*, item: AgendaItem, by: User, text: str) -> AgendaItem:
+    """The author rewrites an item they added, while its meeting is still to come."""
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
+    if item.meeting_id is not None:
+        meeting = _locked(item.meeting)
+        _check_one_of_two(meeting, by)
+        _check_agenda_open(meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.author_id != by.pk:
+        raise ServiceError("Only the person who added an item can change its text.")
+    item.text = _clean_text(text, what="Write what you want to talk about.")
+    item.save(update_fields=["text", "updated_at"])
+    return item
+
+
+@transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
     """The author takes back an item they added (before the meeting is completed)."""
     if item.meeting_id is not None:
         meeting = _locked(item.meeting)
         _check_agenda_open(meeting)
     if item.author_id != by.pk:
-        raise ValidationError("Only the person who added an item can remove it.")
+        raise ServiceError("Only the person who added an item can remove it.")
     item.delete()
 
 
 @transaction.atomic
-def next_time_add(*, series: MeetingSeries, by: User, text: str) -> AgendaItem:
-    """Put something on the series' "next time" list: it lands on the next meeting of
-    the series at once if one is booked, else as soon as one is."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+def next_time_add(
+    *, series: MeetingSeries, by: User, text: str, written_on: Meeting | None = None
+) -> AgendaItem:
+    """Put something on the agenda of the series' meeting after ``written_on`` (the
+    meeting whose page it was written on; without one, the next meeting from now),
+    under that meeting's row lock like every agenda write. With no such meeting booked
+    yet it waits on the series' next-time list and lands once one is."""
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=series.pk)
     _check_one_of_two(series, by)
-    item = AgendaItem.objects.create(
+    text = _clean_text(text, what="Write what you want to talk about next time.")
+    now = timezone.now()
+    after = max(written_on.starts_at, now) if written_on is not None else now
+    target = next_meeting_of_series(
+        series_id=series.pk,
+        after=after,
+        exclude_pk=written_on.pk if written_on is not None else None,
+        not_over_at=now,
+    )
+    if target is not None:
+        target = _locked(target)
+        if target.status == Meeting.Status.SCHEDULED:
+            return AgendaItem.objects.create(
+                meeting=target,
+                series=series,
+                text=text,
+                author=by,
+                position=_next_position(target.agenda_items.all()),
+            )
+    return AgendaItem.objects.create(
         meeting=None,
         series=series,
-        text=_clean_text(text, what="Write what you want to talk about next time."),
+        text=text,
         author=by,
+        lands_after=written_on.starts_at if written_on is not None else None,
         position=_next_position(AgendaItem.objects.filter(series=series, meeting__isnull=True)),
     )
-    next_time_land(series_id=series.pk)
-    item.refresh_from_db()
-    return item
 
 
 def next_time_land(*, series_id: int, now: dt.datetime | None = None) -> int:
-    """Move the series' next-time items onto its next scheduled meeting, after the
-    items already there. Idempotent: one conditional UPDATE. Returns how many moved."""
+    """Move the series' next-time items onto its next scheduled meeting (for an item
+    written on a meeting: the one after it), after the items already there, under
+    that meeting's row lock. Idempotent: one conditional UPDATE per landing meeting.
+    Returns how many moved."""
     pending = AgendaItem.objects.filter(series_id=series_id, meeting__isnull=True)
     if not pending.exists():
         return 0
+    now = now or timezone.now()
+    moved = 0
     with transaction.atomic():
-        target = next_meeting_of_series(series_id=series_id, after=now or timezone.now())
-        if target is None:
-            return 0
-        base = _next_position(target.agenda_items.all())
-        return pending.update(meeting=target, position=F("position") + base)
+        for lands_after in set(pending.values_list("lands_after", flat=True)):
+            after = max(lands_after, now) if lands_after is not None else now
+            target = next_meeting_of_series(series_id=series_id, after=after)
+            if target is None:
+                continue
+            locked = (
+                Meeting.objects.select_for_update(of=("self",))
+                .filter(pk=target.pk, status=Meeting.Status.SCHEDULED)
+                .first()
+            )
+            if locked is None:
+                continue
+            base = _next_position(locked.agenda_items.all())
+            moved += pending.filter(lands_after=lands_after).update(
+                meeting=locked, lands_after=None, position=F("position") + base
+            )
+    return moved
 
 
 def carry_over(*, meeting: Meeting, now: dt.datetime | None = None) -> int:
@@ -251,9 +313,9 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     """
     _check_one_of_two(meeting, by)
     if visibility not in Note.Visibility.values:
-        raise ValidationError("Choose whether the note is shared or private.")
+        raise ServiceError("Choose whether the note is shared or private.")
     if len(body) > 20_000:
-        raise ValidationError("Notes are limited to 20,000 characters.")
+        raise ServiceError("Notes are limited to 20,000 characters.")
     notes = Note.objects.select_for_update(of=("self",)).filter(
         meeting=meeting, visibility=visibility
     )
@@ -262,7 +324,7 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     note = notes.select_related("author", "updated_by").first()
     if note is None:
         if base_version != 0:
-            raise ValidationError("That note is no longer there; reload the page.")
+            raise ServiceError("That note is no longer there; reload the page.")
         try:
             with transaction.atomic():
                 return Note.objects.create(
@@ -297,7 +359,7 @@ def default_due_date(meeting: Meeting) -> dt.date | None:
         exclude_pk=meeting.pk,
         not_over_at=timezone.now(),
     )
-    if following is None:
+    if following is None or meeting.series is None:
         return None
     return timezone.localtime(following.starts_at, meeting.series.zone).date()
 
@@ -314,11 +376,11 @@ def action_add(
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("An action belongs to one of the two of you.")
+        raise ServiceError("An action belongs to one of the two of you.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; agree actions at the next one.")
+        raise ServiceError("This 1:1 was cancelled; agree actions at the next one.")
     if due_date is not None:
-        limits.check_planning_day(due_date, what="a due date")
+        within_limits(limits.check_planning_day, due_date, what="a due date")
     return ActionItem.objects.create(
         series_id=meeting.series_id,
         meeting=meeting,
@@ -345,6 +407,47 @@ def action_set_done(*, action: ActionItem, by: User, done: bool) -> ActionItem:
     return action
 
 
+def _locked_action_for_change(action: ActionItem, *, by: User) -> ActionItem:
+    """The action's row, locked, when ``by`` may change it: its owner, or the organiser
+    of the meeting (or series) where it was agreed."""
+    action = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "series")
+        .get(pk=action.pk)
+    )
+    where = action.meeting or action.series
+    if where is None or by.pk not in (where.organiser_id, where.participant_id):
+        raise NotFound()
+    if by.pk not in (action.owner_id, where.organiser_id):
+        raise ServiceError("Only the action's owner or the organiser can change it.")
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, action: ActionItem, by: User, description: str, owner: User, due_date: dt.date | None
+) -> ActionItem:
+    """Rewrite an action: what, who (one of the two) and when."""
+    action = _locked_action_for_change(action, by=by)
+    where = action.meeting or action.series
+    assert where is not None  # checked by _locked_action_for_change
+    if owner.pk not in (where.organiser_id, where.participant_id):
+        raise ServiceError("An action belongs to one of the two of you.", field="owner")
+    if due_date is not None:
+        within_limits(limits.check_planning_day, due_date, what="a due date", field="due_date")
+    action.description = _clean_text(description, what="Say what is to be done.")
+    action.owner = owner
+    action.due_date = due_date
+    action.save(update_fields=["description", "owner", "due_date"])
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: ActionItem, by: User) -> None:
+    """Take back an action agreed by mistake."""
+    _locked_action_for_change(action, by=by).delete()
+
+
 # --- Wrap-up -----------------------------------------------------------------------------
 
 
@@ -353,135 +456,27 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
     """Mark the meeting held, carry undiscussed items over and send the summary.
 
     Only the two people, only once it has started. Completing an already
-    completed meeting raises ``ValidationError`` and changes nothing.
+    completed meeting raises ``ServiceError`` and changes nothing.
     """
     now = now or timezone.now()
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if meeting.status == Meeting.Status.COMPLETED:
         who = meeting.completed_by or "someone"
-        raise ValidationError(f"Already completed by {who}; nothing was changed.")
+        raise ServiceError(f"Already completed by {who}; nothing was changed.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled, so it cannot be completed.")
+        raise ServiceError("This 1:1 was cancelled, so it cannot be completed.")
     if meeting.starts_at > now:
-        raise ValidationError("A 1:1 can be completed once it has started.")
+        raise ServiceError("A 1:1 can be completed once it has started.")
     meeting.status = Meeting.Status.COMPLETED
     meeting.completed_at = now
     meeting.completed_by = by
     meeting.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
-    reminders.meeting_completed(meeting, now=now)
+    reminders.meeting_completed(meeting, now=now)  # the summary is queued there
     carry_over(meeting=meeting, now=now)
     if meeting.series_id:
         next_time_land(series_id=meeting.series_id, now=now)
-    _enqueue_summary(meeting)
     return meeting
-
-
-def _enqueue_summary(meeting: Meeting) -> None:
-    from meetings.tasks import send_meeting_summary
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(send_meeting_summary, meeting.pk)
-
-
-@dataclass
-class SummaryRecipient:
-    person: User
-    other: User
-
-
-def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternatives]:
-    items = list(agenda_of(meeting))
-    discussed = [item for item in items if item.discussed]
-    carried = [item for item in items if not item.discussed]
-    actions = summary_actions(meeting)
-    following = None
-    if meeting.series_id:
-        following = next_meeting_of_series(
-            series_id=meeting.series_id,
-            after=meeting.starts_at,
-            exclude_pk=meeting.pk,
-            not_over_at=timezone.now(),
-        )
-    url = settings.SITE_URL + reverse("meetings:meeting", args=[meeting.pk])
-    messages = []
-    for recipient in (
-        SummaryRecipient(meeting.organiser, meeting.participant),
-        SummaryRecipient(meeting.participant, meeting.organiser),
-    ):
-        if not recipient.person.is_active or not recipient.person.email:
-            continue
-        zone = recipient.person.zone
-        context = {
-            "recipient": recipient.person,
-            "other": recipient.other,
-            "meeting": meeting,
-            "held_on": timezone.localtime(meeting.starts_at, zone),
-            "discussed": discussed,
-            "carried": carried,
-            "actions": actions,
-            "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
-            "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
-            "zone_name": recipient.person.time_zone,
-            "url": url,
-        }
-        with timezone.override(zone):
-            subject = (
-                f"Summary of your 1:1 with {recipient.other} on "
-                f"{context['held_on']:%a} {context['held_on'].day} {context['held_on']:%b}"
-            )
-            text = render_to_string("meetings/email/summary.txt", context)
-            html = render_to_string("meetings/email/summary.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[recipient.person.email], connection=connection
-        )
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    return messages
-
-
-def meeting_send_summary(*, meeting_id: int) -> bool:
-    """Email both people the summary of a completed meeting, once.
-
-    The meeting is claimed by a conditional UPDATE of ``summary_sent_at`` in the
-    same transaction that sends: a second worker (or the sweep) waits on the row
-    and then finds it claimed; a failed send rolls the claim back, so the sweep
-    tries again. True when this call sent it.
-    """
-    with transaction.atomic():
-        claimed = Meeting.objects.filter(
-            pk=meeting_id, status=Meeting.Status.COMPLETED, summary_sent_at__isnull=True
-        ).update(summary_sent_at=timezone.now())
-        if not claimed:
-            return False
-        meeting = Meeting.objects.select_related("organiser", "participant", "series").get(
-            pk=meeting_id
-        )
-        connection = get_connection()
-        connection.send_messages(_summary_messages(meeting, connection))
-    return True
-
-
-def send_pending_summaries(*, now: dt.datetime | None = None) -> int:
-    """The sweep: every meeting completed in the last two days whose summary has not
-    gone out (the broker was down, or a send failed). Returns how many it sent."""
-    now = now or timezone.now()
-    ids = list(
-        Meeting.objects.filter(
-            status=Meeting.Status.COMPLETED,
-            summary_sent_at__isnull=True,
-            completed_at__gte=now - SUMMARY_CATCH_UP,
-        )
-        .order_by("completed_at")
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for meeting_id in ids:
-        try:
-            sent += meeting_send_summary(meeting_id=meeting_id)
-        except Exception:  # one failing send must not stop the others; next sweep retries
-            logger.exception("Could not send the summary of meeting %s", meeting_id)
-    return sent
 
 
 # --- Feedback ----------------------------------------------------------------------------
@@ -499,13 +494,13 @@ def feedback_save(
     """The report's feedback on a held 1:1: one per meeting, which they may edit."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the person the 1:1 is for gives feedback on it.")
+        raise ServiceError("Only the person the 1:1 is for gives feedback on it.")
     if meeting.status != Meeting.Status.COMPLETED:
-        raise ValidationError("Feedback opens once the 1:1 has been completed.")
+        raise ServiceError("Feedback opens once the 1:1 has been completed.")
     if usefulness not in range(1, 6):
-        raise ValidationError("Choose how useful it was, from 1 to 5.")
+        raise ServiceError("Choose how useful it was, from 1 to 5.")
     if preferred_frequency and preferred_frequency not in PreferredFrequency.values:
-        raise ValidationError("Choose how often you would like to meet.")
+        raise ServiceError("Choose how often you would like to meet.")
     feedback, _ = MeetingFeedback.objects.update_or_create(
         meeting=meeting,
         defaults={
@@ -547,9 +542,9 @@ def prompts_text(template: AgendaTemplate) -> str:
 
 def _save_prompts(template: AgendaTemplate, prompts: list[tuple[str, str]]) -> None:
     if not prompts:
-        raise ValidationError("Add at least one prompt.")
+        raise ServiceError("Add at least one prompt.")
     if len(prompts) > 50:
-        raise ValidationError("Keep a template to 50 prompts or fewer.")
+        raise ServiceError("Keep a template to 50 prompts or fewer.")
     template.items.all().delete()
     AgendaTemplateItem.objects.bulk_create(
         AgendaTemplateItem(template=template, section=section, text=text, position=number)
@@ -563,7 +558,7 @@ def template_create(
 ) -> AgendaTemplate:
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template = AgendaTemplate.objects.create(
         owner=owner, name=name[:120], description=(description or "").strip()[:300]
     )
@@ -582,10 +577,10 @@ def template_update(
 ) -> AgendaTemplate:
     template = AgendaTemplate.objects.select_for_update().get(pk=template.pk)
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can change it.")
+        raise ServiceError("Only the person who made a template can change it.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template.name = name[:120]
     template.description = (description or "").strip()[:300]
     template.save(update_fields=["name", "description", "updated_at"])
@@ -597,7 +592,7 @@ def template_update(
 def template_delete(*, template: AgendaTemplate, by: User) -> None:
     """Series that used it keep going without prompts (the field is SET_NULL)."""
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can delete it.")
+        raise ServiceError("Only the person who made a template can delete it.")
     template.delete()
 
 
@@ -611,22 +606,24 @@ class DiscussResult:
 
 
 @transaction.atomic
-def agenda_discuss_objective(*, objective, by: User, meeting: Meeting | None = None):
+def agenda_discuss_objective(
+    *, objective: "Objective", by: User, meeting: Meeting | None = None
+) -> "DiscussResult":
     """Put ``objective`` on the agenda of ``meeting`` (or of the next scheduled 1:1
     between its owner and their manager). No duplicate if it is already there."""
     owner = objective.owner
     if meeting is None:
         if not owner.manager_id:
-            raise ValidationError(f"{owner} has no manager to discuss it with.")
+            raise ServiceError(f"{owner} has no manager to discuss it with.")
         meeting = next_meeting_between(first=owner, second_id=owner.manager_id)
         if meeting is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"No 1:1 between {owner} and their manager is booked yet; book one first."
             )
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("This objective belongs to someone else.")
+        raise ServiceError("This objective belongs to someone else.")
     _check_agenda_open(meeting)
     existing = meeting.agenda_items.filter(objective=objective).first()
     if existing is not None:

@@ -3,79 +3,93 @@
 The no-double-booking rule lives in the database (see ``Attendance``): services
 insert or move attendance rows inside a savepoint and turn a violation into
 ``MeetingClash``, whose message names the meeting in the way people speak.
+
+One meeting per occurrence, also kept by the database (``Meeting.occurrence``):
+a change of a series' time, day, rhythm, zone or dates never books a second
+meeting beside one that has content. ``series_reconcile`` first puts the future
+meetings onto the new rule (untouched ones replaced, ones with content moved with
+everything in them, or left where they were to wait for a new time), then
+generation books what is missing. A series of a handful of meetings is booked in
+the request that creates or changes it (``INLINE_GENERATION_SLOTS``); the task
+and the daily job do the rest and catch up when the broker was down.
+
+A rule that refuses raises the error family of ``oneonones.errors`` (``MeetingClash``
+is a ``ServiceError`` too); the views show its message.
 """
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import recurrence
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Case, When
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 
-from meetings.cadence import series_starts
+from meetings.cadence import (
+    NEXT_MEETING_WITHIN_DAYS,
+    CadenceError,
+    cadence_interval,
+    check_cadence,
+    next_starts,
+    series_starts,
+)
+from meetings.formatting import clash_message
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
+    OCCURRENCE_UNIQUE_CONSTRAINT,
+    ONE_ACTIVE_SERIES_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
     AgendaTemplate,
     Attendance,
-    CalendarFeed,
     CancelReason,
     ChangeRequest,
     Kind,
     Meeting,
     MeetingSeries,
-    Reminder,
     SlotClash,
 )
 from meetings.record.services import carry_over, next_time_land
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import ServiceError, refused, within_limits
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 logger = logging.getLogger(__name__)
 
 HORIZON = relativedelta(months=6)
-EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
 DEADLOCK_DETECTED = "40P01"
+
 ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
+# A series whose six months hold at most this many meetings (a weekly one has 27) is
+# booked in the request that creates or changes it, so it never waits for the broker;
+# a larger one (a custom daily rule) is left to the task, and the daily job catches up.
+INLINE_GENERATION_SLOTS = 60
+# Without a rule to measure, a meeting follows a change to an occurrence at most this far.
+DEFAULT_FOLLOW_DISTANCE = dt.timedelta(days=3, hours=12)
+# Rows hung on a meeting that do not mean anyone worked on it (the outbox's are the
+# notifications app's; named by label, so scheduling need not import it).
+BOOKKEEPING = {"meetings.Attendance", "meetings.SlotClash", "notifications.Reminder"}
 
 
-class MeetingClash(Exception):
+class MeetingClash(ServiceError):
     """Someone is already busy then. ``message`` is ready to show to ``viewer``."""
 
-    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None):
+    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None) -> None:
         self.person = person
         self.clashing = clashing
-        self.message = clash_message(person=person, clashing=clashing, viewer=viewer)
-        super().__init__(self.message)
-
-
-def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone) -> str:
-    """E.g. "10:00\u201310:30 on Tue 3 Mar" in ``zone`` (the year too when not this year)."""
-    start = timezone.localtime(starts_at, zone)
-    end = timezone.localtime(ends_at, zone)
-    day = f"{start:%a} {start.day} {start:%b}"
-    if start.year != timezone.localtime(timezone.now(), zone).year:
-        day += f" {start.year}"
-    return f"{start:%H:%M}{EN_DASH}{end:%H:%M} on {day}"
-
-
-def clash_message(*, person: User, clashing: Meeting | None, viewer: User | None) -> str:
-    zone = viewer.zone if viewer else person.zone
-    who = "You already have" if viewer and viewer.pk == person.pk else f"{person} already has"
-    if clashing is None:
-        return f"{who} a meeting at that time. Pick another time."
-    return f"{who} a meeting {format_span(clashing.starts_at, clashing.ends_at, zone)}."
+        super().__init__(clash_message(person=person, clashing=clashing, viewer=viewer))
 
 
 def _violated_constraint(error: IntegrityError) -> str | None:
@@ -146,10 +160,15 @@ def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
 
 def _check_pair(*, organiser: User, participant: User) -> None:
     if organiser.pk == participant.pk:
-        raise ValidationError("A 1:1 needs two different people.")
+        raise ServiceError("A 1:1 needs two different people.")
     if not (organiser.is_active and participant.is_active):
-        raise ValidationError("Both people must still work here.")
+        raise ServiceError("Both people must still work here.")
 
+
+# The series' row is locked FOR NO KEY UPDATE by the services that change a series: an
+# agenda item or action being written at that moment checks its foreign key to the
+# series with a KEY SHARE lock, which that leaves free, so the writer (holding its
+# meeting's row) and the change (waiting for that meeting's row) cannot deadlock.
 
 # --- One-off meetings --------------------------------------------------------------
 
@@ -173,8 +192,8 @@ def meeting_book(
     """Book a one-off meeting. Raises MeetingClash if either person is busy."""
     _check_pair(organiser=organiser, participant=participant)
     if not may_book_with(user=organiser, other=participant):
-        raise ValidationError("You can book 1:1s with your reports and with your manager.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("You can book 1:1s with your reports and with your manager.")
+    within_limits(limits.check_meeting_start, starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
         participant=participant,
@@ -197,17 +216,14 @@ class GenerationResult:
     created: int = 0
     clashes: int = 0
 
-    def __iadd__(self, other: "GenerationResult"):
+    def __iadd__(self, other: "GenerationResult") -> "GenerationResult":
         self.created += other.created
         self.clashes += other.clashes
         return self
 
 
 def _enqueue_generation(series: MeetingSeries) -> None:
-    from meetings.tasks import generate_series_meetings
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(generate_series_meetings, series.pk)
+    enqueue_on_commit("meetings.tasks.generate_series_meetings", series.pk)
 
 
 @transaction.atomic
@@ -229,9 +245,10 @@ def series_create(
     """Create a series; its meetings are generated after commit (and daily)."""
     _check_pair(organiser=organiser, participant=participant)
     if participant.manager_id != organiser.pk:
-        raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
+        raise ServiceError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
     _check_series_dates(first_date=first_date, end_date=end_date)
+    _check_no_active_series(organiser=organiser, participant=participant)
     series = MeetingSeries(
         organiser=organiser,
         participant=participant,
@@ -246,36 +263,109 @@ def series_create(
         location=location,
         default_template=default_template,
     )
-    series.full_clean()
-    series.save()
-    _enqueue_generation(series)
+    _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
+    _save_active_series(series)
+    _generate_now_or_later(series)
     return series
+
+
+def _active_series_between(first: User, second: User) -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.filter(
+        Q(organiser=first, participant=second) | Q(organiser=second, participant=first),
+        status=MeetingSeries.Status.ACTIVE,
+    )
+
+
+def _second_series_message(existing: MeetingSeries, *, organiser: User) -> str:
+    other = existing.participant if existing.organiser_id == organiser.pk else existing.organiser
+    return (
+        f"You already have an active series with {other} ({existing.cadence_text}). "
+        "Change that one, or end it before booking another."
+    )
+
+
+def _check_no_active_series(
+    *, organiser: User, participant: User, exclude: MeetingSeries | None = None
+) -> None:
+    existing = _active_series_between(organiser, participant)
+    if exclude is not None:
+        existing = existing.exclude(pk=exclude.pk)
+    found = existing.first()
+    if found is not None:
+        raise ServiceError(_second_series_message(found, organiser=organiser))
+
+
+def _save_active_series(series: MeetingSeries, **kwargs: Any) -> None:
+    """Save ``series``; a second active series of the same two people, created at the
+    same moment by another request, is refused by the database and said so here."""
+    try:
+        with transaction.atomic():
+            series.save(**kwargs)
+    except IntegrityError as error:
+        if _violated_constraint(error) != ONE_ACTIVE_SERIES_CONSTRAINT:
+            raise
+        existing = _active_series_between(series.organiser, series.participant).first()
+        if existing is None:
+            raise
+        raise ServiceError(_second_series_message(existing, organiser=series.organiser)) from None
+
+
+def _generate_now_or_later(series: MeetingSeries) -> None:
+    """Book the series' next six months in this transaction when they are a handful of
+    meetings; leave a large rule to the task (enqueued on commit)."""
+    if series.status != MeetingSeries.Status.ACTIVE:
+        return
+    now = timezone.now()
+    slots = series_starts(series, after=now, before=_horizon_end(series, now))
+    if len(slots) <= INLINE_GENERATION_SLOTS:
+        series_generate(series_id=series.pk, now=now)
+    else:
+        _enqueue_generation(series)
 
 
 def _check_series_dates(*, first_date: dt.date, end_date: dt.date | None) -> None:
     """A series starts at most two years ahead and ends at most ten years ahead."""
-    limits.check_first_date(first_date)
+    within_limits(limits.check_first_date, first_date)
     if end_date is not None:
-        limits.check_planning_day(end_date, what="a last date")
+        within_limits(limits.check_planning_day, end_date, what="a last date")
+
+
+def _check_series_rules(series: MeetingSeries) -> None:
+    """The booking form's rules, held here as well, so that no caller can store a
+    series that books nothing: a cadence that gives dates, a last date not before the
+    first, and at least one meeting in the coming year."""
+    try:
+        check_cadence(series.cadence)
+    except CadenceError as error:
+        raise ServiceError(str(error), field="pattern") from None
+    if series.end_date is not None and series.end_date < series.first_date:
+        raise ServiceError("The last date must be on or after the first.", field="end_date")
+    if not next_starts(
+        series, after=timezone.now(), count=1, horizon_days=NEXT_MEETING_WITHIN_DAYS
+    ):
+        raise ServiceError("These settings give no meeting in the next year.", field="pattern")
 
 
 def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None:
     if template is not None and template.owner_id not in (None, organiser.pk):
-        raise ValidationError("Choose one of the built-in templates or one of your own.")
+        raise ServiceError("Choose one of the built-in templates or one of your own.")
 
 
-def _touched_meeting_filters():
+def _touched_meeting_filters() -> list[str]:
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
-    bookkeeping = {Attendance, SlotClash, Reminder}
     return [
         rel.name
         for rel in Meeting._meta.related_objects
-        if rel.related_model not in bookkeeping and rel.related_model is not Meeting
+        if rel.related_model._meta.label not in BOOKKEEPING and rel.related_model is not Meeting
     ]
 
 
-def untouched_future_meetings(*, series: MeetingSeries):
+def untouched_future_meetings(*, series: MeetingSeries) -> QuerySet[Meeting]:
     """Future meetings of the series nobody has moved, cancelled or added anything to."""
     meetings = Meeting.objects.filter(
         series=series,
@@ -291,18 +381,21 @@ def untouched_future_meetings(*, series: MeetingSeries):
 def _remove_untouched_future(series: MeetingSeries) -> int:
     doomed = untouched_future_meetings(series=series)
     reminders.meetings_removed(doomed)
+    removed: int
     removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
     return removed
 
 
 @transaction.atomic
-def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSeries:
-    """Change a series. A new cadence or time replaces the untouched future meetings;
-    new details (kind, format, place) are copied onto the future meetings."""
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> MeetingSeries:
+    """Change a series. A new cadence or time moves the future meetings onto the new
+    rule (``series_reconcile``): one meeting per occurrence, nothing with content lost,
+    past meetings unchanged. New details (kind, format, place) are copied onto the
+    future meetings."""
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=series.pk)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS) - set(SERIES_ONLY_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {sorted(unknown)}")
@@ -319,7 +412,12 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         setattr(series, name, value)
     if "first_date" in changes or "end_date" in changes:
         _check_series_dates(first_date=series.first_date, end_date=series.end_date)
-    series.full_clean()
+    if retimed:
+        _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     if retimed:
         series.generated_until = None
     series.save()
@@ -339,20 +437,25 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         # A new version of each changed meeting: calendars that have it get it again.
         reminders.sync_meetings(changed)
     if retimed:
-        _remove_untouched_future(series)
-    if series.status == MeetingSeries.Status.ACTIVE:
-        _enqueue_generation(series)
+        # Every future meeting moves onto the new rule now (untouched ones are
+        # replaced, ones with content follow), even for a large rule or a paused series.
+        series_reconcile(series=series, now=timezone.now())
+    _generate_now_or_later(series)
     return series
 
 
 def _set_series_status(*, series: MeetingSeries, by: User, status: str) -> MeetingSeries:
-    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series = (
+        MeetingSeries.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organiser", "participant")
+        .get(pk=series.pk)
+    )
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     if series.status == MeetingSeries.Status.ENDED:
-        raise ValidationError("This series has ended; book a new one instead.")
+        raise ServiceError("This series has ended; book a new one instead.")
     series.status = status
-    series.save(update_fields=["status", "updated_at"])
+    _save_active_series(series, update_fields=["status", "updated_at"])
     return series
 
 
@@ -364,8 +467,11 @@ def series_pause(*, series: MeetingSeries, by: User) -> MeetingSeries:
 
 @transaction.atomic
 def series_resume(*, series: MeetingSeries, by: User) -> MeetingSeries:
+    _check_no_active_series(
+        organiser=series.organiser, participant=series.participant, exclude=series
+    )
     series = _set_series_status(series=series, by=by, status=MeetingSeries.Status.ACTIVE)
-    _enqueue_generation(series)
+    _generate_now_or_later(series)
     return series
 
 
@@ -383,6 +489,11 @@ def _horizon_end(series: MeetingSeries, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=series.zone)
 
 
+def occurrence_of(series: MeetingSeries, slot: dt.datetime) -> dt.date:
+    """The occurrence ``slot`` stands for: its day in the series' own zone."""
+    return timezone.localtime(slot, series.zone).date()
+
+
 def series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.datetime) -> Meeting:
     """An unsaved meeting of the series for ``slot``, starting at ``starts_at``."""
     return Meeting(
@@ -391,6 +502,7 @@ def series_meeting(series: MeetingSeries, *, slot: dt.datetime, starts_at: dt.da
         participant_id=series.participant_id,
         kind=series.kind,
         slot=slot,
+        occurrence=occurrence_of(series, slot),
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(minutes=series.duration_minutes),
         format=series.format,
@@ -408,7 +520,7 @@ def _book_slot(*, series: MeetingSeries, slot: dt.datetime) -> Meeting | Meeting
     except MeetingClash as clash:
         return clash
     except IntegrityError as error:
-        if _violated_constraint(error) == SLOT_UNIQUE_CONSTRAINT:
+        if _violated_constraint(error) in (SLOT_UNIQUE_CONSTRAINT, OCCURRENCE_UNIQUE_CONSTRAINT):
             return None
         raise
     return meeting
@@ -425,7 +537,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
     result = GenerationResult()
     with transaction.atomic():
         series = (
-            MeetingSeries.objects.select_for_update(of=("self",))
+            MeetingSeries.objects.select_for_update(of=("self",), no_key=True)
             .select_related("organiser", "participant")
             .filter(pk=series_id, status=MeetingSeries.Status.ACTIVE)
             .first()
@@ -434,9 +546,17 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
             return result
         before = _horizon_end(series, now)
         slots = series_starts(series, after=now, before=before)
+        if series.generated_until is None:
+            # New, or its rule changed (``series_update`` reconciles at once too; this
+            # catches a change made elsewhere). The daily run of a settled series
+            # skips it: its slots do not move with time.
+            series_reconcile(series=series, now=now, slots=slots, before=before)
         booked = set(
             Meeting.objects.filter(series=series, slot__gte=now).values_list("slot", flat=True)
         )
+        # A day that already has its meeting (held this morning, say, before the time
+        # changed to this afternoon) gets no second one.
+        held_days = _occupied_days(series, [slot for slot in slots if slot not in booked])
         skipped = set(
             SlotClash.objects.filter(series=series, slot__gte=now, skipped=True).values_list(
                 "slot", flat=True
@@ -444,7 +564,7 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
         )
         created = []
         for slot in slots:
-            if slot in booked or slot in skipped:
+            if slot in booked or slot in skipped or occurrence_of(series, slot) in held_days:
                 continue
             outcome = _book_slot(series=series, slot=slot)
             if isinstance(outcome, MeetingClash):
@@ -472,6 +592,173 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
     return result
 
 
+def _occupied_days(series: MeetingSeries, slots: list[dt.datetime]) -> set[dt.date]:
+    """The days among ``slots``' occurrences that already have a meeting not cancelled."""
+    if not slots:
+        return set()
+    days = {occurrence_of(series, slot) for slot in slots}
+    occupied = (
+        Meeting.objects.filter(series=series, occurrence__in=days)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("occurrence", flat=True)
+    )
+    return {day for day in occupied if day is not None}
+
+
+def series_reconcile(
+    *,
+    series: MeetingSeries,
+    now: dt.datetime,
+    slots: list[dt.datetime] | None = None,
+    before: dt.datetime | None = None,
+) -> None:
+    """Put the series' future meetings onto its rule as it is now. Call inside a
+    transaction holding the series' row lock (``series_update``, ``series_generate``).
+
+    A future scheduled meeting whose slot the rule no longer gives is *stale*:
+
+    - nobody has touched it: it goes (generation books the new slot instead);
+    - it has content (agenda, notes, a request, or it was moved by hand): it follows
+      to the nearest free occurrence of the new rule within half a cadence, keeping
+      everything; a meeting moved by hand keeps its time and takes the new occurrence.
+      Where its new time clashes, it stays where it was and waits for a new time
+      (``SlotClash.meeting``); where the new rule has no occurrence for it (weekly
+      became fortnightly), it waits too. Nothing is deleted.
+
+    A cancelled future meeting keeps its time and takes the nearest occurrence, so the
+    day it stood for stays cancelled rather than booked afresh. Past meetings and ones
+    already waiting are left alone, so running it twice changes nothing the second time.
+    """
+    before = before or _horizon_end(series, now)
+    slots = slots if slots is not None else series_starts(series, after=now, before=before)
+    new_slots = set(slots)
+    stale = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(
+            series=series,
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.CANCELLED],
+            slot__gte=now,
+            slot__lt=before,
+            starts_at__gt=now,
+            waiting_for_new_time__isnull=True,
+        )
+        .exclude(slot__in=new_slots)
+        .order_by("slot")
+    )
+    # Clashes of slots the rule no longer gives are moot (ones holding a meeting stay).
+    SlotClash.objects.filter(series=series, slot__gte=now, meeting__isnull=True).exclude(
+        slot__in=new_slots
+    ).delete()
+    if not stale:
+        return
+    untouched = set(
+        untouched_future_meetings(series=series)
+        .filter(pk__in=[meeting.pk for meeting in stale])
+        .values_list("pk", flat=True)
+    )
+    doomed = Meeting.objects.filter(pk__in=untouched)
+    reminders.meetings_removed(doomed)
+    doomed.delete()
+    touched = [meeting for meeting in stale if meeting.pk not in untouched]
+    if touched:
+        _follow_new_rule(series=series, touched=touched, slots=slots)
+
+
+def _follow_new_rule(
+    *, series: MeetingSeries, touched: list[Meeting], slots: list[dt.datetime]
+) -> None:
+    """Move each meeting with content onto the nearest free occurrence (see
+    ``series_reconcile``); the nearest pairs are settled first."""
+    # Free them from their old occurrences first: one of them may be taking another's day.
+    Meeting.objects.filter(pk__in=[meeting.pk for meeting in touched]).update(occurrence=None)
+    taken = set(
+        Meeting.objects.filter(series=series, slot__in=slots).values_list("slot", flat=True)
+    )
+    taken |= set(
+        SlotClash.objects.filter(series=series, slot__in=slots).values_list("slot", flat=True)
+    )
+    held_days = _occupied_days(series, slots)
+    free = [
+        slot for slot in slots if slot not in taken and occurrence_of(series, slot) not in held_days
+    ]
+    reach = (cadence_interval(series.cadence) or 2 * DEFAULT_FOLLOW_DISTANCE) / 2
+    # Every meeting of a series has its slot (a database constraint).
+    stood_for = {meeting.pk: meeting.slot or meeting.starts_at for meeting in touched}
+    pairs = sorted(
+        (abs(slot - stood_for[meeting.pk]), slot, stood_for[meeting.pk], meeting)
+        for meeting in touched
+        for slot in free
+        if abs(slot - stood_for[meeting.pk]) <= reach
+    )
+    placed: dict[int, dt.datetime] = {}
+    used: set[dt.datetime] = set()
+    for _, slot, _, meeting in pairs:
+        if meeting.pk not in placed and slot not in used:
+            placed[meeting.pk] = slot
+            used.add(slot)
+    moved = []
+    for meeting in touched:
+        place = placed.get(meeting.pk)
+        if meeting.is_cancelled:
+            if place is not None:  # the day it stood for stays cancelled
+                meeting.slot, meeting.occurrence = place, occurrence_of(series, place)
+                meeting.save(update_fields=["slot", "occurrence", "updated_at"])
+        elif place is None:
+            slot = stood_for[meeting.pk]
+            _wait_for_new_time(series=series, meeting=meeting, slot=slot, clash=None)
+        elif _follow_to(series=series, meeting=meeting, slot=place):
+            moved.append(meeting)
+    reminders.sync_meetings(moved)
+
+
+def _follow_to(*, series: MeetingSeries, meeting: Meeting, slot: dt.datetime) -> bool:
+    """Move ``meeting`` onto the occurrence ``slot`` with everything in it. False when
+    its new time clashes: then it stays where it was, waiting for a new time."""
+    was = (meeting.starts_at, meeting.ends_at, meeting.sequence)
+    meeting.slot = slot
+    meeting.occurrence = occurrence_of(series, slot)
+    follows_series = meeting.rescheduled_from is None  # one moved by hand keeps its time
+    if follows_series:
+        meeting.starts_at = slot
+        meeting.ends_at = slot + dt.timedelta(minutes=series.duration_minutes)
+        meeting.sequence += 1
+    try:
+        with transaction.atomic():
+            meeting.save(
+                update_fields=[
+                    "slot",
+                    "occurrence",
+                    "starts_at",
+                    "ends_at",
+                    "sequence",
+                    "updated_at",
+                ]
+            )
+            save_attendances(meeting=meeting, viewer=series.organiser)
+    except MeetingClash as clash:
+        meeting.starts_at, meeting.ends_at, meeting.sequence = was
+        meeting.save(update_fields=["slot", "occurrence", "updated_at"])
+        _wait_for_new_time(series=series, meeting=meeting, slot=slot, clash=clash)
+        return False
+    return follows_series
+
+
+def _wait_for_new_time(
+    *, series: MeetingSeries, meeting: Meeting, slot: dt.datetime, clash: MeetingClash | None
+) -> None:
+    SlotClash.objects.update_or_create(
+        series=series,
+        slot=slot,
+        defaults={
+            "ends_at": slot + dt.timedelta(minutes=series.duration_minutes),
+            "person": clash.person if clash else None,
+            "clashing_meeting": clash.clashing if clash else None,
+            "meeting": meeting,
+            "skipped": False,
+        },
+    )
+
+
 def active_series_ids() -> list[int]:
     return list(
         MeetingSeries.objects.filter(status=MeetingSeries.Status.ACTIVE)
@@ -480,7 +767,7 @@ def active_series_ids() -> list[int]:
     )
 
 
-def generate_many(*, series_ids, now: dt.datetime | None = None) -> GenerationResult:
+def generate_many(*, series_ids: Iterable[int], now: dt.datetime | None = None) -> GenerationResult:
     """Generate several series, each in its own transaction."""
     total = GenerationResult()
     for series_id in series_ids:
@@ -501,14 +788,29 @@ def clash_book_other_time(
     *, clash: SlotClash, by: User, starts_at: dt.datetime, note: str = ""
 ) -> Meeting:
     """Book a clashing slot at another time; the meeting keeps its slot."""
-    series = MeetingSeries.objects.select_for_update().get(pk=clash.series_id)
+    series = MeetingSeries.objects.select_for_update(no_key=True).get(pk=clash.series_id)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can book this meeting.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("Only the organiser can book this meeting.")
+    within_limits(limits.check_meeting_start, starts_at)
+    if clash.meeting is not None:
+        # A meeting with content waiting for a new time: it moves, with everything in it.
+        moved = _move(meeting=_locked(clash.meeting), by=by, starts_at=starts_at, note=note)
+        _withdraw_pending_requests(moved, by=by)
+        clash.delete()
+        return moved
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
-    meeting.save()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:
+        if _violated_constraint(error) not in (
+            SLOT_UNIQUE_CONSTRAINT,
+            OCCURRENCE_UNIQUE_CONSTRAINT,
+        ):
+            raise
+        raise ServiceError("That day of the series already has its meeting.") from None
     save_attendances(meeting=meeting, viewer=by)
     clash.delete()
     reminders.sync_meetings([meeting])
@@ -517,9 +819,16 @@ def clash_book_other_time(
 
 @transaction.atomic
 def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
-    """Leave out this one meeting of the series; generation will not try it again."""
+    """Leave out this one meeting of the series; generation will not try it again.
+    A meeting with content waiting for a new time is cancelled: its agenda moves on to
+    the next meeting, its notes stay on it as the record."""
     if by.pk != clash.series.organiser_id:
-        raise ValidationError("Only the organiser can skip this meeting.")
+        raise ServiceError("Only the organiser can skip this meeting.")
+    if clash.meeting is not None:
+        meeting = _locked(clash.meeting)
+        if meeting.status == Meeting.Status.SCHEDULED:
+            _withdraw_pending_requests(meeting, by=by)
+            _cancel(meeting=meeting, by=by, reason=CancelReason.CLASH, note=LEFT_OUT_NOTE)
     clash.skipped = True
     clash.save(update_fields=["skipped", "detected_at"])
     return clash
@@ -527,12 +836,14 @@ def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
 
 # --- Cancelling and moving -----------------------------------------------------------
 
+LEFT_OUT_NOTE = "Left out when the series changed."
+
 
 def _check_changeable(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ValidationError("Only a scheduled meeting can be changed.")
+        raise ServiceError("Only a scheduled meeting can be changed.")
     if meeting.ends_at <= timezone.now():
-        raise ValidationError("This meeting is over; it can no longer be changed.")
+        raise ServiceError("This meeting is over; it can no longer be changed.")
 
 
 def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
@@ -543,9 +854,9 @@ def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
 
 def _check_cancel_reason(reason: str, note: str) -> None:
     if reason not in CancelReason.values:
-        raise ValidationError("Choose a reason for cancelling.")
+        raise ServiceError("Choose a reason for cancelling.")
     if reason == CancelReason.OTHER and not note.strip():
-        raise ValidationError("Say briefly why, so the other person knows.")
+        raise ServiceError("Say briefly why, so the other person knows.")
 
 
 def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
@@ -565,9 +876,9 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
 
 
 def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> Meeting:
-    limits.check_meeting_start(starts_at)
+    within_limits(limits.check_meeting_start, starts_at)
     if starts_at == meeting.starts_at:
-        raise ValidationError("That is when the meeting already is.")
+        raise ServiceError("That is when the meeting already is.")
     duration = meeting.ends_at - meeting.starts_at
     meeting.rescheduled_from = meeting.starts_at
     meeting.reschedule_note = note
@@ -590,7 +901,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str, note: str = "") -
     """The organiser cancels a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can cancel; ask them instead.")
+        raise ServiceError("Only the organiser can cancel; ask them instead.")
     _check_changeable(meeting)
     _withdraw_pending_requests(meeting, by=by)
     return _cancel(meeting=meeting, by=by, reason=reason, note=note)
@@ -601,7 +912,7 @@ def meeting_move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: st
     """The organiser moves a meeting. Raises MeetingClash if either person is busy."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can move this meeting; ask them instead.")
+        raise ServiceError("Only the organiser can move this meeting; ask them instead.")
     _check_changeable(meeting)
     moved = _move(meeting=meeting, by=by, starts_at=starts_at, note=note)
     _withdraw_pending_requests(moved, by=by)
@@ -621,22 +932,20 @@ def change_request_create(
     """The participant asks the organiser to cancel or move a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the other person in the meeting can ask for a change.")
+        raise ServiceError("Only the other person in the meeting can ask for a change.")
     _check_changeable(meeting)
     if meeting.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
-        raise ValidationError(
-            f"There is already a request waiting for {meeting.organiser}'s answer."
-        )
+        raise ServiceError(f"There is already a request waiting for {meeting.organiser}'s answer.")
     if action == ChangeRequest.Action.CANCEL:
         _check_cancel_reason(reason, note)
         proposed_starts_at = None
     elif action == ChangeRequest.Action.MOVE:
         if proposed_starts_at is None:
-            raise ValidationError("Propose a time in the future.")
-        limits.check_meeting_start(proposed_starts_at)
+            raise ServiceError("Propose a time in the future.")
+        within_limits(limits.check_meeting_start, proposed_starts_at)
         reason = ""
     else:
-        raise ValidationError("Ask to cancel or to move the meeting.")
+        raise ServiceError("Ask to cancel or to move the meeting.")
     return ChangeRequest.objects.create(
         meeting=meeting,
         requested_by=by,
@@ -654,13 +963,15 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     meeting = _locked(request.meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     _check_changeable(meeting)
     if request.action == ChangeRequest.Action.CANCEL:
         # Cancelled on the participant's behalf: they asked, and their reason stands.
         _cancel(meeting=meeting, by=request.requested_by, reason=request.reason, note=request.note)
+    elif request.proposed_starts_at is None:  # a move always proposes a time
+        raise ServiceError("This request proposes no time.")
     else:
         _move(meeting=meeting, by=by, starts_at=request.proposed_starts_at, note=request.note)
     request.status = ChangeRequest.Status.ACCEPTED
@@ -674,9 +985,9 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
 def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if by.pk != request.meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     request.status = ChangeRequest.Status.DECLINED
     request.decided_by = by
     request.decided_at = timezone.now()
@@ -734,23 +1045,3 @@ def meeting_move_or_ask(
         asked=True,
         message=f"Asked {meeting.organiser} to move it. You will see their answer on the meeting's page.",
     )
-
-
-# --- Calendar feeds ------------------------------------------------------------------
-
-
-def calendar_feed_for(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
-    """A new private address; the old one stops working at once."""
-    from meetings.models import new_feed_token
-
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
-    return feed

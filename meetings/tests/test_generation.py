@@ -84,8 +84,9 @@ def test_a_later_run_only_adds_the_new_slots(series):
 def test_it_generates_nothing_for_paused_or_ended_series(series, manager):
     services.series_pause(series=series, by=manager)
     assert services.series_generate(series_id=series.pk).created == 0
-    services.series_resume(series=series, by=manager)
-    assert services.series_generate(series_id=series.pk).created > 0
+    services.series_resume(series=series, by=manager)  # books the meetings itself
+    assert series.meetings.count() > 0
+    assert services.series_generate(series_id=series.pk).created == 0
 
 
 def test_a_missing_series_is_a_no_op(db):
@@ -149,7 +150,7 @@ def test_a_clash_can_be_booked_at_another_time(series, blocker):
     assert services.series_generate(series_id=series.pk).created == 0
 
 
-def test_editing_the_time_replaces_only_untouched_future_meetings(series, manager, employee):
+def test_editing_the_time_moves_every_future_meeting_and_doubles_none(series, manager, employee):
     services.series_generate(series_id=series.pk)
     meetings = list(series.meetings.order_by("starts_at"))
     moved, asked_about, cancelled = meetings[0], meetings[1], meetings[2]
@@ -160,19 +161,28 @@ def test_editing_the_time_replaces_only_untouched_future_meetings(series, manage
         meeting=asked_about, by=employee, action="cancel", reason="nothing_to_discuss"
     )
     services.meeting_cancel(meeting=cancelled, by=manager, reason="away")
+    count = len(meetings)
 
     services.series_update(series=series, by=manager, start_time=dt.time(14, 0))
-    kept = set(series.meetings.values_list("pk", flat=True))
-    assert {moved.pk, asked_about.pk, cancelled.pk} <= kept
-    assert len(kept) == 3
 
-    services.series_generate(series_id=series.pk)
-    fresh = series.meetings.exclude(pk__in=[moved.pk, asked_about.pk, cancelled.pk])
-    assert fresh.exists()
-    assert all(m.starts_at.astimezone(LONDON).time() == dt.time(14, 0) for m in fresh)
-    # The untouched request meeting still holds 09:30, so the 14:00 slot of that day is new
-    # and both people are free then: no clash.
+    kept = {m.pk: m for m in series.meetings.all()}
+    assert {moved.pk, asked_about.pk, cancelled.pk} <= set(kept)
+    assert len(kept) == count
+    days = [m.occurrence for m in kept.values()]
+    assert len(days) == len(set(days))  # one meeting per day of the series, cancelled or not
+    # Moved by hand: keeps its time, stands for the new occurrence of its day.
+    assert kept[moved.pk].starts_at == moved.starts_at + dt.timedelta(hours=3)
+    assert kept[moved.pk].slot.astimezone(LONDON).time() == dt.time(14, 0)
+    # With a request: follows to 14:00 with the request.
+    assert kept[asked_about.pk].starts_at.astimezone(LONDON).time() == dt.time(14, 0)
+    assert kept[asked_about.pk].change_requests.filter(status="pending").exists()
+    # Cancelled: stays cancelled at its time; its day gets no new meeting.
+    assert kept[cancelled.pk].starts_at == cancelled.starts_at
+    assert kept[cancelled.pk].status == Meeting.Status.CANCELLED
+    others = [m for pk, m in kept.items() if pk not in (moved.pk, cancelled.pk)]
+    assert all(m.starts_at.astimezone(LONDON).time() == dt.time(14, 0) for m in others)
     assert not SlotClash.objects.filter(series=series).exists()
+    assert services.series_generate(series_id=series.pk).created == 0
 
 
 def test_editing_the_place_updates_future_meetings_in_place(series, manager):

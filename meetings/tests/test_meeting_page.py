@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from meetings.models import ActionItem, AgendaItem, AgendaTemplate, Meeting, MeetingFeedback, Note
 from meetings.record import services as record_services
-from meetings.scheduling import services
 from meetings.tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     NoteFactory,
 )
 from meetings.tests.test_record_services import started_meeting
+from notifications import services as notification_services
 
 AGENDA_SECRET = "AGENDA-only-the-two"
 SHARED_SECRET = "SHARED-note-only-the-two"
@@ -102,6 +102,7 @@ def post_routes(meeting, item, action):
         (reverse("meetings:agenda_move", args=[meeting.pk, item.pk]), {"direction": "up"}),
         (reverse("meetings:agenda_discussed", args=[meeting.pk, item.pk]), {"discussed": "1"}),
         (reverse("meetings:agenda_remove", args=[meeting.pk, item.pk]), {}),
+        (reverse("meetings:agenda_edit", args=[meeting.pk, item.pk]), {"text": "Changed"}),
         (reverse("meetings:next_time_add", args=[meeting.pk]), {"text": "x"}),
         (
             reverse("meetings:note_save", args=[meeting.pk]),
@@ -112,6 +113,11 @@ def post_routes(meeting, item, action):
             {"owner": meeting.participant_id, "description": "x"},
         ),
         (reverse("meetings:action_done", args=[action.pk]), {"done": "1"}),
+        (
+            reverse("meetings:action_edit", args=[meeting.pk, action.pk]),
+            {"owner": meeting.participant_id, "description": "Changed", "due_date": ""},
+        ),
+        (reverse("meetings:action_delete", args=[meeting.pk, action.pk]), {}),
         (reverse("meetings:meeting_complete", args=[meeting.pk]), {}),
         (reverse("meetings:feedback", args=[meeting.pk]), {"usefulness": "5"}),
     ]
@@ -129,6 +135,8 @@ def test_nobody_but_the_two_can_change_anything(client, request, meeting, role):
     meeting.refresh_from_db()
     assert (item.discussed, item.position, meeting.status) == (False, item.position, "scheduled")
     assert AgendaItem.objects.count() == 1 and not Note.objects.exists()
+    assert item.text == "Before"
+    assert ActionItem.objects.get(pk=action.pk).description == action.description
     assert ActionItem.objects.filter(done=True).count() == 0
 
 
@@ -141,7 +149,7 @@ def test_changes_are_post_only(client, employee, meeting):
 def test_private_notes_stay_out_of_calendar_files(client, manager, held, employee):
     client.force_login(manager)
     ics = client.get(reverse("meetings:meeting_ics", args=[held.pk])).content.decode()
-    feed_token = services.calendar_feed_for(user=employee).token
+    feed_token = notification_services.calendar_feed_for(user=employee).token
     feed = client.get(reverse("meetings:calendar_feed", args=[feed_token])).content.decode()
     for secret in ALL_SECRETS:
         assert secret not in ics and secret not in feed
@@ -272,7 +280,7 @@ def test_next_time_from_the_meeting_page(client, employee, meeting, series):
     )
     item = AgendaItem.objects.get(text="Conference")
     assert item.meeting.starts_at > meeting.starts_at
-    assert "Added to the 1:1 on" in response.content.decode()
+    assert "Added to the next 1:1, on" in response.content.decode()
 
 
 # --- Notes -------------------------------------------------------------------------------

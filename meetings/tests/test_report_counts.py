@@ -32,6 +32,7 @@ def started(series, *, days_ago: int = 0) -> Meeting:
         days=days_ago, minutes=10
     )
     meeting = services.series_meeting(series, slot=start, starts_at=start)
+    meeting.occurrence = None  # an extra meeting: the day may have its own later on
     meeting.save()
     services.save_attendances(meeting=meeting, viewer=None)
     return meeting

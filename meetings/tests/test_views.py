@@ -53,7 +53,7 @@ def booking_data(participant, **extra):
 # --- Booking a series ----------------------------------------------------------------
 
 
-def test_it_books_a_series_and_generates_after_commit(
+def test_it_books_a_series_with_its_six_months_of_meetings_in_the_request(
     client, manager, employee, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
@@ -63,25 +63,45 @@ def test_it_books_a_series_and_generates_after_commit(
     series = MeetingSeries.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:series", args=[series.pk])
-    apply_async.assert_called_once_with(args=(series.pk,), kwargs={}, retry=False)
+    # A fortnightly series is a dozen meetings: booked at once, no task needed.
+    apply_async.assert_not_called()
+    assert 13 <= series.meetings.count() <= 14
     assert series.cadence_text == "Every 2 weeks on Tuesday at 09:30 (Europe/London), 30 min"
 
 
-def test_the_page_still_saves_when_the_broker_is_down(
+def test_with_the_broker_down_a_new_series_has_its_meetings_at_once(
     client, manager, employee, django_capture_on_commit_callbacks
 ):
     client.force_login(manager)
     down = mock.patch.object(
         generate_series_meetings, "apply_async", side_effect=OperationalError("down")
     )
+    data = booking_data(employee, pattern="weekly")
     with down, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meetings:series_new"), booking_data(employee), follow=True)
+        response = client.post(reverse("meetings:series_new"), data, follow=True)
     assert response.status_code == 200
     series = MeetingSeries.objects.get()
-    assert "Booking the next six months" in response.content.decode()
-    # The daily run catches up.
+    assert 26 <= series.meetings.count() <= 27
+    page = response.content.decode()
+    assert "Booking the next six months" not in page
+    assert page.count('data-testid="meeting-row"') == series.meetings.count()
+    # The daily run finds nothing missing.
+    assert services.generate_all().created == 0
+
+
+def test_a_large_rule_is_left_to_the_task(
+    client, manager, employee, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    publish = mock.patch.object(generate_series_meetings, "apply_async")
+    data = booking_data(employee, pattern="custom", custom_rule="FREQ=DAILY")
+    with publish as apply_async, django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("meetings:series_new"), data)
+    series = MeetingSeries.objects.get()
+    apply_async.assert_called_once_with(args=(series.pk,), kwargs={}, retry=False)
+    assert series.meetings.count() == 0
     services.generate_all()
-    assert series.meetings.count() > 10
+    assert series.meetings.count() > services.INLINE_GENERATION_SLOTS
 
 
 def test_the_booking_form_refuses_bad_input_clearly(client, manager, employee):
@@ -179,7 +199,10 @@ def test_the_organiser_edits_the_series(client, manager, series):
     series.refresh_from_db()
     assert series.start_time == dt.time(14, 0)
     assert series.cadence_text.startswith("Every week on Tuesday at 14:00")
-    assert not series.meetings.exists()  # untouched ones removed; regenerated after commit
+    # Untouched meetings are replaced in the request: every week at 14:00 from now on.
+    times = {m.starts_at.astimezone(LONDON).time() for m in series.meetings.all()}
+    assert times == {dt.time(14, 0)}
+    assert 26 <= series.meetings.count() <= 27
 
 
 @pytest.mark.parametrize("role", ["employee", "grand_manager", "hr", "outsider"])

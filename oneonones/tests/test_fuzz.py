@@ -41,6 +41,7 @@ from meetings.tests.factories import (
     weekly,
 )
 from meetings.tests.test_record_services import started_meeting
+from notifications import services as notification_services
 from objectives.models import Level, State
 from objectives.tests.factories import (
     CommentFactory,
@@ -104,6 +105,9 @@ FUZZED_BY = {
     "meetings:note_save": "employee",
     "meetings:action_add": "employee",
     "meetings:action_done": "employee",
+    "meetings:agenda_edit": "employee",
+    "meetings:action_edit": "employee",
+    "meetings:action_delete": "employee",
     "meetings:objective_discuss": "employee",
     "objectives:edit": "employee",
     "objectives:comment": "employee",
@@ -191,7 +195,7 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
     CheckInFactory(employee=employee, shared_with_manager=True, note="Busy month")
     checkin = CheckInFactory(employee=employee, note="Tired")
     note = WellbeingNoteFactory(author=manager, subject=employee, text="Lighter load")
-    feed = services.calendar_feed_for(user=employee)
+    feed = notification_services.calendar_feed_for(user=employee)
     # Someone new with no 1:1 yet, for HR's lists.
     UserFactory(full_name="New Starter", manager=other_manager, start_date=timezone.localdate())
     item = now_meeting.agenda_items.first()
@@ -211,12 +215,15 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
         "meetings:agenda_move": {"pk": now_meeting.pk, "item_pk": item.pk},
         "meetings:agenda_discussed": {"pk": now_meeting.pk, "item_pk": item.pk},
         "meetings:agenda_remove": {"pk": now_meeting.pk, "item_pk": item.pk},
+        "meetings:agenda_edit": {"pk": now_meeting.pk, "item_pk": item.pk},
         "meetings:next_time_add": {"pk": now_meeting.pk},
         "meetings:note_save": {"pk": now_meeting.pk},
         "meetings:action_add": {"pk": now_meeting.pk},
         "meetings:meeting_complete": {"pk": now_meeting.pk},
         "meetings:feedback": {"pk": held.pk},
         "meetings:action_done": {"action_pk": action.pk},
+        "meetings:action_edit": {"pk": now_meeting.pk, "action_pk": action.pk},
+        "meetings:action_delete": {"pk": now_meeting.pk, "action_pk": action.pk},
         "meetings:objective_discuss": {"objective_pk": objective.pk},
         "meetings:template_edit": {"pk": template.pk},
         "meetings:template_delete": {"pk": template.pk},

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.browser
 def test_demo_manager_signs_in_and_sees_their_reports(page, transactional_db):
     call_command("seed_demo")
     sign_in(page, "manager@example.com", DEMO_PASSWORD)
+    expect(page.get_by_test_id("home-next")).to_be_visible()
+    # Who reports to whom is on My profile, in the menu under one's name.
+    page.get_by_test_id("signed-in-as").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My profile").click()
     reports = page.get_by_test_id("reports")
     for name in ("Emma Clarke", "Sam Okafor", "Priya Nair", "Léo Martin"):
         expect(reports.get_by_text(name)).to_be_visible()

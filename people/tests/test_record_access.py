@@ -309,4 +309,6 @@ def test_deleting_a_person_in_the_admin_is_refused_and_tells_nothing(
     )
     assert response.status_code in (200, 302)
     assert User.objects.filter(pk=employee.pk).exists()
-    assert RecordAccess.objects.count() == 1
+    # The recorded look is still there; opening the delete confirmation was one more.
+    assert RecordAccess.objects.exclude(viewer=admin_user).count() == 1
+    assert RecordAccess.objects.filter(viewer=admin_user, person=employee).count() == 1
