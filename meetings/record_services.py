@@ -404,6 +404,7 @@ def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternativ
             not_over_at=timezone.now(),
         )
     url = settings.SITE_URL + reverse("meetings:meeting", args=[meeting.pk])
+    shared_note = summary_shared_note(meeting)
     messages = []
     for recipient in (
         SummaryRecipient(meeting.organiser, meeting.participant),
@@ -424,6 +425,7 @@ def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternativ
             "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
             "zone_name": recipient.person.time_zone,
             "url": url,
+            "shared_note": shared_note,
         }
         with timezone.override(zone):
             subject = (
@@ -438,6 +440,17 @@ def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternativ
         message.attach_alternative(html, "text/html")
         messages.append(message)
     return messages
+
+
+def summary_shared_note(meeting: Meeting) -> str:
+    """The shared note's text for the wrap-up email, only when both people chose to
+    have it there (``summary_shared_notes``, off by default): it then leaves the app
+    for both mailboxes. Never a private note."""
+    prefs = reminders.preferences_of([meeting.organiser_id, meeting.participant_id])
+    if not all(p.summary_shared_notes for p in prefs.values()):
+        return ""
+    note = Note.objects.filter(meeting=meeting, visibility=Note.Visibility.SHARED).first()
+    return note.body.strip() if note else ""
 
 
 def meeting_send_summary(*, meeting_id: int) -> bool:

@@ -57,8 +57,13 @@ def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
     return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
 
 
-def meeting_subject(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}"
+def meeting_subject(meeting: Meeting) -> str:
+    """What a meeting's reminders are about: the meeting *at its scheduled start*.
+
+    The start is part of the send-once key, so a reminder sent for one time never
+    stands in for the new time after a move: every reminder still ahead is due again,
+    while the rows of the old time no version of the meeting wants are cancelled."""
+    return f"meeting:{meeting.pk}@{meeting.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def invitation_subject(meeting_id: int, sequence: int) -> str:
@@ -156,7 +161,7 @@ def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) 
             due = meeting_reminder_due(
                 kind=kind, meeting=meeting, person_id=person_id, prefs=prefs[person_id]
             )
-            wanted.append(Wanted(kind, person_id, meeting_subject(meeting.pk), due, {}))
+            wanted.append(Wanted(kind, person_id, meeting_subject(meeting), due, {}))
         due = None
         if prefs[person_id].invitations:
             update = (meeting.pk, person_id) in invited
@@ -241,7 +246,7 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
             to_update.append(row)
     # The lock on the meetings being changed keeps two writers apart; the conflict
     # clause only covers a row another transaction wrote in between, which is the same row.
-    _insert_once(to_create)
+    insert_once(to_create)
     if to_update:
         Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
 
@@ -249,7 +254,7 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
 REMINDER_KEY = ("kind", "recipient", "subject")
 
 
-def _insert_once(rows: list[Reminder]) -> None:
+def insert_once(rows: list[Reminder]) -> None:
     """Insert reminders, keeping the row already there for a (kind, recipient, subject).
 
     The conflict clause names that one unique key, so a clash with any other
@@ -303,7 +308,7 @@ def _queue_cancellations(meetings: list[Meeting], now: dt.datetime) -> None:
                 due_at=now,
             )
         )
-    _insert_once(rows)
+    insert_once(rows)
 
 
 def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
@@ -463,7 +468,7 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         if (row.recipient_id, row.subject) not in already
         and lapsed_series_of(manager_id=row.recipient_id, now=now)
     ]
-    _insert_once(rows)
+    insert_once(rows)
     return len(rows)
 
 
@@ -527,5 +532,5 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
         ).values_list("recipient_id", "subject")
     )
     rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
-    _insert_once(rows)
+    insert_once(rows)
     return len(rows)

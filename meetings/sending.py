@@ -28,9 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import reminders
+from meetings import notices, reminders
 from meetings.calendar import invitation_bytes
-from meetings.models import Meeting, Reminder
+from meetings.models import ChangeRequest, Meeting, Reminder
 from meetings.record_selectors import agenda_of
 from meetings.services import format_span
 
@@ -65,14 +65,16 @@ def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
         return Verdict(Reminder.State.CANCELLED, "The meeting was cancelled.")
     if row.kind == R.FOLLOW_UP and meeting.status == Meeting.Status.COMPLETED:
         return Verdict(Reminder.State.CANCELLED, "The meeting was already recorded as held.")
+    if row.subject != reminders.meeting_subject(meeting):
+        return Verdict(Reminder.State.CANCELLED, "The meeting moved; its new time has its own.")
     expected = reminders.meeting_reminder_due(
         kind=row.kind, meeting=meeting, person_id=row.recipient_id, prefs=prefs
     )
     if expected is None:
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if expected != row.due_at:
-        # The meeting moved without its reminders following (they always should):
-        # send at the right time instead of now.
+        # Its moment changed (the person's settings) without the row following (it
+        # always should): send at the right time instead of now.
         row.due_at = expected
         return Verdict(MOVED)
     if row.kind != R.FOLLOW_UP and now >= meeting.starts_at:
@@ -98,6 +100,23 @@ def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | Non
     return None
 
 
+def notice_verdict(row: Reminder, prefs) -> Verdict | None:
+    """A message about a change: still wanted, and still true?"""
+    if not notices.wanted_by(prefs, row.kind):
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
+    if row.kind == R.OBJECTIVE_UPDATE:
+        return None
+    if row.meeting is None:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
+    if row.kind == R.MEETING_CHANGED and row.meeting.sequence != row.payload["sequence"]:
+        return Verdict(Reminder.State.CANCELLED, "A newer change replaced it; that one is told.")
+    if row.kind == R.CHANGE_REQUESTED and not ChangeRequest.objects.filter(
+        pk=row.payload["request"], status=ChangeRequest.Status.PENDING
+    ):
+        return Verdict(Reminder.State.CANCELLED, "The request was answered or withdrawn first.")
+    return None
+
+
 def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     """None when the row should be sent now; otherwise what to record instead."""
     if not row.recipient.is_active:
@@ -107,6 +126,10 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
         return _invitation_verdict(row, prefs, now)
     if row.kind in reminders.MEETING_KINDS:
         found = _meeting_verdict(row, prefs, now)
+        if found is not None:
+            return found
+    if row.kind in notices.PREFERENCE:
+        found = notice_verdict(row, prefs)
         if found is not None:
             return found
     if (row.kind == R.ACTIONS_DUE and not prefs.actions_due) or (
@@ -227,6 +250,90 @@ def _actions_due(row: Reminder) -> Email | None:
     )
 
 
+def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient) -> str:
+    """The meeting's length from another start (asked for, or before a move), as the
+    recipient reads it."""
+    return format_span(starts_at, starts_at + (meeting.ends_at - meeting.starts_at), recipient.zone)
+
+
+def _change_requested(row: Reminder) -> Email:
+    request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
+    context = _meeting_context(row.meeting, row.recipient)
+    context["request"] = request
+    if request.proposed_starts_at:
+        context["proposed"] = _span_from(row.meeting, request.proposed_starts_at, row.recipient)
+    what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
+    return Email(
+        f"{request.requested_by} asks to {what} your 1:1, {context['when']}",
+        "change_requested",
+        context,
+    )
+
+
+def _request_answered(row: Reminder) -> Email:
+    request = ChangeRequest.objects.select_related("decided_by").get(pk=row.payload["request"])
+    context = _meeting_context(row.meeting, row.recipient)
+    context["request"] = request
+    context["accepted"] = request.status == ChangeRequest.Status.ACCEPTED
+    what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
+    answer = "agreed" if context["accepted"] else "said no"
+    return Email(
+        f"{context['other']} {answer} to your request to {what} your 1:1",
+        "request_answered",
+        context,
+    )
+
+
+def _meeting_changed(row: Reminder) -> Email:
+    context = _meeting_context(row.meeting, row.recipient)
+    changed_by = row.payload["by"]
+    context["by_me"] = changed_by == row.recipient_id
+    context["by"] = context["other"] if not context["by_me"] else row.recipient
+    context["cancelled"] = row.payload["change"] == notices.CANCELLED
+    if "was" in row.payload:
+        was = dt.datetime.fromisoformat(row.payload["was"])
+        context["was"] = _span_from(row.meeting, was, row.recipient)
+    kind = row.meeting.get_kind_display()
+    if context["cancelled"]:
+        subject = f"Cancelled: your {kind} with {context['other']}, {context['when']}"
+    else:
+        subject = f"Moved: your {kind} with {context['other']} is now {context['when']}"
+    return Email(subject, "meeting_changed", context)
+
+
+def _objective_update(row: Reminder) -> Email | None:
+    from objectives.models import Objective
+
+    objective = (
+        Objective.objects.select_related("owner", "decided_by")
+        .filter(pk=row.payload["objective"])
+        .first()
+    )
+    if objective is None:
+        return None
+    event = row.payload["event"]
+    context = {
+        "objective": objective,
+        "event": event,
+        "objective_url": absolute("objectives:detail", objective.pk),
+    }
+    if event == notices.PROPOSED:
+        subject = f"{objective.owner} proposed an objective: {objective.title}"
+    elif event == notices.CONFIRMED:
+        subject = f"{objective.decided_by} confirmed your objective: {objective.title}"
+    else:
+        subject = f"{objective.decided_by} did not agree your objective: {objective.title}"
+    return Email(subject, "objective_update", context)
+
+
+NOTICES = {
+    R.CHANGE_REQUESTED: _change_requested,
+    R.REQUEST_ANSWERED: _request_answered,
+    R.MEETING_CHANGED: _meeting_changed,
+    R.OBJECTIVE_UPDATE: _objective_update,
+}
+
+
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
     """What to send for ``row``; None when there is nothing to say any more."""
     if row.kind == R.AGENDA_PROMPT:
@@ -241,6 +348,8 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return _lapsed_nudge(row, now)
     if row.kind == R.ACTIONS_DUE:
         return _actions_due(row)
+    if row.kind in NOTICES:
+        return NOTICES[row.kind](row)
     raise ValueError(f"No email for {row.kind}")
 
 

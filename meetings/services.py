@@ -17,7 +17,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
 
-from meetings import reminders
+from meetings import notices, reminders
 from meetings.cadence import series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -553,6 +553,7 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
     reminders.meeting_cancelled(meeting)
+    notices.meeting_changed(meeting, change=notices.CANCELLED, by=by)
     # What was on its agenda moves on to the next meeting, as when it is completed.
     carry_over(meeting=meeting)
     return meeting
@@ -570,8 +571,10 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     meeting.sequence += 1
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
-    # Due times follow the new time; calendars that have the meeting get the new version.
+    # Reminders still ahead are due again for the new time; calendars that have the
+    # meeting get the new version, and whoever has none is told by email.
     reminders.sync_meetings([meeting])
+    notices.meeting_changed(meeting, change=notices.MOVED, by=by, was=meeting.rescheduled_from)
     return meeting
 
 
@@ -632,7 +635,7 @@ def change_request_create(
         reason = ""
     else:
         raise ValidationError("Ask to cancel or to move the meeting.")
-    return ChangeRequest.objects.create(
+    request = ChangeRequest.objects.create(
         meeting=meeting,
         requested_by=by,
         action=action,
@@ -640,6 +643,8 @@ def change_request_create(
         note=note,
         proposed_starts_at=proposed_starts_at,
     )
+    notices.change_requested(request)
+    return request
 
 
 @transaction.atomic
@@ -662,6 +667,7 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    notices.request_answered(request)
     return meeting
 
 
@@ -676,6 +682,7 @@ def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    notices.request_answered(request)
     return request
 
 

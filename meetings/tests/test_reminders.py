@@ -80,8 +80,12 @@ def test_moving_a_meeting_moves_its_reminders(manager, employee):
     assert due[(R.STARTING_SOON, employee.pk)] == new_start - dt.timedelta(hours=1)
     assert due[(R.AGENDA_PROMPT, employee.pk)] == new_start - dt.timedelta(days=2)
     assert due[(R.FOLLOW_UP, manager.pk)] == new_start + dt.timedelta(minutes=30, hours=2)
-    # Moved, not replaced.
-    assert {row.pk for row in rows(meeting).exclude(kind=R.INVITATION)} == first
+    # Replaced: the rows of the old time are cancelled, so that what was already sent
+    # for it never stands in for the new time.
+    old = rows(meeting).filter(pk__in=first)
+    assert set(old.values_list("state", flat=True)) == {S.CANCELLED}
+    waiting = rows(meeting, state=S.PENDING, kind__in=reminders.MEETING_KINDS)
+    assert {row.subject for row in waiting} == {f"meeting:{meeting.pk}@{new_start:%Y%m%dT%H%M%SZ}"}
 
 
 def test_moving_replaces_an_unsent_invitation_and_reinvites_after_a_sent_one(manager, employee):
@@ -111,12 +115,15 @@ def test_cancelling_cancels_what_waits_and_tells_calendars_that_have_it(manager,
         state=S.SENT, sent_at=timezone.now()
     )
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
-    assert not rows(meeting, state=S.PENDING).exclude(kind=R.INVITATION).exists()
-    cancellation = rows(meeting, state=S.PENDING).get()
+    assert not rows(meeting, state=S.PENDING, kind__in=reminders.MEETING_KINDS).exists()
+    cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert cancellation.recipient == employee  # the manager was never sent the event
     assert cancellation.payload["method"] == "CANCEL"
     assert cancellation.payload["event"]["sequence"] == 1
     assert rows(meeting, kind=R.INVITATION, recipient=manager).get().state == S.CANCELLED
+    # ... so a plain email tells them instead.
+    told = rows(meeting, state=S.PENDING, kind=R.MEETING_CHANGED).get()
+    assert (told.recipient, told.payload["change"]) == (manager, "cancelled")
 
 
 def test_generation_writes_reminders_and_invites_a_fortnight_ahead(manager, employee):
@@ -247,7 +254,7 @@ def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_of
     )
     reminders.preferences_update(user=employee, invitations=False)
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
-    cancellation = rows(meeting, state=S.PENDING).get()
+    cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
 
 
