@@ -38,6 +38,9 @@ from people.models import User
 
 R = Reminder.Kind
 MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
+# What ``sync_meetings`` keeps in step with a meeting's time; the messages about a
+# change (``meetings.notices``) are not its to move or cancel.
+SYNCED_KINDS = (*MEETING_KINDS, R.INVITATION)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)
 NOON = dt.time(12, 0)
@@ -193,7 +196,9 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
     prefs = preferences_of(people)
     existing = {
         (row.kind, row.recipient_id, row.subject): row
-        for row in Reminder.objects.filter(meeting_id__in=by_id).select_for_update()
+        for row in Reminder.objects.filter(
+            meeting_id__in=by_id, kind__in=SYNCED_KINDS
+        ).select_for_update()
     }
     invited = {
         (row.meeting_id, row.recipient_id)
