@@ -152,7 +152,7 @@ def remove_generated(since: dt.datetime, horizons: list[tuple[int, dt.date | Non
 def count_top_ups(series_ids: list[int], now: dt.datetime) -> tuple[int, int, int]:
     """Statements of the daily run after generation at ``now``: again the same day
     (nothing new), and a day later; and the new slots of that day."""
-    from meetings import services
+    from meetings.scheduling import services
 
     with counting() as nothing_new:
         services.generate_many(series_ids=series_ids, now=now)
@@ -164,8 +164,8 @@ def count_top_ups(series_ids: list[int], now: dt.datetime) -> tuple[int, int, in
 def measure_generation(*, series_limit: int, rounds: int, say) -> list[Line]:
     from django.utils import timezone
 
-    from meetings import services
     from meetings.models import MeetingSeries
+    from meetings.scheduling import services
 
     now = timezone.now() + FAR_AHEAD
     series_ids = services.active_series_ids()[:series_limit]
@@ -352,7 +352,7 @@ def measure_sweep(*, count: int, rounds: int, say) -> list[Line]:
     from django.core import mail
     from django.test.utils import override_settings
 
-    from meetings.sending import send_due_reminders
+    from notifications.sending import send_due_reminders
 
     target_times, floor_times, loads, errors = [], [], [], []
     locmem = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")

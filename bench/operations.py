@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from meetings import services
+from meetings.scheduling import services
 
 
 def extend_horizon_by_a_day(cast) -> None:

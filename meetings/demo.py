@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.cadence import Picked, build_cadence, series_starts
 from meetings.models import (
     ActionItem,
@@ -25,6 +24,8 @@ from meetings.models import (
     Note,
     PreferredFrequency,
 )
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from people.models import User
 
 TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, MONDAY = 1, 2, 3, 4, 0

@@ -691,7 +691,7 @@ class Reminder(models.Model):
     """The outbox: one row for one message to one person about one subject.
 
     Rows are written in the same transaction as the meeting change they follow
-    (``meetings.reminders``) and sent by a frequent sweep (``meetings.sending``)
+    (``notifications.outbox``) and sent by a frequent sweep (``notifications.sending``)
     that claims due rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks
     them sent in the transaction that sent them. ``(kind, recipient, subject)``
     is unique, so writing the same reminder twice yields one row, and one email.

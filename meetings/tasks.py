@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from meetings import services
+from meetings.scheduling import services
 
 # Series per batch in the daily run: small enough to finish well inside the task time limit.
 BATCH_SIZE = 200
@@ -34,7 +34,7 @@ def generate_meetings() -> int:
 @shared_task
 def send_due_reminders() -> dict:
     """Every minute (beat): send what is due. Safe to overlap with another run."""
-    from meetings.sending import send_due_reminders as sweep
+    from notifications.sending import send_due_reminders as sweep
 
     return vars(sweep())
 
@@ -42,7 +42,7 @@ def send_due_reminders() -> dict:
 @shared_task
 def queue_lapsed_nudges() -> int:
     """Hourly (beat): this week's nudge for managers whose chosen morning it is."""
-    from meetings.reminders import queue_lapsed_nudges as queue
+    from notifications.outbox import queue_lapsed_nudges as queue
 
     return queue()
 
@@ -50,7 +50,7 @@ def queue_lapsed_nudges() -> int:
 @shared_task
 def queue_action_reminders() -> int:
     """Hourly (beat): tomorrow's actions, for owners whose morning it is."""
-    from meetings.reminders import queue_action_reminders as queue
+    from notifications.outbox import queue_action_reminders as queue
 
     return queue()
 
@@ -58,7 +58,7 @@ def queue_action_reminders() -> int:
 @shared_task
 def send_meeting_summary(meeting_id: int) -> bool:
     """Enqueued when a meeting is completed; the sweep below catches up if it never runs."""
-    from meetings.record_services import meeting_send_summary
+    from meetings.record.services import meeting_send_summary
 
     return meeting_send_summary(meeting_id=meeting_id)
 
@@ -67,6 +67,6 @@ def send_meeting_summary(meeting_id: int) -> bool:
 def send_pending_summaries() -> int:
     """Every 10 minutes: summaries of meetings completed in the last two days that have
     not gone out (the broker was down, or a send failed). Never sends one twice."""
-    from meetings.record_services import send_pending_summaries as sweep
+    from meetings.record.services import send_pending_summaries as sweep
 
     return sweep()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meetings import record_views, views
+from meetings.record import views as record_views
+from meetings.scheduling import views
 
 app_name = "meetings"
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import notices
+from notifications import notices
 from objectives.models import (
     OPEN_STATES,
     KeyResult,

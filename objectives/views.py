@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetings.record_selectors import meetings_discussing
+from meetings.record.selectors import meetings_discussing
 from objectives import selectors, services
 from objectives.forms import (
     SELF,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "recurrence",
     "people",
     "meetings",
+    "notifications",
     "objectives",
     "wellbeing",
     "reports",

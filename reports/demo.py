@@ -14,10 +14,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import services
 from meetings.cadence import Picked, build_cadence
 from meetings.demo import DEFAULT_TEMPLATES, add_history, seed_records
 from meetings.models import AgendaTemplate, CancelReason, Format, Kind, Meeting, MeetingSeries
+from meetings.scheduling import services
 from people.demo import save_if_changed
 from people.models import User
 

@@ -1,6 +1,6 @@
 import pytest
 
-from meetings import services
+from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 
 

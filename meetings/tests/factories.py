@@ -5,7 +5,7 @@ import recurrence
 from django.utils import timezone
 
 from meetings.models import ActionItem, AgendaItem, Format, Kind, Meeting, MeetingSeries, Note
-from meetings.services import save_attendances
+from meetings.scheduling.services import save_attendances
 from people.tests.factories import UserFactory
 
 

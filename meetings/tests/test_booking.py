@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import services
 from meetings.models import Attendance, ChangeRequest, Meeting
+from meetings.scheduling import services
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import MeetingFactory
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import page_errors, sign_in
-from meetings import record_services, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from people.demo import DEMO_PASSWORD
 from wellbeing.models import CheckIn
 

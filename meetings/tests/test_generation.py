@@ -7,9 +7,9 @@ from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from meetings import services
 from meetings.cadence import next_starts
 from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
+from meetings.scheduling import services
 from meetings.tasks import generate_meetings, generate_series_meetings
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import MeetingFactory, SeriesFactory, weekly

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries, SlotClash
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import ActionItemFactory
 from meetings.tests.test_record_services import started_meeting
 from meetings.tests.test_views import booking_data

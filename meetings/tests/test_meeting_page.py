@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.models import ActionItem, AgendaItem, AgendaTemplate, Meeting, MeetingFeedback, Note
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,

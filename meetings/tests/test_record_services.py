@@ -8,8 +8,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import record_selectors, record_services, services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingFeedback, Note
+from meetings.record import selectors as record_selectors
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tasks import send_meeting_summary
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import (

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from meetings import record_services, services
 from meetings.models import AgendaItem, Meeting, MeetingFeedback
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import AgendaItemFactory, SeriesFactory, weekly
 

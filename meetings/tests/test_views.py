@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from meetings import services
 from meetings.cadence import next_starts
 from meetings.models import ChangeRequest, Meeting, MeetingSeries, SlotClash
+from meetings.scheduling import services
 from meetings.tasks import generate_series_meetings
 from meetings.tests.factories import MeetingFactory, SeriesFactory
 from people.tests.factories import UserFactory

@@ -15,9 +15,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, Note
 from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory
+from notifications import outbox as reminders
 from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 

@@ -73,7 +73,6 @@ NOT_PAGES = {
     "wellbeing:checkins_export": "a CSV download",
     "reports:export": "a CSV download",
     "reports:manager_export": "a CSV download",
-    "bench_rows": "the bare page `make bench` measures against; 404 unless BENCH_ENDPOINTS=1",
 }
 
 

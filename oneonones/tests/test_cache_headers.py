@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
-from meetings import services as meeting_services
+from meetings.scheduling import services as meeting_services
 from meetings.tests.factories import ActionItemFactory, MeetingFactory, SeriesFactory
 from objectives.tests.factories import ObjectiveFactory
 from people.tests.factories import UserFactory

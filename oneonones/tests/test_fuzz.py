@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from meetings import record_services, services
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, SlotClash
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,

@@ -407,7 +407,7 @@ def test_staff_cannot_change_a_superuser(client, staff, admin_user):
 def test_a_failed_email_is_logged_and_the_change_still_recorded(
     client, admin_user, employee, settings, caplog, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "meetings.tests.mail_backends.BrokenBackend"
+    settings.EMAIL_BACKEND = "notifications.tests.mail_backends.BrokenBackend"
     client.force_login(admin_user)
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         assert post_change(client, employee, is_hr="on").status_code == 302

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.services import generate_all, series_generate
+from meetings.scheduling.services import generate_all, series_generate
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The reminder outbox: which messages are due, to whom and when.
 
-The services of ``meetings.services`` call these functions inside their own
+The services of ``meetings.scheduling.services`` call these functions inside their own
 transaction, so a meeting and its reminders change together or not at all:
 
 - ``sync_meetings`` after meetings are booked, generated, moved or changed:
@@ -13,7 +13,7 @@ transaction, so a meeting and its reminders change together or not at all:
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
   edited or ended), before they go.
 
-Nothing here sends anything: ``meetings.sending`` does, and it checks again at
+Nothing here sends anything: ``notifications.sending`` does, and it checks again at
 send time that a reminder still matches its meeting.
 """
 
@@ -39,7 +39,7 @@ from people.models import User
 R = Reminder.Kind
 MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
 # What ``sync_meetings`` keeps in step with a meeting's time; the messages about a
-# change (``meetings.notices``) are not its to move or cancel.
+# change (``notifications.notices``) are not its to move or cancel.
 SYNCED_KINDS = (*MEETING_KINDS, R.INVITATION)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)

@@ -8,19 +8,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings import reminders, selectors, services
-from meetings.calendar import calendar_bytes
-from meetings.forms import (
+from meetings import selectors
+from meetings.models import ChangeRequest, Meeting
+from meetings.record.selectors import feedback_of_series
+from meetings.record.services import next_time_land
+from meetings.record.views import meeting_page_context
+from meetings.scheduling import services
+from meetings.scheduling.forms import (
     CancelForm,
     MoveForm,
     NotificationPreferencesForm,
     OneOffForm,
     SeriesForm,
 )
-from meetings.models import ChangeRequest, Meeting
-from meetings.record_selectors import feedback_of_series
-from meetings.record_services import next_time_land
-from meetings.record_views import meeting_page_context
+from notifications import outbox as reminders
+from notifications.calendar import calendar_bytes
 from oneonones.http import id_or_404
 from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import get_person_for_user_or_404, has_reports

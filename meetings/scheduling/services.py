@@ -17,7 +17,6 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Case, When
 from django.utils import timezone
 
-from meetings import notices, reminders
 from meetings.cadence import series_starts
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
@@ -33,7 +32,9 @@ from meetings.models import (
     Reminder,
     SlotClash,
 )
-from meetings.record_services import carry_over, next_time_land
+from meetings.record.services import carry_over, next_time_land
+from notifications import notices
+from notifications import outbox as reminders
 from oneonones import limits
 from people.models import User
 

@@ -28,11 +28,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import notices, reminders
-from meetings.calendar import invitation_bytes
 from meetings.models import ChangeRequest, Meeting, Reminder
-from meetings.record_selectors import agenda_of
-from meetings.services import format_span
+from meetings.record.selectors import agenda_of
+from meetings.scheduling.services import format_span
+from notifications import notices
+from notifications import outbox as reminders
+from notifications.calendar import invitation_bytes
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Telling people, at once, what changed between them.
 
 The services call these inside the transaction that makes the change, so the change
-and its message are written together or not at all; ``meetings.sending`` sends the
+and its message are written together or not at all; ``notifications.sending`` sends the
 rows through the same outbox, claims and retries as every reminder, and checks at
 send time that each is still true and still wanted (see ``sending.notice_verdict``).
 
@@ -21,8 +21,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.models import ChangeRequest, Meeting, Reminder
+from notifications import outbox as reminders
 from people.models import User
 
 R = Reminder.Kind

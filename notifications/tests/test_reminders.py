@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from meetings import reminders, services
 from meetings.models import CancelReason, Meeting, NotificationPreferences, Reminder
+from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
+from notifications import outbox as reminders
 
 R = Reminder.Kind
 S = Reminder.State

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings import services
+from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory
 
 

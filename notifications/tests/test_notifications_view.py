@@ -5,8 +5,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import services
 from meetings.models import NotificationPreferences, Reminder
+from meetings.scheduling import services
 
 URL = reverse("meetings:notifications")
 

@@ -28,7 +28,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -40,12 +39,13 @@ from meetings.models import (
     Note,
     PreferredFrequency,
 )
-from meetings.record_selectors import (
+from meetings.record.selectors import (
     agenda_of,
     next_meeting_between,
     next_meeting_of_series,
     summary_actions,
 )
+from notifications import outbox as reminders
 from oneonones import limits
 from people.models import User
 

@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from meetings import reminders, sending, services
 from meetings.models import CancelReason, Meeting, Reminder
+from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
+from notifications import outbox as reminders
+from notifications import sending
 from people.tests.factories import UserFactory
 
 R = Reminder.Kind
@@ -336,7 +338,7 @@ def test_a_moved_meeting_never_produces_a_reminder_at_the_old_time(pair):
 
 def test_a_failed_send_is_retried_by_the_next_sweep_up_to_a_cap(pair, settings):
     settings.REMINDER_MAX_ATTEMPTS = 2
-    settings.EMAIL_BACKEND = "meetings.tests.mail_backends.BrokenBackend"
+    settings.EMAIL_BACKEND = "notifications.tests.mail_backends.BrokenBackend"
     manager, report = pair
     meeting = book_at(manager, report, next_utc(days=5, hour=14))
     Reminder.objects.exclude(meeting=meeting, kind=R.INVITATION, recipient=report).delete()
@@ -367,7 +369,7 @@ def test_a_sweep_sends_every_due_row_once(pair):
 
 
 def test_the_prompt_and_the_reminder_show_the_agenda_so_far(pair):
-    from meetings import record_services
+    from meetings.record import services as record_services
 
     manager, report = pair
     meeting = book_at(manager, report, next_utc(days=5, hour=14))
@@ -390,7 +392,7 @@ def test_the_prompt_and_the_reminder_show_the_agenda_so_far(pair):
 
 
 def test_completing_a_meeting_cancels_its_follow_up(pair):
-    from meetings import record_services
+    from meetings.record import services as record_services
 
     manager, report = pair
     meeting = book_at(manager, report, next_utc(days=2, hour=9))
@@ -451,7 +453,7 @@ def test_no_actions_email_once_they_are_all_done(pair):
     )
     action = _action(meeting, report, "Write it", tokyo_morning.date() + dt.timedelta(days=1))
     reminders.queue_action_reminders(now=tokyo_morning)
-    from meetings import record_services
+    from meetings.record import services as record_services
 
     record_services.action_set_done(action=action, by=report, done=True)
     row = Reminder.objects.get(kind=R.ACTIONS_DUE)

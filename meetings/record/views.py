@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from meetings import record_selectors, record_services, selectors
+from meetings import selectors
 from meetings.models import Meeting
-from meetings.record_forms import (
+from meetings.record import selectors as record_selectors
+from meetings.record import services as record_services
+from meetings.record.forms import (
     ActionForm,
     AgendaItemForm,
     FeedbackForm,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.sending import send_due_reminders
+from notifications.sending import send_due_reminders
 
 
 class Command(BaseCommand):

@@ -12,11 +12,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import record_services, reminders, sending, services
 from meetings.models import ChangeRequest, Meeting, MeetingSeries, Reminder
+from meetings.record import services as record_services
+from meetings.scheduling import services
 from meetings.tests.factories import NoteFactory, SeriesFactory, weekly
-from meetings.tests.test_notifications_view import form_data
 from meetings.tests.test_views import booking_data
+from notifications import outbox as reminders
+from notifications import sending
+from notifications.tests.test_notifications_view import form_data
 from objectives.models import Objective, State
 
 R = Reminder.Kind

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from meetings.models import USEFULNESS_CHOICES, Note, PreferredFrequency
-from meetings.record_services import MAX_TEXT
+from meetings.record.services import MAX_TEXT
 from oneonones import limits
 from oneonones.http import MAX_INT
 

@@ -11,9 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import reminders, sending
 from meetings.models import Meeting, Reminder
-from meetings.tests.test_reminder_reliability import local_input, wait_for
+from notifications import outbox as reminders
+from notifications import sending
+from notifications.tests.test_reminder_reliability import local_input, wait_for
 from oneonones.celery import app
 
 pytestmark = pytest.mark.celery_worker

@@ -18,7 +18,7 @@ from meetings.cadence import (
     picked_from_cadence,
 )
 from meetings.models import CancelReason, Format, Kind, MeetingSeries, NotificationPreferences
-from meetings.record_selectors import templates_visible_to
+from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits
 from people.forms import TimeZoneField

@@ -23,9 +23,10 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import sending, services
 from meetings.models import Meeting, MeetingSeries, Reminder
-from meetings.tests import mail_backends
+from meetings.scheduling import services
+from notifications import sending
+from notifications.tests import mail_backends
 from oneonones.celery import app
 from oneonones.tests import clock
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.celery_worker
 
 S = Reminder.State
 BASE_DIR = Path(django_settings.BASE_DIR)
-SLOW = "meetings.tests.mail_backends.SlowBackend"
+SLOW = "notifications.tests.mail_backends.SlowBackend"
 
 
 def book_many(manager, employee, count: int) -> list[Meeting]:
@@ -142,7 +143,7 @@ def test_two_sweeps_in_a_real_worker_send_each_reminder_once(
 def test_a_sweep_whose_mail_server_goes_away_loses_nothing(
     transactional_db, manager, employee, settings
 ):
-    settings.EMAIL_BACKEND = "meetings.tests.mail_backends.FailAfterBackend"
+    settings.EMAIL_BACKEND = "notifications.tests.mail_backends.FailAfterBackend"
     mail_backends.FailAfterBackend.FAIL_AFTER = 4
     mail_backends.FailAfterBackend.delivered = 0
     book_many(manager, employee, 5)
@@ -171,7 +172,7 @@ def _run_sweep_process(journal: Path, *, crash_after: int = 0) -> subprocess.Com
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
-        "EMAIL_BACKEND": "meetings.tests.mail_backends.JournalBackend",
+        "EMAIL_BACKEND": "notifications.tests.mail_backends.JournalBackend",
         "MAIL_JOURNAL": str(journal),
         "MAIL_CRASH_AFTER": str(crash_after),
         "DJANGO_SETTINGS_MODULE": "oneonones.settings",
@@ -346,7 +347,9 @@ def test_with_the_broker_stopped_booking_works_and_reminders_go_out_once_it_is_b
         assert response.status_code == 302, response.content.decode()[:2000]
         meeting.refresh_from_db()
         assert meeting.starts_at == start + dt.timedelta(hours=2)
-        soon = Reminder.objects.get(meeting=meeting, kind="starting_soon", recipient=employee)
+        soon = Reminder.objects.get(
+            meeting=meeting, kind="starting_soon", recipient=employee, state=S.PENDING
+        )
         assert soon.due_at == meeting.starts_at - dt.timedelta(hours=1)
         # A recurring series too: its generation cannot be enqueued, the page still works.
         response = client.post(reverse("meetings:series_new"), series_data(employee))
