@@ -696,10 +696,12 @@ class Reminder(models.Model):
     them sent in the transaction that sent them. ``(kind, recipient, subject)``
     is unique, so writing the same reminder twice yields one row, and one email.
 
-    ``subject`` names what the message is about: ``meeting:<id>`` for the
-    reminders of a meeting at one start (``meeting:<id>@<start, UTC>``: a moved
-    meeting's reminders are due again), ``meeting:<id>:v<sequence>`` for a calendar
-    invitation (each version of a meeting is a new invitation),
+    ``subject`` names what the message is about: ``meeting:<id>@<start, UTC>`` for
+    the reminders of a meeting at one start (a moved meeting's reminders are due
+    again), ``meeting:<id>:v<sequence>`` for a calendar invitation (each version of
+    a meeting is a new invitation) and for the plain email about a move or a
+    cancellation, ``request:<id>`` for a request to move or cancel and its answer,
+    ``objective:<id>:<history entry>`` for an objective's proposal or decision,
     ``week:<ISO week>`` for the weekly nudge, ``actions:<date>`` for the actions due.
     """
 
