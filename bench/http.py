@@ -231,6 +231,16 @@ def prepare(out: Path, *, people: int, years: int, only: list[str]) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", "--no-input", verbosity=0)
     record = ensure_seeded(people=people, years=years, stdout=sys.stdout)
+    # The dashboard measured must show the figures it would without the counts the
+    # database keeps for it.
+    from reports.selectors import months_kept_wrong
+
+    wrong = months_kept_wrong()
+    if wrong:
+        raise SystemExit(
+            f"The trend's counts kept per month differ from the meetings' in {len(wrong)} "
+            f"months, e.g. {wrong[0]}: SELECT reports_rebuild_meeting_months() counts them again."
+        )
     cast = Cast()
     viewers = {target.viewer for target in [*TARGETS, YEARS_TARGET]} - {ANONYMOUS}
     cookies = {}

@@ -75,12 +75,15 @@ class Operation:
 
 
 PAGES: list[Page] = [
-    # --- people ---
+    # --- home: what to do next; its lists are cut in the database, whatever the history ---
     Page("home", "employee"),
     Page("home", "manager"),
     Page("home", "head", label="home as head of the organisation"),
+    Page("home", "demo_manager", label="home as a manager with a new starter"),
     Page("home", "hr"),
+    # --- people ---
     Page("people:profile", "employee"),
+    Page("people:profile", "head", label="people:profile of the head"),
     Page("people:person", "manager", args=lambda c: [c.employee.pk]),
     Page("people:person", "hr", args=lambda c: [c.manager.pk]),
     Page("people:person", "hr", args=lambda c: [c.head.pk], label="people:person of the head"),

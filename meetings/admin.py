@@ -2,17 +2,25 @@
 
 Notes people wrote for each other when cancelling or moving stay out of the
 admin site, as will agenda items and notes: it must not be a side door to what
-two people said to each other.
+two people said to each other. Opening them here is recorded for the two people (or the
+recipient of a reminder): "Who looked at my records".
 """
 
 from django.contrib import admin
 
 from meetings.models import Meeting, MeetingSeries, Reminder
 from oneonones.admin import CheckedQueryAdmin
+from people.admin import RecordsLooks
+from people.models import RecordAccess
+
+# Whose records a series or a meeting is: its two people.
+BOTH = ("organiser_id", "participant_id")
 
 
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(CheckedQueryAdmin, admin.ModelAdmin):
+class MeetingSeriesAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+    look_kind = RecordAccess.Kind.ADMIN_MEETINGS
+    look_people = BOTH
     list_display = ("__str__", "cadence_text", "status", "generated_until")
     list_filter = ("status", "kind", "time_zone")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -44,7 +52,9 @@ class MeetingSeriesAdmin(CheckedQueryAdmin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CheckedQueryAdmin, admin.ModelAdmin):
+class MeetingAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+    look_kind = RecordAccess.Kind.ADMIN_MEETINGS
+    look_people = BOTH
     list_display = ("__str__", "starts_at", "status", "cancel_reason")
     list_filter = ("status", "cancel_reason", "kind")
     search_fields = ("organiser__full_name", "participant__full_name")
@@ -72,9 +82,12 @@ class MeetingAdmin(CheckedQueryAdmin, admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(CheckedQueryAdmin, admin.ModelAdmin):
+class ReminderAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
     """The outbox, for seeing what went out, what waits and what failed. Read-only: the
     payload (event times for a cancellation) is left out like everything else."""
+
+    look_kind = RecordAccess.Kind.ADMIN_MESSAGES
+    look_people = ("recipient_id",)
 
     list_display = ("kind", "recipient", "due_at", "state", "sent_at", "attempts")
     list_filter = ("state", "kind")

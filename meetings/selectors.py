@@ -9,7 +9,21 @@ else gets a 404. Only the two people may change anything.
 import datetime as dt
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +35,7 @@ from meetings.models import (
     MeetingSeries,
     SlotClash,
 )
+from notifications.calendar import ICAL_UTC, FeedRow
 from people.models import User
 from people.selectors import reports_of
 
@@ -183,14 +198,37 @@ def feed_of_token(token: str) -> CalendarFeed | None:
     )
 
 
-def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """What a calendar feed lists: the person's own meetings from a year back on."""
+def feed_rows(*, viewer: User) -> list[FeedRow]:
+    """What ``viewer``'s calendar feed lists: their own meetings from a year back on,
+    each with the other person's name (one query, no model instances)."""
     since = timezone.now() - dt.timedelta(days=365)
-    return (
-        Meeting.objects.filter(Q(organiser=user) | Q(participant=user), starts_at__gte=since)
-        .select_related("organiser", "participant")
-        .order_by("starts_at")
+    other = Case(When(organiser=viewer, then=F("participant")), default=F("organiser"))
+    # As ``User.__str__`` gives it: the full name, or else the email. Looked up for each
+    # meeting's other person alone (joining both people hashed the whole people table).
+    other_name = Subquery(
+        User.objects.filter(pk=OuterRef("other_id"))
+        .order_by()
+        .annotate(shown=Coalesce(NullIf("full_name", Value("")), "email", output_field=CharField()))
+        .values("shown")
     )
+    written = {
+        name: _ical_utc(name) for name in ("starts_at", "ends_at", "created_at", "updated_at")
+    }
+    rows = (
+        Meeting.objects.filter(Q(organiser=viewer) | Q(participant=viewer), starts_at__gte=since)
+        .annotate(other_id=other)
+        .order_by("starts_at", "pk")
+        .values_list(*(written.get(name, name) for name in FeedRow._fields[:-1]), other_name)
+    )
+    return [FeedRow._make(row) for row in rows]
+
+
+def _ical_utc(field: str) -> Func:
+    """The time in ``field`` written by the database as iCalendar writes a UTC time:
+    turning thousands of times into Python objects and back into text took longer
+    than the rest of the feed."""
+    in_utc = Func(F(field), Value("UTC"), template="(%(expressions)s)", arg_joiner=" AT TIME ZONE ")
+    return Func(in_utc, Value(ICAL_UTC), function="to_char", output_field=CharField())
 
 
 def clashes_at(

@@ -18,12 +18,10 @@ them ("Who looked at my records"), unless the administrator is in their line.
 from django.contrib import admin
 
 from objectives.models import Objective, ObjectiveChange
-from objectives.selectors import individual_owners
+from objectives.selectors import FACT_FIELDS, individual_owners
 from oneonones.admin import CheckedQueryAdmin
 from people.models import RecordAccess
 from people.services import record_access
-
-TRACKED = ("state", "progress", "score", "due_date")
 
 
 class ChangeInline(admin.TabularInline):
@@ -51,27 +49,10 @@ class ObjectiveAdmin(CheckedQueryAdmin, admin.ModelAdmin):
     search_fields = ("title", "owner__full_name", "owner__email")
     autocomplete_fields = ("owner", "parent")
     date_hierarchy = "due_date"
-    fields = (
-        "level",
-        "owner",
-        "team",
-        "parent",
-        "title",
-        *TRACKED,
-        "created_by",
-        "created_at",
-        "decided_by",
-        "decided_at",
-        "last_update_at",
-    )
-    readonly_fields = (
-        "level",
-        *TRACKED,
-        "created_by",
-        "created_at",
-        "decided_by",
-        "decided_at",
-        "last_update_at",
+    # What HR sees of an objective (its facts), from the one declaration of them.
+    fields = FACT_FIELDS
+    readonly_fields = tuple(
+        name for name in FACT_FIELDS if name not in ("owner", "team", "parent", "title")
     )
     inlines = [ChangeInline]
 

@@ -67,6 +67,35 @@ CONVERSATION = frozenset({OWNER, MANAGER, GRAND_MANAGER})
 # Who reads the description and the key results.
 DETAILS = CONVERSATION | {TEAM_MEMBER, EVERYONE}
 
+# What everyone who may see an objective reads of it, HR and the admin site included:
+# its facts, as model field names. The admin's objective page shows exactly these
+# (``objectives.admin``), and the page "What HR and my organisation can see about me"
+# (``privacy``) lists them from here.
+FACT_FIELDS = (
+    "level",
+    "owner",
+    "team",
+    "parent",
+    "title",
+    "state",
+    "progress",
+    "score",
+    "due_date",
+    "created_by",
+    "created_at",
+    "decided_by",
+    "decided_at",
+    "last_update_at",
+)
+# What ``DETAILS`` read besides the facts, and what ``CONVERSATION`` read besides those
+# (the keys are what the pages show, the values what the privacy page calls them).
+DETAIL_PARTS = {"description": "description", "key_results": "key results"}
+CONVERSATION_PARTS = {
+    "comments": "comments",
+    "history_notes": "the notes written with a change of state, progress, score or due date",
+    "rejection_reason": "the reason a proposal was rejected",
+}
+
 
 def _visible_q(viewer: User) -> Q:
     q = (

@@ -602,3 +602,26 @@ def key_result_remove(*, key_result: KeyResult, by: User) -> None:
     title = key_result.title
     KeyResult.objects.filter(pk=key_result.pk).delete()
     _recompute_progress(objective, by=by, note=f"Key result removed: {title}")
+
+
+@transaction.atomic
+def objectives_remove_words_of(*, person: User) -> int:
+    """Remove what ``person`` wrote in the conversation about objectives, and the
+    description of their own objectives, for anonymising a leaver
+    (``privacy.services``): their comments go, the notes they wrote with a change and
+    the reasons they gave for rejecting a proposal are emptied. The facts stay (title,
+    state, progress, score, dates and the history of those), as HR sees them, so goals
+    that their objectives contributed to still add up. Returns how many rows changed."""
+    comments, _ = ObjectiveComment.objects.filter(author=person).delete()
+    notes = ObjectiveChange.objects.filter(by=person).exclude(note="").update(note="")
+    reasons = (
+        Objective.objects.filter(decided_by=person)
+        .exclude(rejection_reason="")
+        .update(rejection_reason="")
+    )
+    descriptions = (
+        Objective.objects.filter(owner=person, level=Level.INDIVIDUAL)
+        .exclude(description="")
+        .update(description="")
+    )
+    return comments + notes + reasons + descriptions

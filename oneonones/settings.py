@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "reports",
+    "home",
+    # Last: it reads every app above and re-registers the people admin with its page.
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from bench import endpoints as bench_endpoints
+from home import views as home_views
 from people import views as people_views
 from people.forms import ForgottenPasswordForm
 
@@ -47,7 +48,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", people_views.healthz, name="healthz"),
     path("_rows", bench_endpoints.rows, name="bench_rows"),
     path("healthz/status", people_views.health_status, name="health_status"),
@@ -57,6 +58,7 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("reports/", include("reports.urls")),
+    path("privacy/", include("privacy.urls")),
     # Before the admin's own: with PASSWORD_LOGIN=0 its password form is gone too.
     path("admin/login/", people_views.admin_login, name="admin_login"),
     path(

@@ -13,17 +13,20 @@ my records" on their profile). Those records are not in the admin site at all: n
 but the person sees them, and nobody can change or delete them.
 """
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from oneonones.admin import _AdminBase
 from oneonones.errors import ServiceError, message_error
 from people.models import PersonChange, RecordAccess, Team, User
 from people.services import (
@@ -33,6 +36,36 @@ from people.services import (
     person_update_by_admin,
     record_access,
 )
+
+
+class RecordsLooks(_AdminBase):
+    """For the admin of a model whose rows are about people: opening its list or one of
+    its pages is recorded for the people shown (``RecordAccess``, "Who looked at my
+    records"), unless the administrator is them or in their line (``record_access``).
+    ``look_people`` names the attributes holding those people's ids; ``look_kind`` is
+    what the record says they opened."""
+
+    look_kind: str
+    look_people: tuple[str, ...]
+
+    def _record_looks(self, request, objects: Iterable[Model]) -> None:
+        ids = [getattr(obj, name) for obj in objects for name in self.look_people]
+        record_access(viewer=request.user, person_ids=ids, kind=self.look_kind)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._record_looks(request, changelist.result_list)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if original is not None:
+            self._record_looks(request, [original])
+        return response
+
 
 # What only a superuser may change: each of them hands out admin powers.
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
@@ -224,8 +257,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PersonChange)
-class PersonChangeAdmin(admin.ModelAdmin):
-    """The record of what administrators changed: to look at, never to edit or delete."""
+class PersonChangeAdmin(RecordsLooks, admin.ModelAdmin):
+    """The record of what administrators changed: to look at, never to edit or delete.
+    Opening it is recorded for the people it lists."""
+
+    look_kind = RecordAccess.Kind.ADMIN_CHANGES
+    look_people = ("person_id",)
 
     list_display = ("at", "person", "field", "old_value", "new_value", "changed_by_name", "via")
     list_display_links = ("at",)

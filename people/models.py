@@ -267,6 +267,11 @@ class RecordAccess(models.Model):
         REPORT_GAPS = "report_gaps", "Your 1:1 figures, in a list of HR's 1:1 reports"
         REPORT_MANAGER = "report_manager", "Your 1:1s, in HR's 1:1 report of a manager"
         REPORT_EXPORT = "report_export", "Your 1:1 figures, in a CSV file of HR's 1:1 reports"
+        MEETING = "meeting", "One of your 1:1s (its time and status)"
+        SERIES = "series", "One of your 1:1 series (its cadence and meetings)"
+        ADMIN_MEETINGS = "admin_meetings", "Your 1:1s or series, in the admin site"
+        ADMIN_MESSAGES = "admin_messages", "Emails and reminders to you, in the admin site"
+        ADMIN_CHANGES = "admin_changes", "Changes made to your account, in the admin site"
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses")
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

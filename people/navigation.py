@@ -33,3 +33,22 @@ def nav_items_for(*, roles: set[str]) -> list[dict]:
                 items.append(item)
     items.sort(key=lambda item: (item.order, item.label))
     return [{"label": item.label, "url": reverse(item.url_name)} for item in items]
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    """A link on everyone's profile page, declared by the app the page belongs to (as
+    ``profile_links`` on its ``AppConfig``), so people links to pages of apps above it
+    without importing them."""
+
+    label: str
+    url_name: str
+    description: str = ""
+
+
+def profile_links() -> list[dict[str, str]]:
+    return [
+        {"label": link.label, "url": reverse(link.url_name), "description": link.description}
+        for config in apps.get_app_configs()
+        for link in getattr(config, "profile_links", ())
+    ]

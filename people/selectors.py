@@ -67,6 +67,35 @@ def people_visible_to(*, viewer: User) -> QuerySet[User]:
     )
 
 
+# What the people page (``/people/<id>/``) shows about a person to those who may open it
+# (their line above them, and HR), in the order shown: field name and label. The page
+# "What HR and my organisation can see about me" (``privacy``) lists the same.
+DIRECTORY_FIELDS = (
+    ("email", "Email"),
+    ("job_title", "Role"),
+    ("team", "Team"),
+    ("manager", "Manager"),
+    ("time_zone", "Time zone"),
+    ("start_date", "Started"),
+)
+# Shown even when empty, with these words.
+DIRECTORY_EMPTY = {"team": "No team", "manager": "None"}
+
+
+def directory_facts(*, person: User) -> list[tuple[str, str, object]]:
+    """(name, label, value) of what the people page shows about ``person``; empty
+    fields are left out unless ``DIRECTORY_EMPTY`` has words for them."""
+    facts: list[tuple[str, str, object]] = []
+    for name, label in DIRECTORY_FIELDS:
+        value = getattr(person, name)
+        if value in (None, ""):
+            if name not in DIRECTORY_EMPTY:
+                continue
+            value = DIRECTORY_EMPTY[name]
+        facts.append((name, label, value))
+    return facts
+
+
 def get_person_for_user_or_404(*, viewer: User, pk: int) -> User:
     try:
         return people_visible_to(viewer=viewer).get(pk=pk)

@@ -642,3 +642,81 @@ def record_access(*, viewer: User, person_ids: Iterable[int], kind: str) -> None
             f"INSERT INTO {quote(meta.db_table)} ({columns}) {select} ON CONFLICT DO NOTHING",
             params,
         )
+
+
+# --- Anonymising a leaver -----------------------------------------------------------------
+
+ANONYMISED_DOMAIN = "anonymised.invalid"
+ANONYMISED = "anonymised"
+# The values of a person's earlier account changes that name or describe them.
+IDENTIFYING_FIELDS = (
+    PersonChange.Field.EMAIL,
+    PersonChange.Field.FULL_NAME,
+    PersonChange.Field.JOB_TITLE,
+    PersonChange.Field.START_DATE,
+    PersonChange.Field.TIME_ZONE,
+)
+REMOVED_VALUE = "(removed)"
+
+
+def anonymous_label(person_id: int) -> str:
+    """The name an anonymised person goes by: the same on every page, naming nobody."""
+    return f"Former colleague #{person_id}"
+
+
+def is_anonymised(person: User) -> bool:
+    return person.email.endswith("@" + ANONYMISED_DOMAIN)
+
+
+def check_anonymisable(*, person: User, by: User) -> None:
+    """Refuse, in the administrator's words, what must not be anonymised."""
+    if not by.is_superuser:
+        raise ServiceError("Only a superuser may anonymise someone.")
+    if person.pk == by.pk:
+        raise ServiceError("You cannot anonymise your own account.")
+    if is_anonymised(person):
+        raise ServiceError(f"{person} is anonymised already.")
+    if person.is_superuser:
+        raise ServiceError(f"{person} is a superuser: take that away first, then anonymise them.")
+    reports = User.objects.filter(manager=person, is_active=True).count()
+    if reports:
+        raise ServiceError(
+            f"{person} still manages {reports} "
+            f"{'person' if reports == 1 else 'people'}: give them a new manager first."
+        )
+
+
+@transaction.atomic
+def person_anonymise_account(*, person: User, by: User) -> PersonChange:
+    """The account part of anonymising a leaver, in place: the row stays (every
+    meeting, objective and record of a look still points at it), switched off, with no
+    usable password, no admin powers, and an anonymous name and address instead of
+    theirs. Their earlier account changes lose the values that named them. Recorded as
+    an account change by ``by``; nobody is emailed (the address is gone).
+    ``privacy.services.person_anonymise`` calls it in the transaction that removes
+    their content."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    check_anonymisable(person=person, by=by)
+    PersonChange.objects.filter(person=person, field__in=IDENTIFYING_FIELDS).update(
+        old_value=REMOVED_VALUE, new_value=REMOVED_VALUE
+    )
+    person.full_name = anonymous_label(person.pk)
+    person.email = f"former-{person.pk}@{ANONYMISED_DOMAIN}"
+    person.job_title = ""
+    person.start_date = None
+    person.is_active = False
+    person.is_staff = False
+    person.is_hr = False
+    person.last_login = None
+    person.set_unusable_password()
+    person.save()
+    person.groups.clear()
+    person.user_permissions.clear()
+    return PersonChange.objects.create(
+        person=person,
+        changed_by=by,
+        changed_by_name=_person_text(by),
+        field=PersonChange.Field.ACCOUNT,
+        old_value="",
+        new_value=ANONYMISED,
+    )

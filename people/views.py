@@ -22,7 +22,9 @@ from oneonones.errors import ServiceError, form_error
 from oneonones.http import safe_next_url
 from people.forms import ProfileForm, SignInForm
 from people.models import RecordAccess
+from people.navigation import profile_links
 from people.selectors import (
+    directory_facts,
     get_person_for_user_or_404,
     recent_account_changes,
     record_accesses_of,
@@ -171,15 +173,6 @@ class LogoutView(SafeNextMixin, auth_views.LogoutView):
     pass
 
 
-def home(request):
-    user = request.user
-    context = {
-        "manager": user.manager if user.manager_id else None,
-        "reports": reports_of(manager=user),
-    }
-    return render(request, "people/home.html", context)
-
-
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -196,12 +189,16 @@ def profile(request):
             messages.success(request, "Your profile is saved.")
             return redirect("people:profile")
     changes = recent_account_changes(viewer=request.user, limit=ACCOUNT_CHANGES_SHOWN)
+    user = request.user
     context = {
         "form": form,
+        "manager": user.manager if user.manager_id else None,
+        "reports": reports_of(manager=user),
         "changes": changes.shown,
         "changes_count": changes.total,
         "changes_shown": ACCOUNT_CHANGES_SHOWN,
         "password_login": settings.PASSWORD_LOGIN,
+        "profile_links": profile_links(),
     }
     return render(request, "people/profile.html", context)
 
@@ -209,7 +206,11 @@ def profile(request):
 def person(request, pk: int):
     person = get_person_for_user_or_404(viewer=request.user, pk=pk)
     record_access_to(viewer=request.user, person=person, kind=RecordAccess.Kind.PROFILE)
-    context = {"person": person, "reports": reports_of(manager=person)}
+    context = {
+        "person": person,
+        "facts": directory_facts(person=person),
+        "reports": reports_of(manager=person),
+    }
     return render(request, "people/person.html", context)
 
 

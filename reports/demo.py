@@ -11,7 +11,7 @@ director an overdue manager, with a series, and Owen a new starter met in time.
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from meetings.cadence import Picked, build_cadence
@@ -87,3 +87,13 @@ def seed_demo(*, org, stdout) -> None:
     # so that a second run finds nothing left to add.
     seed_records(org=org, stdout=stdout)
     stdout.write(f"Reports: Owen's 1:1s stopped after two ({created} past meetings).")
+
+
+def seed_bench(*, user_ids, stdout, years: int = 1) -> None:
+    """The trend's counts per month (``MeetingMonth``) counted again from the meetings:
+    the bench writes its meetings with the triggers off when the database lets it
+    (``meetings.demo.without_triggers``). Runs after the meetings' hook (apps in
+    ``INSTALLED_APPS`` order); with the triggers on it finds the same counts."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_rebuild_meeting_months()")
+    stdout.write("Reports: the trend's counts per month counted again from the meetings.")

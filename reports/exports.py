@@ -28,6 +28,37 @@ COUNT_HEADERS = (
     "Average usefulness (1-5)",
     "Agenda items written by reports (%)",
 )
+# The columns of each table, as HR reads them on the pages and in the CSV files. Also
+# what the page "What HR and my organisation can see about me" (``privacy``) lists.
+MANAGER_HEADER = (
+    "Manager",
+    "Team",
+    "Reports",
+    *COUNT_HEADERS,
+    "Reports met in the last 45 days (%)",
+    "Reports with nothing booked (%)",
+)
+REPORT_HEADER = (
+    "Report",
+    "Team",
+    "Series",
+    *COUNT_HEADERS,
+    "Last held 1:1",
+    "Met in the last 45 days",
+    "Next 1:1 booked",
+)
+MEETING_HEADER = ("Date", "Time", "Report", "Organised by", "Status", "Moved from")
+GAP_HEADER_START = ("Person", "Team", "Manager", "Start date")
+GAP_HEADER_END = "Next 1:1 booked"
+GAP_MIDDLE_HEADERS = {
+    "new_starters": (
+        "First held 1:1",
+        "Days from start to first 1:1",
+        "Met within six weeks",
+        "Status",
+    ),
+    "others": ("Last held 1:1", "Days since", "Allowed gap"),
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -68,16 +99,8 @@ def _counts(row) -> list:
 
 
 def managers_csv(rows: list[ManagerRow]) -> str:
-    header = [
-        "Manager",
-        "Team",
-        "Reports",
-        *COUNT_HEADERS,
-        "Reports met in the last 45 days (%)",
-        "Reports with nothing booked (%)",
-    ]
     return to_csv(
-        header,
+        list(MANAGER_HEADER),
         (
             [
                 row.name,
@@ -102,19 +125,21 @@ def trend_csv(months: list[MonthFigures]) -> str:
 def gaps_csv(category: str, rows: list[GapRow]) -> str:
     # (header, value) for the columns after who the person is and before the next 1:1.
     if category == "new_starters":
-        middle = [
-            ("First held 1:1", lambda r: r.first_held),
-            ("Days from start to first 1:1", lambda r: r.first_held_days),
-            ("Met within six weeks", lambda r: r.met_within_six_weeks),
-            ("Status", lambda r: r.new_starter_status),
+        values_of = [
+            lambda r: r.first_held,
+            lambda r: r.first_held_days,
+            lambda r: r.met_within_six_weeks,
+            lambda r: r.new_starter_status,
         ]
+        middle = list(zip(GAP_MIDDLE_HEADERS["new_starters"], values_of, strict=True))
     else:
-        middle = [
-            ("Last held 1:1", lambda r: r.last_held),
-            ("Days since", lambda r: r.days_since),
-            ("Allowed gap", lambda r: r.rule if r.manager_id else ""),
+        values_of = [
+            lambda r: r.last_held,
+            lambda r: r.days_since,
+            lambda r: r.rule if r.manager_id else "",
         ]
-    header = ["Person", "Team", "Manager", "Start date", *(h for h, _ in middle), "Next 1:1 booked"]
+        middle = list(zip(GAP_MIDDLE_HEADERS["others"], values_of, strict=True))
+    header = [*GAP_HEADER_START, *(h for h, _ in middle), GAP_HEADER_END]
     values = (
         [r.name, r.team, r.manager_name, r.start_date, *(v(r) for _, v in middle), r.next_booked]
         for r in rows
@@ -123,17 +148,8 @@ def gaps_csv(category: str, rows: list[GapRow]) -> str:
 
 
 def reports_csv(rows: list[ReportRow]) -> str:
-    header = [
-        "Report",
-        "Team",
-        "Series",
-        *COUNT_HEADERS,
-        "Last held 1:1",
-        "Met in the last 45 days",
-        "Next 1:1 booked",
-    ]
     return to_csv(
-        header,
+        list(REPORT_HEADER),
         (
             [
                 r.name,
@@ -171,7 +187,7 @@ def report_of(meeting: Meeting, manager_id: int):
 def meetings_csv(meetings: Iterable[Meeting], *, manager_id: int) -> str:
     now = timezone.now()
     return to_csv(
-        ["Date", "Time", "Report", "Organised by", "Status", "Moved from"],
+        list(MEETING_HEADER),
         (
             [
                 m.starts_at,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -203,3 +204,36 @@ def teams_for_trends() -> QuerySet[Team]:
 def hr_or_404(*, viewer: User) -> None:
     if not viewer.is_hr:
         raise Http404("No such page.")
+
+
+# What HR's figures are made of (``TeamMonthFigures``), as the team wellbeing page shows
+# them: a team's month, how many people checked in of how many members, the two
+# averages and the split of workload answers. Listed on the page "What HR and my
+# organisation can see about me" (``privacy``).
+HR_FIGURES = (
+    "how many people checked in, of the team's members",
+    "average happiness",
+    "average work-life balance",
+    "the split of workload answers",
+)
+
+
+def published_figures_counting(*, viewer: User) -> QuerySet[TeamMonthFigures]:
+    """The published team months whose figures HR sees and ``viewer``'s check-ins
+    count in (each check-in counts for the team the viewer was in when they made it),
+    newest first. Check-ins deleted since are not looked at: the figures stay, but
+    nothing here says the viewer was in them any more."""
+    counted = (
+        own_checkins(viewer=viewer)
+        .filter(team__isnull=False)
+        .annotate(month_of=TruncMonth("created_at", tzinfo=dt.UTC))
+        .values("month_of", "team_id")
+    )
+    months = Q(pk__in=[])
+    for row in counted.distinct():
+        months |= Q(month__month=row["month_of"].date(), team_id=row["team_id"])
+    return (
+        TeamMonthFigures.objects.filter(months)
+        .select_related("month", "team")
+        .order_by("-month__month", "team__name")
+    )

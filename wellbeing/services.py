@@ -292,3 +292,17 @@ def wellbeing_note_update(
 def wellbeing_note_delete(*, note: WellbeingNote, by: User) -> None:
     _check_author(note, by)
     note.delete()
+
+
+@transaction.atomic
+def wellbeing_remove_person(*, person: User) -> int:
+    """Delete everything written about ``person``'s wellbeing or by them: their
+    check-ins, the notes managers wrote about them and the notes they wrote about
+    others. For anonymising a leaver (``privacy.services``); returns how many rows went.
+
+    HR's monthly figures are stored when a month is published and never change after
+    (see ``wellbeing.anonymity``), so the months that counted these check-ins keep
+    their figures, and the current month is not published yet."""
+    checkins, _ = CheckIn.objects.filter(employee=person).delete()
+    notes, _ = WellbeingNote.objects.filter(Q(author=person) | Q(subject=person)).delete()
+    return checkins + notes

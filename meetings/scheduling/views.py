@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
@@ -22,10 +22,12 @@ from meetings.scheduling.forms import (
     SeriesForm,
 )
 from notifications import outbox as reminders
-from notifications.calendar import calendar_bytes
+from notifications.calendar import calendar_bytes, feed_bytes, feed_etag
 from oneonones.http import id_or_404
 from oneonones.middleware import keeps_own_cache_headers
+from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports
+from people.services import record_access
 
 PAGE_SIZE = 20
 
@@ -148,9 +150,21 @@ def series_preview(request):
     return render(request, "meetings/series_form.html#preview", context)
 
 
+def _record_look(request, meeting_or_series, *, kind: str) -> None:
+    """Someone above the two people (their line, or HR) opened their meeting or series:
+    recorded for the two, unless the viewer is in that person's line."""
+    record_access(
+        viewer=request.user,
+        person_ids=[meeting_or_series.organiser_id, meeting_or_series.participant_id],
+        kind=kind,
+    )
+
+
 def series_detail(request, pk: int):
     series = selectors.get_series_for_user_or_404(request.user, pk)
     one_of_two = selectors.is_one_of_the_two(request.user, series)
+    if not one_of_two:
+        _record_look(request, series, kind=RecordAccess.Kind.SERIES)
     context = {
         "series": series,
         "one_of_two": one_of_two,
@@ -293,6 +307,8 @@ def meeting_new(request):
 def meeting_detail(request, pk: int):
     meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
     one_of_two = selectors.is_one_of_the_two(request.user, meeting)
+    if not one_of_two:
+        _record_look(request, meeting, kind=RecordAccess.Kind.MEETING)
     requests = []
     if one_of_two:
         requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
@@ -423,17 +439,30 @@ def calendar_regenerate(request):
 
 @keeps_own_cache_headers
 @login_not_required
-@never_cache
 @require_GET
 def calendar_feed(request, token: str):
-    """A person's meetings for calendar apps; the token in the address is the key."""
+    """A person's meetings for calendar apps; the token in the address is the key.
+
+    Calendar apps ask every hour. The answer carries an ETag worked out from everything
+    the feed shows (``calendar.feed_etag``); asked again with it, an unchanged feed
+    answers ``304 Not Modified`` without being written again. No Last-Modified: a
+    meeting removed from the feed leaves no later time behind, so a date cannot say
+    whether the feed changed. ``no-cache``: a calendar app may keep the feed but asks
+    every time whether it is still current; ``private``: no shared cache keeps it."""
     feed = selectors.feed_of_token(token)
     if feed is None:
         raise Http404("No such calendar.")
-    meetings = selectors.feed_meetings(feed.user)
-    body = calendar_bytes(meetings, for_user=feed.user, name=f"1:1s of {feed.user}")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
+    rows = selectors.feed_rows(viewer=feed.user)
+    name = f"1:1s of {feed.user}"
+    etag = feed_etag(rows, name=name)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(
+            feed_bytes(rows, name=name), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
     return response
 
 

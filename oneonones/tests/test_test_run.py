@@ -72,3 +72,26 @@ def test_a_child_python_shares_the_pinned_clock(monkeypatch, tmp_path):
 def test_without_pin_today_a_child_python_is_plain_python(monkeypatch):
     monkeypatch.delenv(clock.VARIABLE, raising=False)
     assert clock.python_command("manage.py", "check")[1:] == ["manage.py", "check"]
+
+
+def test_every_app_with_tests_is_in_the_run(settings):
+    # An app's tests left out of pytest.ini's testpaths would never run in `make test`.
+    import configparser
+
+    base = Path(settings.BASE_DIR)
+    parser = configparser.ConfigParser()
+    parser.read(base / "pytest.ini")
+    testpaths = set(parser["pytest"]["testpaths"].split())
+    with_tests = {
+        path.parent.parent.name
+        for path in base.glob("*/tests/__init__.py")
+        if not path.parent.parent.name.startswith(".")
+    }
+    assert with_tests <= testpaths, sorted(with_tests - testpaths)
+
+
+def test_the_dated_run_covers_scheduling_reminders_wellbeing_and_reports(settings):
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    dated = next(line for line in makefile.splitlines() if line.startswith("DATED_TESTS ?="))
+    for app in ("meetings", "notifications", "wellbeing", "reports"):
+        assert f" {app} " in f"{dated} "

@@ -4,25 +4,25 @@ from django.urls import reverse
 from people.tests.factories import UserFactory
 
 
-def test_it_says_who_you_are_your_manager_and_your_reports(client, manager, employee):
+def test_my_profile_says_who_you_are_your_manager_and_your_reports(client, manager, employee):
     client.force_login(manager)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("people:profile")).content.decode()
     assert "Morgan Manager" in body
     assert "Emma Employee" in body
     assert "No manager is set for you" in body
 
     client.force_login(employee)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("people:profile")).content.decode()
     assert "Your manager" in body and "Morgan Manager" in body
     assert "Nobody reports to you." in body
 
 
-def test_it_keeps_the_home_page_to_a_few_queries(client, manager, django_assert_max_num_queries):
+def test_it_keeps_my_profile_to_a_few_queries(client, manager, django_assert_max_num_queries):
     for _ in range(15):
         UserFactory(manager=manager)
     client.force_login(manager)
-    with django_assert_max_num_queries(8):
-        client.get(reverse("home"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("people:profile"))
 
 
 def test_it_shows_each_role_its_navigation(client, manager, employee, hr, admin_user):

@@ -245,7 +245,10 @@ def test_a_series_within_its_interval_is_not_overdue(s):
 )
 def test_the_nominal_interval_of_a_rule(db, rule, days):
     series = SeriesFactory(cadence=recurrence.deserialize(rule, include_dtstart=False))
+    SeriesFactory(cadence=recurrence.deserialize("RRULE:FREQ=YEARLY", include_dtstart=False))
     assert _interval_of(series.participant_id) == days
+    # The gap lists work it out once per distinct rule: the same days.
+    assert _interval_by_rule(series.participant_id) == days
 
 
 def _interval_of(person_id: int) -> float | None:
@@ -256,6 +259,19 @@ def _interval_of(person_id: int) -> float | None:
             f"SELECT {sql.INTERVAL_DAYS_SQL} FROM meetings_meetingseries s "  # noqa: S608
             "WHERE s.participant_id = %s",
             [person_id],
+        )
+        return float(cursor.fetchone()[0])
+
+
+def _interval_by_rule(person_id: int) -> float | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {sql.RULE_CTE} SELECT rule.interval_days FROM rule"  # noqa: S608
+            " JOIN meetings_meetingseries s ON COALESCE(s.cadence, '') = rule.cadence"
+            " WHERE s.participant_id = %(person)s",
+            {**sql.VALUES, "person": person_id},
         )
         return float(cursor.fetchone()[0])
 

@@ -1,0 +1,26 @@
+"""The home page: what the person signed in should do next."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from home import selectors
+from reports.selectors import RECENT_DAYS
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    assert viewer.is_authenticated  # LoginRequiredMiddleware
+    team = selectors.team_to_meet(viewer=viewer)
+    context = {
+        "next_meetings": selectors.next_meetings_of(viewer=viewer),
+        "requests": selectors.requests_to_answer(viewer=viewer),
+        "proposals": selectors.proposals_to_answer(viewer=viewer) if team.size else None,
+        "actions": selectors.open_actions_of(viewer=viewer),
+        "checkin": selectors.checkin_this_month(viewer=viewer),
+        "team": team if team.size else None,
+        "manager": viewer.manager,
+        "today": timezone.localdate(),
+        "recent_days": RECENT_DAYS,
+    }
+    return render(request, "home/home.html", context)
