@@ -52,9 +52,12 @@ test-dates: venv
 bench: venv
 	$(BIN)/python -m bench
 
+## ruff, the layering of the apps (.importlinter) and the types (mypy, pyproject.toml).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	SECRET_KEY=lint $(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff check --fix .

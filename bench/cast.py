@@ -17,7 +17,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Abs
 from django.utils import timezone
 
-from meetings.models import AgendaTemplate, CalendarFeed, Meeting, MeetingSeries
+from meetings.models import AgendaTemplate, Meeting, MeetingSeries
+from notifications.models import CalendarFeed
 from objectives.models import Level, Objective
 from people.demo import BENCH_DOMAIN
 from people.models import User

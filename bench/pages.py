@@ -209,7 +209,7 @@ PAGES: list[Page] = [
     Page("admin:people_team_changelist", "admin"),
     Page("admin:people_team_change", "admin", args=lambda c: [c.manager.team_id]),
     Page("admin:objectives_objective_changelist", "admin"),
-    Page("admin:meetings_reminder_changelist", "admin"),
+    Page("admin:notifications_reminder_changelist", "admin"),
 ]
 
 OPERATIONS: list[Operation] = [

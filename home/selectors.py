@@ -20,14 +20,11 @@ from django.utils import timezone
 
 from meetings.models import ActionItem, ChangeRequest, Meeting
 from meetings.record.selectors import AgendaShare, my_actions
-from meetings.selectors import meetings_of, pending_requests_for
+from meetings.selectors import RECENT_DAYS, meetings_of, pending_requests_for
 from objectives.models import Objective
 from objectives.selectors import proposals_awaiting
 from people.models import User
-from people.selectors import reports_of
-
-# The definitions HR's reports use, so that a manager and HR speak of the same people.
-from reports.selectors import NEW_STARTER_DAYS, RECENT_DAYS
+from people.selectors import NEW_STARTER_DAYS, reports_of
 from wellbeing.models import CheckIn
 from wellbeing.selectors import own_checkins
 
@@ -73,7 +70,7 @@ def next_meetings_of(*, viewer: User) -> Shown[NextMeeting]:
     # company by time instead, filtering out those of other people (seconds at 10,000
     # people for someone with few meetings). Nothing lasts a day, so nothing going on
     # now started before yesterday.
-    upcoming = meetings_of(viewer).filter(
+    upcoming = meetings_of(viewer=viewer).filter(
         status=Meeting.Status.SCHEDULED, ends_at__gte=now, starts_at__gte=now - dt.timedelta(days=1)
     )
     meetings = sorted(
@@ -135,7 +132,7 @@ class Actions:
 
 def open_actions_of(*, viewer: User) -> Actions:
     today = timezone.localdate()
-    actions = my_actions(viewer).filter(done=False)
+    actions = my_actions(viewer=viewer).filter(done=False)
     counts = actions.aggregate(
         open_count=Count("pk"), overdue_count=Count("pk", filter=Q(due_date__lt=today))
     )

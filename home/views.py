@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from home import selectors
-from reports.selectors import RECENT_DAYS
+from meetings.selectors import RECENT_DAYS
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ rhythm is counted from the first date whatever window is asked for.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Protocol
 
 import recurrence
 from dateutil import rrule as du
@@ -30,6 +31,25 @@ SUB_DAILY = {du.HOURLY, du.MINUTELY, du.SECONDLY}
 FREQUENCY_DAYS = {du.YEARLY: 365, du.MONTHLY: 30, du.WEEKLY: 7, du.DAILY: 1}
 # A custom rule meets at least once a year.
 MAX_INTERVAL_DAYS = 366
+# A series, when booked or changed, gives a meeting within this many days.
+NEXT_MEETING_WITHIN_DAYS = 366
+
+
+class SeriesLike(Protocol):
+    """A series, or the booking form's data shaped like one (for a preview)."""
+
+    @property
+    def cadence(self) -> recurrence.Recurrence: ...
+    @property
+    def start_time(self) -> dt.time: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def first_date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+    @property
+    def duration_minutes(self) -> int: ...
 
 
 class CadenceError(ValueError):
@@ -83,6 +103,14 @@ def parse_custom_rule(text: str) -> recurrence.Recurrence:
             "That rule is not understood. Use the iCalendar form, for example "
             "FREQ=WEEKLY;INTERVAL=3;BYDAY=MO."
         ) from None
+    check_cadence(cadence)
+    return cadence
+
+
+def check_cadence(cadence: recurrence.Recurrence) -> None:
+    """What every stored cadence is, however it was made (the booking form builds one,
+    a service may be handed one): one rule, at most daily, at least once a year, that
+    gives dates. Raises CadenceError."""
     if len(cadence.rrules) != 1 or cadence.exrules or cadence.rdates or cadence.exdates:
         raise CadenceError("Use exactly one rule.")
     rule = cadence.rrules[0]
@@ -95,7 +123,6 @@ def parse_custom_rule(text: str) -> recurrence.Recurrence:
     if rule.interval > MAX_INTERVAL_DAYS // FREQUENCY_DAYS[rule.freq]:
         raise CadenceError("Meet at least once a year: make INTERVAL smaller.")
     _check_expands(cadence)
-    return cadence
 
 
 def _check_expands(cadence: recurrence.Recurrence) -> None:
@@ -186,7 +213,9 @@ def expand(
     return starts
 
 
-def series_starts(series, *, after: dt.datetime, before: dt.datetime) -> list[dt.datetime]:
+def series_starts(
+    series: "SeriesLike", *, after: dt.datetime, before: dt.datetime
+) -> list[dt.datetime]:
     """``expand`` for a series (or anything with the same fields)."""
     return expand(
         series.cadence,
@@ -199,7 +228,9 @@ def series_starts(series, *, after: dt.datetime, before: dt.datetime) -> list[dt
     )
 
 
-def next_starts(series, *, after: dt.datetime, count: int, horizon_days: int = 800):
+def next_starts(
+    series: "SeriesLike", *, after: dt.datetime, count: int, horizon_days: int = 800
+) -> list[dt.datetime]:
     """The next ``count`` starts of a series after ``after``."""
     return series_starts(series, after=after, before=after + dt.timedelta(days=horizon_days))[
         :count
@@ -231,7 +262,7 @@ def describe_cadence(cadence: recurrence.Recurrence) -> str:
     return "; ".join(texts).capitalize() if texts else "No repeating rule"
 
 
-def describe_series(series) -> str:
+def describe_series(series: "SeriesLike") -> str:
     """E.g. "Every 2 weeks on Tuesday at 09:30 (Europe/London), 30 min"."""
     text = (
         f"{describe_cadence(series.cadence)} at {series.start_time:%H:%M} "

@@ -5,6 +5,7 @@ Past meetings are written directly: generation only ever books forward.
 
 import datetime as dt
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -242,7 +243,7 @@ def _seed_templates(org) -> None:
     for series in MeetingSeries.objects.filter(
         organiser__in=org.people.values(), default_template__isnull=True
     ).select_related("participant"):
-        key = DEFAULT_TEMPLATES[series.kind]
+        key = DEFAULT_TEMPLATES[Kind(series.kind)]
         if series.participant_id == org.people["nina"].pk:
             key = "new_starter"
         series.default_template_id = builtins.get(key)
@@ -582,7 +583,7 @@ def seed_bench(*, user_ids, stdout, years: int = 1, batch_size: int = 10_000) ->
                 )
             )
         series_rows = MeetingSeries.objects.bulk_create(series_rows, batch_size=batch_size)
-        params = {
+        params: dict[str, Any] = {
             "series": [series.pk for series in series_rows],
             "weeks": weeks,
             "years": years,

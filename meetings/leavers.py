@@ -16,14 +16,12 @@ from meetings.models import (
     AgendaItem,
     AgendaTemplate,
     Attendance,
-    CalendarFeed,
     CancelReason,
     ChangeRequest,
     Meeting,
     MeetingFeedback,
     MeetingSeries,
     Note,
-    Reminder,
     SlotClash,
 )
 from meetings.scheduling.services import untouched_future_meetings
@@ -33,7 +31,6 @@ from people.models import User
 # What an agenda item or action they wrote says from now on. The item stays, so the
 # meeting's counts (kept by database triggers on insert and delete) do not change.
 REMOVED_TEXT = "(removed: written by a former colleague)"
-OUTBOX_REASON = "The person was anonymised after leaving."
 
 
 def _end_series(*, person: User, by: User) -> int:
@@ -98,20 +95,14 @@ def _remove_words(*, person: User) -> None:
     ChangeRequest.objects.filter(requested_by=person).exclude(note="").update(note="")
     ActionItem.objects.filter(created_by=person).update(description=REMOVED_TEXT)
     AgendaTemplate.objects.filter(owner=person).delete()
-    CalendarFeed.objects.filter(user=person).delete()
 
 
 @transaction.atomic
 def meetings_close_for_leaver(*, person: User, by: User) -> dict[str, int]:
     """End ``person``'s series, call off their future meetings, remove what they wrote
-    and cancel every message still waiting for them. Held and cancelled meetings stay.
+    (their outbox is closed by ``notifications.services.outbox_close_for_leaver``, after this). Held and cancelled meetings stay.
     Returns how many future meetings were removed and cancelled."""
     removed = _end_series(person=person, by=by)
     cancelled = _cancel_future(person=person, by=by)
     _remove_words(person=person)
-    # Last: cancelling meetings above queued calendar cancellations for them too.
-    Reminder.objects.filter(recipient=person, state=Reminder.State.PENDING).update(
-        state=Reminder.State.CANCELLED, reason=OUTBOX_REASON, updated_at=timezone.now()
-    )
-    Reminder.objects.filter(recipient=person).update(payload={})
     return {"removed": removed, "cancelled": cancelled}

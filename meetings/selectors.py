@@ -10,34 +10,22 @@ import datetime as dt
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
-    Case,
-    CharField,
     Exists,
-    F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import (
-    Attendance,
-    CalendarFeed,
-    ChangeRequest,
-    Meeting,
-    MeetingSeries,
-    SlotClash,
-)
-from notifications.calendar import ICAL_UTC, FeedRow
+from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
 from people.models import User
 from people.selectors import reports_of
+
+# A 1:1 within this many days is recent: HR's reports and the home page both say so.
+RECENT_DAYS = 45
 
 
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
@@ -50,57 +38,75 @@ def _line_of_sight(user: User, *, prefix: str = "") -> Q:
     )
 
 
-def _pending_request_exists():
+def _pending_request_exists() -> Exists:
     return Exists(
         ChangeRequest.objects.filter(meeting=OuterRef("pk"), status=ChangeRequest.Status.PENDING)
     )
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+def meetings_visible_to(*, viewer: User) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("organiser", "participant", "series")
-    if user.is_hr:
+    if viewer.is_hr:
         return meetings
-    return meetings.filter(_line_of_sight(user))
+    return meetings.filter(_line_of_sight(viewer))
 
 
-def meetings_of(user: User) -> QuerySet[Meeting]:
-    """The meetings ``user`` is in, as organiser or participant."""
+def meetings_of(*, viewer: User) -> QuerySet[Meeting]:
+    """The meetings ``viewer`` is in, as organiser or participant."""
     return (
-        Meeting.objects.filter(Q(organiser=user) | Q(participant=user))
+        Meeting.objects.filter(Q(organiser=viewer) | Q(participant=viewer))
         .select_related("organiser", "participant", "series")
         .annotate(has_pending_request=_pending_request_exists())
     )
 
 
-def is_one_of_the_two(user: User, meeting_or_series) -> bool:
-    return user.pk in (meeting_or_series.organiser_id, meeting_or_series.participant_id)
+def my_meetings(*, viewer: User, past: bool) -> QuerySet[Meeting]:
+    """My 1:1s: those to come, soonest first, or (``past``) those over, latest first."""
+    now = timezone.now()
+    if past:
+        return meetings_of(viewer=viewer).filter(ends_at__lt=now).order_by("-starts_at")
+    return meetings_of(viewer=viewer).filter(ends_at__gte=now).order_by("starts_at")
 
 
-def get_meeting_for_user_or_404(user: User, pk: int, *, write: bool = False) -> Meeting:
-    """A meeting ``user`` may see (or, with ``write``, change). Missing and not
-    allowed are the same 404."""
-    meetings = meetings_visible_to(user)
-    if write:
-        meetings = meetings.filter(Q(organiser=user) | Q(participant=user))
+def is_one_of_the_two(*, viewer: User, meeting_or_series: Meeting | MeetingSeries) -> bool:
+    return viewer.pk in (meeting_or_series.organiser_id, meeting_or_series.participant_id)
+
+
+def get_meeting_for_user_or_404(*, viewer: User, pk: int) -> Meeting:
+    """A meeting ``viewer`` may see. Missing and not allowed are the same 404."""
     try:
-        return meetings.get(pk=pk)
+        return meetings_visible_to(viewer=viewer).get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
 
 
-def series_visible_to(user: User) -> QuerySet[MeetingSeries]:
-    series = MeetingSeries.objects.select_related("organiser", "participant")
-    if user.is_hr:
-        return series
-    return series.filter(_line_of_sight(user))
-
-
-def get_series_for_user_or_404(user: User, pk: int, *, write: bool = False) -> MeetingSeries:
-    series = series_visible_to(user)
-    if write:
-        series = series.filter(organiser=user)
+def get_meeting_to_change_or_404(*, viewer: User, pk: int) -> Meeting:
+    """A meeting ``viewer`` is one of the two people of: the only ones who may change
+    anything about it. Anyone else gets the same 404 as for a missing meeting."""
     try:
-        return series.get(pk=pk)
+        return meetings_of(viewer=viewer).get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+
+
+def series_visible_to(*, viewer: User) -> QuerySet[MeetingSeries]:
+    series = MeetingSeries.objects.select_related("organiser", "participant")
+    if viewer.is_hr:
+        return series
+    return series.filter(_line_of_sight(viewer))
+
+
+def get_series_for_user_or_404(*, viewer: User, pk: int) -> MeetingSeries:
+    try:
+        return series_visible_to(viewer=viewer).get(pk=pk)
+    except MeetingSeries.DoesNotExist:
+        raise Http404("No such series.") from None
+
+
+def get_series_to_change_or_404(*, viewer: User, pk: int) -> MeetingSeries:
+    """A series ``viewer`` organises: only the organiser changes a series."""
+    try:
+        return series_visible_to(viewer=viewer).filter(organiser=viewer).get(pk=pk)
     except MeetingSeries.DoesNotExist:
         raise Http404("No such series.") from None
 
@@ -128,30 +134,53 @@ def open_clashes(*, organiser: User, series: MeetingSeries | None = None) -> Que
     return clashes.order_by("slot")
 
 
-def get_clash_for_user_or_404(user: User, pk: int) -> SlotClash:
+def get_clash_for_user_or_404(*, viewer: User, pk: int) -> SlotClash:
     try:
-        return open_clashes(organiser=user).select_related("series__organiser").get(pk=pk)
+        return open_clashes(organiser=viewer).select_related("series__organiser").get(pk=pk)
     except SlotClash.DoesNotExist:
         raise Http404("No such slot.") from None
 
 
-def pending_requests_for(*, organiser: User) -> QuerySet[ChangeRequest]:
-    """Requests from the other person that ``organiser`` has to answer."""
+def pending_requests_for(
+    *, organiser: User, series: MeetingSeries | None = None
+) -> QuerySet[ChangeRequest]:
+    """Requests from the other person that ``organiser`` has to answer (of ``series``)."""
+    requests = ChangeRequest.objects.filter(
+        meeting__organiser=organiser,
+        status=ChangeRequest.Status.PENDING,
+        meeting__ends_at__gte=timezone.now(),
+    )
+    if series is not None:
+        requests = requests.filter(meeting__series=series)
+    return requests.select_related("meeting__participant", "requested_by").order_by(
+        "meeting__starts_at"
+    )
+
+
+def requests_made_by(*, viewer: User) -> QuerySet[ChangeRequest]:
+    """``viewer``'s own requests still waiting for an answer, for meetings not over."""
     return (
         ChangeRequest.objects.filter(
-            meeting__organiser=organiser,
+            requested_by=viewer,
             status=ChangeRequest.Status.PENDING,
             meeting__ends_at__gte=timezone.now(),
         )
-        .select_related("meeting__participant", "requested_by")
+        .select_related("meeting__organiser")
         .order_by("meeting__starts_at")
     )
 
 
-def get_request_for_organiser_or_404(user: User, meeting: Meeting, pk: int) -> ChangeRequest:
+def requests_of_meeting(*, viewer: User, meeting: Meeting, limit: int = 5) -> list[ChangeRequest]:
+    """The latest requests about ``meeting``, for the two people only (others: none)."""
+    if not is_one_of_the_two(viewer=viewer, meeting_or_series=meeting):
+        return []
+    return list(meeting.change_requests.select_related("requested_by", "decided_by")[:limit])
+
+
+def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int) -> ChangeRequest:
     try:
         return ChangeRequest.objects.select_related("meeting").get(
-            pk=pk, meeting=meeting, meeting__organiser=user
+            pk=pk, meeting=meeting, meeting__organiser=viewer
         )
     except ChangeRequest.DoesNotExist:
         raise Http404("No such request.") from None
@@ -173,7 +202,7 @@ def team_overview(*, manager: User) -> QuerySet[User]:
         status=MeetingSeries.Status.ENDED
     )
     return (
-        reports_of(user=manager)
+        reports_of(manager=manager)
         .annotate(
             last_held_at=Subquery(last_held.values("starts_at")[:1]),
             next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
@@ -184,68 +213,31 @@ def team_overview(*, manager: User) -> QuerySet[User]:
     )
 
 
-def bookable_people(*, user: User) -> QuerySet[User]:
-    """Whom ``user`` may book a one-off with: their reports and their own manager."""
-    people = User.objects.filter(is_active=True).exclude(pk=user.pk)
-    return people.filter(Q(manager=user) | Q(pk=user.manager_id or 0)).order_by("full_name")
-
-
-def feed_of_token(token: str) -> CalendarFeed | None:
-    return (
-        CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
-        .first()
-    )
-
-
-def feed_rows(*, viewer: User) -> list[FeedRow]:
-    """What ``viewer``'s calendar feed lists: their own meetings from a year back on,
-    each with the other person's name (one query, no model instances)."""
-    since = timezone.now() - dt.timedelta(days=365)
-    other = Case(When(organiser=viewer, then=F("participant")), default=F("organiser"))
-    # As ``User.__str__`` gives it: the full name, or else the email. Looked up for each
-    # meeting's other person alone (joining both people hashed the whole people table).
-    other_name = Subquery(
-        User.objects.filter(pk=OuterRef("other_id"))
-        .order_by()
-        .annotate(shown=Coalesce(NullIf("full_name", Value("")), "email", output_field=CharField()))
-        .values("shown")
-    )
-    written = {
-        name: _ical_utc(name) for name in ("starts_at", "ends_at", "created_at", "updated_at")
-    }
-    rows = (
-        Meeting.objects.filter(Q(organiser=viewer) | Q(participant=viewer), starts_at__gte=since)
-        .annotate(other_id=other)
-        .order_by("starts_at", "pk")
-        .values_list(*(written.get(name, name) for name in FeedRow._fields[:-1]), other_name)
-    )
-    return [FeedRow._make(row) for row in rows]
-
-
-def _ical_utc(field: str) -> Func:
-    """The time in ``field`` written by the database as iCalendar writes a UTC time:
-    turning thousands of times into Python objects and back into text took longer
-    than the rest of the feed."""
-    in_utc = Func(F(field), Value("UTC"), template="(%(expressions)s)", arg_joiner=" AT TIME ZONE ")
-    return Func(in_utc, Value(ICAL_UTC), function="to_char", output_field=CharField())
+def bookable_people(*, viewer: User) -> QuerySet[User]:
+    """Whom ``viewer`` may book a one-off with: their reports and their own manager."""
+    people = User.objects.filter(is_active=True).exclude(pk=viewer.pk)
+    return people.filter(Q(manager=viewer) | Q(pk=viewer.manager_id or 0)).order_by("full_name")
 
 
 def clashes_at(
-    *, people: list[User], starts: list[dt.datetime], minutes: int, ignore_series=None
+    *,
+    people: list[User],
+    starts: list[dt.datetime],
+    minutes: int,
+    ignore_series: MeetingSeries | None = None,
 ) -> dict[dt.datetime, Attendance]:
     """For a preview: which of ``starts`` would clash, and with whose meeting (one query)."""
     if not starts:
         return {}
     length = dt.timedelta(minutes=minutes)
-    busy = Attendance.objects.filter(
+    query = Attendance.objects.filter(
         person__in=people,
         active=True,
         during__overlap=DateTimeTZRange(min(starts), max(starts) + length),
     ).select_related("person", "meeting")
     if ignore_series is not None:
-        busy = busy.exclude(meeting__series=ignore_series)
-    busy = list(busy)
+        query = query.exclude(meeting__series=ignore_series)
+    busy = list(query)
     found = {}
     for start in starts:
         for attendance in busy:

@@ -3,7 +3,7 @@ from django.urls import path
 from meetings.record import views as record_views
 from meetings.scheduling import views
 
-app_name = "meetings"
+# Included by the root URLconf in the "meetings" namespace, with notifications.urls.
 
 urlpatterns = [
     path("", views.mine, name="mine"),
@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("<int:pk>/move/", views.meeting_move, name="meeting_move"),
-    path("<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path(
         "<int:pk>/requests/<int:request_pk>/accept/",
         views.request_accept,
@@ -56,7 +55,4 @@ urlpatterns = [
     path("series/<int:pk>/end/", views.series_end, name="series_end"),
     path("clashes/<int:pk>/rebook/", views.clash_rebook, name="clash_rebook"),
     path("clashes/<int:pk>/skip/", views.clash_skip, name="clash_skip"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("calendar/new-address/", views.calendar_regenerate, name="calendar_regenerate"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

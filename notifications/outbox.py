@@ -12,6 +12,8 @@ transaction, so a meeting and its reminders change together or not at all:
   the event in their calendar, queues a METHOD:CANCEL invitation.
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
   edited or ended), before they go.
+- ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
+  longer needed, and both people's summaries are queued.
 
 Nothing here sends anything: ``notifications.sending`` does, and it checks again at
 send time that a reminder still matches its meeting.
@@ -19,45 +21,29 @@ send time that a reminder still matches its meeting.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import (
-    ActionItem,
-    Meeting,
-    MeetingSeries,
-    NotificationPreferences,
-    Reminder,
-)
+from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
+from notifications.models import NotificationPreferences, Reminder
+from notifications.selectors import preferences_for, preferences_of
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 R = Reminder.Kind
 MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
 # What ``sync_meetings`` keeps in step with a meeting's time; the messages about a
-# change (``notifications.notices``) are not its to move or cancel.
+# change (the notices below) are not its to move or cancel.
 SYNCED_KINDS = (*MEETING_KINDS, R.INVITATION)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)
 NOON = dt.time(12, 0)
-
-
-def preferences_for(user_id: int) -> NotificationPreferences:
-    """The person's preferences, or the defaults (unsaved) when they never chose."""
-    return NotificationPreferences.objects.filter(user_id=user_id).first() or (
-        NotificationPreferences(user_id=user_id)
-    )
-
-
-def preferences_of(user_ids) -> dict[int, NotificationPreferences]:
-    """Preferences for several people in one query; the defaults for those without a row."""
-    ids = set(user_ids)
-    found = {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=ids)}
-    return {pk: found.get(pk) or NotificationPreferences(user_id=pk) for pk in ids}
 
 
 def meeting_subject(meeting: Meeting) -> str:
@@ -67,6 +53,11 @@ def meeting_subject(meeting: Meeting) -> str:
     stands in for the new time after a move: every reminder still ahead is due again,
     while the rows of the old time no version of the meeting wants are cancelled."""
     return f"meeting:{meeting.pk}@{meeting.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def summary_subject(meeting_id: int) -> str:
+    """What a held meeting's summary is about: the meeting, once, whatever its start."""
+    return f"meeting:{meeting_id}"
 
 
 def invitation_subject(meeting_id: int, sequence: int) -> str:
@@ -111,7 +102,7 @@ def invitation_due(*, meeting: Meeting, now: dt.datetime, update: bool) -> dt.da
     return max(now, meeting.starts_at.astimezone(dt.UTC) - lead)
 
 
-def meeting_snapshot(meeting: Meeting) -> dict:
+def meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
     """The event as a calendar has it, for a cancellation sent after the row may be gone."""
     return {
         "id": meeting.pk,
@@ -127,7 +118,7 @@ def meeting_snapshot(meeting: Meeting) -> dict:
     }
 
 
-def meeting_from_snapshot(snapshot: dict) -> Meeting:
+def meeting_from_snapshot(snapshot: dict[str, Any]) -> Meeting:
     """An unsaved, cancelled meeting as it was when the snapshot was taken."""
     return Meeting(
         pk=snapshot["id"],
@@ -154,10 +145,15 @@ class Wanted:
     recipient_id: int
     subject: str
     due_at: dt.datetime | None  # None: the person does not want it
-    payload: dict
+    payload: dict[str, Any]
 
 
-def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) -> list[Wanted]:
+def _wanted_rows(
+    meeting: Meeting,
+    prefs: dict[int, NotificationPreferences],
+    invited: set[tuple[int, int]],
+    now: dt.datetime,
+) -> list[Wanted]:
     wanted = []
     for person_id in (meeting.organiser_id, meeting.participant_id):
         for kind in MEETING_KINDS:
@@ -180,7 +176,7 @@ def _wanted_rows(meeting: Meeting, prefs: dict, invited: set, now: dt.datetime) 
     return wanted
 
 
-def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
+def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None) -> None:
     """Bring the outbox rows of ``meetings`` in line with their time and status.
 
     Call inside the transaction that changed the meetings. A few queries whatever
@@ -203,7 +199,7 @@ def sync_meetings(meetings, *, now: dt.datetime | None = None) -> None:
     invited = {
         (row.meeting_id, row.recipient_id)
         for row in existing.values()
-        if row.kind == R.INVITATION and row.state == Reminder.State.SENT
+        if row.kind == R.INVITATION and row.state == Reminder.State.SENT and row.meeting_id
     }
     to_create, to_update, wanted_keys = [], [], set()
     for meeting in meetings:
@@ -266,7 +262,7 @@ def insert_once(rows: list[Reminder]) -> None:
     constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
     targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
     """
-    first_of_key: dict[tuple, Reminder] = {}
+    first_of_key: dict[tuple[str, int, str], Reminder] = {}
     for row in rows:
         first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
     unique = list(first_of_key.values())
@@ -282,7 +278,7 @@ def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:
     row.updated_at = now
 
 
-def _invited_people(meeting_ids) -> QuerySet:
+def _invited_people(meeting_ids: Iterable[int]) -> QuerySet[Reminder, tuple[int, int]]:
     """(meeting, person) pairs who were sent an invitation: they need a cancellation."""
     return (
         Reminder.objects.filter(
@@ -326,7 +322,7 @@ def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> No
     _queue_cancellations([meeting], now)
 
 
-def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> None:
+def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None) -> None:
     """Call just before deleting ``meetings``: their waiting rows go with them, and
     people who were sent an invitation get a cancellation. Sent rows stay as a
     record, their meeting emptied by the delete."""
@@ -341,12 +337,28 @@ def meetings_removed(meetings: QuerySet, *, now: dt.datetime | None = None) -> N
 
 
 def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
-    """The meeting was recorded as held: nobody needs asking to record it."""
+    """The meeting was recorded as held: nobody needs asking to record it, and each of
+    the two gets its summary, due at once. A task sends it as soon as this transaction
+    commits; the sweep sends it if that task never runs."""
+    now = now or timezone.now()
     Reminder.objects.filter(meeting=meeting, kind=R.FOLLOW_UP, state=Reminder.State.PENDING).update(
         state=Reminder.State.CANCELLED,
         reason="The meeting was recorded as held.",
-        updated_at=now or timezone.now(),
+        updated_at=now,
     )
+    insert_once(
+        [
+            Reminder(
+                kind=R.SUMMARY,
+                recipient_id=person_id,
+                meeting=meeting,
+                subject=summary_subject(meeting.pk),
+                due_at=now,
+            )
+            for person_id in (meeting.organiser_id, meeting.participant_id)
+        ]
+    )
+    enqueue_on_commit("notifications.tasks.send_meeting_summary", meeting.pk)
 
 
 def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
@@ -366,18 +378,6 @@ def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
                 reason="Turned off in the person's notification settings.",
                 updated_at=now,
             )
-
-
-@transaction.atomic
-def preferences_update(*, user: User, **values) -> NotificationPreferences:
-    """Save someone's notification preferences and move or cancel their waiting reminders."""
-    prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
-    for name, value in values.items():
-        setattr(prefs, name, value)
-    prefs.full_clean()
-    prefs.save()
-    sync_person(user=user)
-    return prefs
 
 
 # --- The weekly nudge about lapsed 1:1s --------------------------------------------------
@@ -407,7 +407,8 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
         .select_related("participant")
         .order_by("participant__full_name", "pk")
     )
-    lapsed, seen = [], set()
+    lapsed: list[MeetingSeries] = []
+    seen: set[int] = set()
     for one in series:
         interval = cadence_interval(one.cadence)
         if interval is None or one.participant_id in seen:
@@ -416,7 +417,7 @@ def lapsed_series_of(*, manager_id: int, now: dt.datetime) -> list[MeetingSeries
             one.first_date, one.start_time, tzinfo=one.zone
         )
         if now - since > interval * 1.5:
-            one.lapsed_since = one.last_held_at
+            one.lapsed_since = one.last_held_at  # type: ignore[attr-defined]  # for the email
             lapsed.append(one)
             seen.add(one.participant_id)
     return lapsed
@@ -539,3 +540,152 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
     rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
     insert_once(rows)
     return len(rows)
+
+
+# --- Telling people, at once, what changed between them ---------------------------------
+#
+# Telling people, at once, what changed between them.
+#
+# The services call these inside the transaction that makes the change, so the change
+# and its message are written together or not at all; ``notifications.sending`` sends the
+# rows through the same outbox, claims and retries as every reminder, and checks at
+# send time that each is still true and still wanted (see ``sending.notice_verdict``).
+#
+# - a report asks to move or cancel: their organiser is told (``change_requested``),
+#   and the answer goes back to them (``request_answered``);
+# - a meeting is moved or cancelled: each person whose calendar is not being told by
+#   an invitation (an updated ``REQUEST`` or a ``CANCEL``, sent at once) gets a plain
+#   email (``meeting_changed``), however far ahead the meeting is;
+# - an objective is proposed, confirmed or rejected: the other side is told
+#   (``objective_changed``, called by ``objectives.services``).
+#
+# Each kind can be turned off under My profile -> Notifications
+# (``NotificationPreferences``); the rows are keyed so that each is sent once.
+
+# The preference that turns each kind off.
+PREFERENCE: dict[str, str] = {
+    R.CHANGE_REQUESTED: "change_requests",
+    R.REQUEST_ANSWERED: "change_requests",
+    R.MEETING_CHANGED: "meeting_changes",
+    R.OBJECTIVE_UPDATE: "objective_updates",
+}
+MOVED, CANCELLED = "moved", "cancelled"
+
+
+def wanted_by(prefs: NotificationPreferences, kind: str) -> bool:
+    return bool(getattr(prefs, PREFERENCE[kind]))
+
+
+def enqueue(
+    *,
+    kind: str,
+    recipient_id: int,
+    subject: str,
+    payload: dict[str, Any],
+    meeting: Meeting | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Write one message to the outbox, due at once, unless the person turned its kind
+    off. Call inside the transaction of the change. Writing the same (kind, recipient,
+    subject) twice keeps one row. True when a row is wanted."""
+    if not wanted_by(preferences_for(recipient_id), kind):
+        return False
+    row = Reminder(
+        kind=kind,
+        recipient_id=recipient_id,
+        meeting=meeting,
+        subject=subject,
+        payload=payload,
+        due_at=now or timezone.now(),
+    )
+    insert_once([row])
+    return True
+
+
+def request_subject(request: ChangeRequest) -> str:
+    return f"request:{request.pk}"
+
+
+def change_requested(request: ChangeRequest, *, now: dt.datetime | None = None) -> None:
+    """The report asked: the organiser hears of it now, not when they next look."""
+    enqueue(
+        kind=R.CHANGE_REQUESTED,
+        recipient_id=request.meeting.organiser_id,
+        subject=request_subject(request),
+        payload={"request": request.pk},
+        meeting=request.meeting,
+        now=now,
+    )
+
+
+def request_answered(request: ChangeRequest, *, now: dt.datetime | None = None) -> None:
+    """The organiser accepted or declined: the person who asked is told."""
+    enqueue(
+        kind=R.REQUEST_ANSWERED,
+        recipient_id=request.requested_by_id,
+        subject=request_subject(request),
+        payload={"request": request.pk, "answer": request.status},
+        meeting=request.meeting,
+        now=now,
+    )
+
+
+def _told_by_invitation(meeting: Meeting, now: dt.datetime) -> set[int]:
+    """Who gets an invitation for this version of the meeting at once (an update or a
+    cancellation): for them that is the message."""
+    return set(
+        Reminder.objects.filter(
+            meeting=meeting,
+            kind=R.INVITATION,
+            subject=invitation_subject(meeting.pk, meeting.sequence),
+            state=Reminder.State.PENDING,
+            due_at__lte=now,
+        ).values_list("recipient_id", flat=True)
+    )
+
+
+def meeting_changed(
+    meeting: Meeting,
+    *,
+    change: str,
+    by: User,
+    was: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Tell both people the meeting moved (from ``was``) or was cancelled. Call after
+    its invitations were brought in step (``sync_meetings`` or
+    ``meeting_cancelled``), with its sequence already raised."""
+    now = now or timezone.now()
+    calendars = _told_by_invitation(meeting, now)
+    payload = {"change": change, "by": by.pk, "sequence": meeting.sequence}
+    if was is not None:
+        payload["was"] = was.isoformat()
+    for person_id in (meeting.organiser_id, meeting.participant_id):
+        if person_id in calendars:
+            continue
+        enqueue(
+            kind=R.MEETING_CHANGED,
+            recipient_id=person_id,
+            subject=invitation_subject(meeting.pk, meeting.sequence),
+            payload=payload,
+            meeting=meeting,
+            now=now,
+        )
+
+
+PROPOSED, CONFIRMED, REJECTED = "proposed", "confirmed", "rejected"
+
+
+def objective_changed(
+    *, objective_id: int, change_id: int, event: str, recipient_id: int | None, by: User
+) -> None:
+    """An objective was proposed (tell the owner's manager), confirmed or rejected
+    (tell the owner). ``change_id`` is the history entry: one message per change."""
+    if recipient_id is None or recipient_id == by.pk:
+        return
+    enqueue(
+        kind=R.OBJECTIVE_UPDATE,
+        recipient_id=recipient_id,
+        subject=f"objective:{objective_id}:{change_id}",
+        payload={"objective": objective_id, "event": event, "by": by.pk},
+    )

@@ -11,39 +11,60 @@ a message and before the commit: that one message may go out again.
 
 A reminder whose moment passed more than ``REMINDER_STALE_AFTER_MINUTES`` ago
 is dropped (recorded, not sent late). Calendar invitations are worth sending up
-to the start of the meeting, so for them that start is the limit.
+to the start of the meeting, so for them that start is the limit; a held meeting's
+summary is worth sending for two days (``SUMMARY_STALE_AFTER``).
 """
 
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.mime.text import MIMEText
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import ChangeRequest, Meeting, Reminder
-from meetings.record.selectors import agenda_of
-from meetings.scheduling.services import format_span
-from notifications import notices
+from meetings.formatting import format_span
+from meetings.models import AgendaItem, ChangeRequest, Meeting, Note
+from meetings.record.selectors import (
+    agenda_of,
+    next_meeting_of_series,
+    notes_visible_to,
+    summary_actions,
+)
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
+from notifications.models import NotificationPreferences, Reminder
+from notifications.selectors import preferences_for, preferences_of
+from people.models import User
 
 logger = logging.getLogger(__name__)
 
 R = Reminder.Kind
 # How long one sweep keeps going before it leaves the rest to the next minute's.
 SWEEP_SECONDS = 50
+# A summary that could not go out for this long (the mail server was down) is dropped.
+SUMMARY_STALE_AFTER = dt.timedelta(days=2)
 
 
-def absolute(url_name: str, *args) -> str:
-    return settings.SITE_URL + reverse(url_name, args=args)
+def absolute(url_name: str, *args: object) -> str:
+    site: str = settings.SITE_URL
+    return site + reverse(url_name, args=args)
+
+
+def _meeting_of(row: Reminder) -> Meeting:
+    """The meeting of a row about one; ``verdict`` has made sure it is still there."""
+    if row.meeting is None:
+        raise ValueError(f"Reminder {row.pk} has no meeting")
+    return row.meeting
 
 
 # --- Is it still worth sending? ------------------------------------------------------------
@@ -58,7 +79,9 @@ class Verdict:
 MOVED = "moved"
 
 
-def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+def _meeting_verdict(
+    row: Reminder, prefs: NotificationPreferences, now: dt.datetime
+) -> Verdict | None:
     meeting = row.meeting
     if meeting is None:
         return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
@@ -83,7 +106,9 @@ def _meeting_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
     return None
 
 
-def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | None:
+def _invitation_verdict(
+    row: Reminder, prefs: NotificationPreferences, now: dt.datetime
+) -> Verdict | None:
     if row.payload.get("method") == "CANCEL":
         starts_at = dt.datetime.fromisoformat(row.payload["event"]["starts_at"])
         if now >= starts_at:
@@ -101,9 +126,9 @@ def _invitation_verdict(row: Reminder, prefs, now: dt.datetime) -> Verdict | Non
     return None
 
 
-def notice_verdict(row: Reminder, prefs) -> Verdict | None:
+def notice_verdict(row: Reminder, prefs: NotificationPreferences) -> Verdict | None:
     """A message about a change: still wanted, and still true?"""
-    if not notices.wanted_by(prefs, row.kind):
+    if not reminders.wanted_by(prefs, row.kind):
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if row.kind == R.OBJECTIVE_UPDATE:
         return None
@@ -118,18 +143,33 @@ def notice_verdict(row: Reminder, prefs) -> Verdict | None:
     return None
 
 
+def _summary_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
+    meeting = row.meeting
+    if meeting is None:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
+    if meeting.status != Meeting.Status.COMPLETED:
+        return Verdict(Reminder.State.CANCELLED, "The meeting is no longer recorded as held.")
+    if now - row.due_at > SUMMARY_STALE_AFTER:
+        return Verdict(Reminder.State.DROPPED, "Its moment had passed two days before.")
+    return None
+
+
 def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     """None when the row should be sent now; otherwise what to record instead."""
     if not row.recipient.is_active:
         return Verdict(Reminder.State.CANCELLED, "The person no longer works here.")
-    prefs = reminders.preferences_for(row.recipient_id)
+    if not row.recipient.email:
+        return Verdict(Reminder.State.CANCELLED, "The person has no email address.")
+    if row.kind == R.SUMMARY:  # asked for by no setting: every held 1:1 has one
+        return _summary_verdict(row, now)
+    prefs = preferences_for(row.recipient_id)
     if row.kind == R.INVITATION:
         return _invitation_verdict(row, prefs, now)
     if row.kind in reminders.MEETING_KINDS:
         found = _meeting_verdict(row, prefs, now)
         if found is not None:
             return found
-    if row.kind in notices.PREFERENCE:
+    if row.kind in reminders.PREFERENCE:
         found = notice_verdict(row, prefs)
         if found is not None:
             return found
@@ -151,11 +191,11 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
 class Email:
     subject: str
     template: str  # meetings/email/<template>.txt and .html
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     calendar: tuple[str, bytes] | None = None  # (METHOD, iCalendar bytes)
 
 
-def _meeting_context(meeting: Meeting, recipient) -> dict:
+def _meeting_context(meeting: Meeting, recipient: User) -> dict[str, Any]:
     other = meeting.other_person(recipient)
     place = meeting.get_format_display()
     if meeting.location:
@@ -171,7 +211,7 @@ def _meeting_context(meeting: Meeting, recipient) -> dict:
     }
 
 
-def agenda_items_of(meeting: Meeting) -> list:
+def agenda_items_of(meeting: Meeting) -> list[AgendaItem]:
     """The agenda so far, as the meeting page shows it (the report's items first).
     Only ever sent to the meeting's two people, who both see it on the page."""
     if meeting._state.adding:  # a removed meeting, rebuilt for its cancellation
@@ -180,7 +220,8 @@ def agenda_items_of(meeting: Meeting) -> list:
 
 
 def _agenda_prompt(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
         f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
         "agenda_prompt",
@@ -189,16 +230,18 @@ def _agenda_prompt(row: Reminder) -> Email:
 
 
 def _starting_soon(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
-        f"Soon: your {row.meeting.get_kind_display()} with {context['other']}, {context['when']}",
+        f"Soon: your {meeting.get_kind_display()} with {context['other']}, {context['when']}",
         "starting_soon",
         context,
     )
 
 
 def _follow_up(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     return Email(
         f"How did your 1:1 with {context['other']} go? Record notes and actions",
         "follow_up",
@@ -211,7 +254,7 @@ def _invitation(row: Reminder) -> Email:
     if method == "CANCEL":
         meeting = reminders.meeting_from_snapshot(row.payload["event"])
     else:
-        meeting = row.meeting
+        meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
     context["method"] = method
     context["update"] = row.payload.get("update", False)
@@ -243,7 +286,7 @@ def _actions_due(row: Reminder) -> Email | None:
         return None
     count = len(actions)
     for action in actions:
-        action.meeting_url = absolute("meetings:meeting", action.meeting_id)
+        action.meeting_url = absolute("meetings:meeting", action.meeting_id)  # type: ignore[attr-defined]
     return Email(
         f"{count} of your actions {'is' if count == 1 else 'are'} due tomorrow",
         "actions_due",
@@ -251,7 +294,7 @@ def _actions_due(row: Reminder) -> Email | None:
     )
 
 
-def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient) -> str:
+def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient: User) -> str:
     """The meeting's length from another start (asked for, or before a move), as the
     recipient reads it."""
     return format_span(starts_at, starts_at + (meeting.ends_at - meeting.starts_at), recipient.zone)
@@ -259,10 +302,11 @@ def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient) -> str:
 
 def _change_requested(row: Reminder) -> Email:
     request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     context["request"] = request
     if request.proposed_starts_at:
-        context["proposed"] = _span_from(row.meeting, request.proposed_starts_at, row.recipient)
+        context["proposed"] = _span_from(meeting, request.proposed_starts_at, row.recipient)
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
     return Email(
         f"{request.requested_by} asks to {what} your 1:1, {context['when']}",
@@ -273,7 +317,7 @@ def _change_requested(row: Reminder) -> Email:
 
 def _request_answered(row: Reminder) -> Email:
     request = ChangeRequest.objects.select_related("decided_by").get(pk=row.payload["request"])
-    context = _meeting_context(row.meeting, row.recipient)
+    context = _meeting_context(_meeting_of(row), row.recipient)
     context["request"] = request
     context["accepted"] = request.status == ChangeRequest.Status.ACCEPTED
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
@@ -286,15 +330,16 @@ def _request_answered(row: Reminder) -> Email:
 
 
 def _meeting_changed(row: Reminder) -> Email:
-    context = _meeting_context(row.meeting, row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     changed_by = row.payload["by"]
     context["by_me"] = changed_by == row.recipient_id
     context["by"] = context["other"] if not context["by_me"] else row.recipient
-    context["cancelled"] = row.payload["change"] == notices.CANCELLED
+    context["cancelled"] = row.payload["change"] == reminders.CANCELLED
     if "was" in row.payload:
         was = dt.datetime.fromisoformat(row.payload["was"])
-        context["was"] = _span_from(row.meeting, was, row.recipient)
-    kind = row.meeting.get_kind_display()
+        context["was"] = _span_from(meeting, was, row.recipient)
+    kind = meeting.get_kind_display()
     if context["cancelled"]:
         subject = f"Cancelled: your {kind} with {context['other']}, {context['when']}"
     else:
@@ -318,21 +363,69 @@ def _objective_update(row: Reminder) -> Email | None:
         "event": event,
         "objective_url": absolute("objectives:detail", objective.pk),
     }
-    if event == notices.PROPOSED:
+    if event == reminders.PROPOSED:
         subject = f"{objective.owner} proposed an objective: {objective.title}"
-    elif event == notices.CONFIRMED:
+    elif event == reminders.CONFIRMED:
         subject = f"{objective.decided_by} confirmed your objective: {objective.title}"
     else:
         subject = f"{objective.decided_by} did not agree your objective: {objective.title}"
     return Email(subject, "objective_update", context)
 
 
-NOTICES = {
+NOTICES: dict[str, Callable[[Reminder], Email | None]] = {
     R.CHANGE_REQUESTED: _change_requested,
     R.REQUEST_ANSWERED: _request_answered,
     R.MEETING_CHANGED: _meeting_changed,
     R.OBJECTIVE_UPDATE: _objective_update,
 }
+
+
+def _summary(row: Reminder, now: dt.datetime) -> Email:
+    """What was discussed, carried over and agreed, and the next meeting of the series,
+    in the recipient's zone. Private notes are never part of it."""
+    meeting = _meeting_of(row)
+    recipient = row.recipient
+    items = agenda_items_of(meeting)
+    following = None
+    if meeting.series_id:
+        following = next_meeting_of_series(
+            series_id=meeting.series_id,
+            after=meeting.starts_at,
+            exclude_pk=meeting.pk,
+            not_over_at=now,
+        )
+    zone = recipient.zone
+    held_on = timezone.localtime(meeting.starts_at, zone)
+    other = meeting.other_person(recipient)
+    context = {
+        "other": other,
+        "meeting": meeting,
+        "held_on": held_on,
+        "discussed": [item for item in items if item.discussed],
+        "carried": [item for item in items if not item.discussed],
+        "actions": summary_actions(meeting),
+        "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
+        "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
+        "url": absolute("meetings:meeting", meeting.pk),
+        "shared_note": summary_shared_note(meeting, viewer=recipient),
+    }
+    subject = f"Summary of your 1:1 with {other} on {held_on:%a} {held_on.day} {held_on:%b}"
+    return Email(subject, "summary", context)
+
+
+def summary_shared_note(meeting: Meeting, *, viewer: User) -> str:
+    """The shared note's text for the wrap-up email, only when both people chose to
+    have it there (``summary_shared_notes``, off by default): it then leaves the app
+    for both mailboxes. Never a private note."""
+    prefs = preferences_of([meeting.organiser_id, meeting.participant_id])
+    if not all(p.summary_shared_notes for p in prefs.values()):
+        return ""
+    note = (
+        notes_visible_to(viewer=viewer)
+        .filter(meeting=meeting, visibility=Note.Visibility.SHARED)
+        .first()
+    )
+    return note.body.strip() if note else ""
 
 
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
@@ -351,10 +444,14 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return _actions_due(row)
     if row.kind in NOTICES:
         return NOTICES[row.kind](row)
+    if row.kind == R.SUMMARY:
+        return _summary(row, now)
     raise ValueError(f"No email for {row.kind}")
 
 
-def render_message(row: Reminder, email: Email, connection) -> mail.EmailMultiAlternatives:
+def render_message(
+    row: Reminder, email: Email, connection: BaseEmailBackend
+) -> mail.EmailMultiAlternatives:
     """Plain text and HTML from the same context, times in the recipient's own zone."""
     recipient = row.recipient
     context = {
@@ -406,7 +503,9 @@ def _record(row: Reminder, state: str, reason: str) -> str:
     return state
 
 
-def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> str:
+def deliver(
+    reminder_id: int, *, connection: BaseEmailBackend, now: dt.datetime | None = None
+) -> str:
     """Claim one due row, send it and mark it sent, all in one transaction.
     Returns what happened (a ``SweepResult`` field name)."""
     now = now or timezone.now()
@@ -440,6 +539,11 @@ def deliver(reminder_id: int, *, connection, now: dt.datetime | None = None) -> 
         row.attempts += 1
         row.last_error = ""
         row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
+        if row.kind == R.SUMMARY:
+            # What the meeting page says: "The summary was emailed to you both".
+            Meeting.objects.filter(pk=_meeting_of(row).pk, summary_sent_at__isnull=True).update(
+                summary_sent_at=row.sent_at
+            )
         return "sent"
 
 
@@ -456,7 +560,7 @@ def _failed(row: Reminder, error: Exception) -> str:
     return "failed"
 
 
-def _close_quietly(connection) -> None:
+def _close_quietly(connection: BaseEmailBackend) -> None:
     try:
         connection.close()
     except Exception:  # already broken: nothing more to do
@@ -494,3 +598,22 @@ def send_due_reminders(
     finally:
         _close_quietly(connection)
     return result
+
+
+def send_summaries_of(*, meeting_id: int, now: dt.datetime | None = None) -> int:
+    """Send the waiting summaries of a meeting that was just completed (each claimed on
+    its own, like in the sweep, so a sweep at the same moment sends none twice).
+    Returns how many went out."""
+    now = now or timezone.now()
+    ids = list(
+        Reminder.objects.filter(
+            meeting_id=meeting_id, kind=R.SUMMARY, state=Reminder.State.PENDING, due_at__lte=now
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    connection = mail.get_connection()
+    try:
+        return sum(deliver(pk, connection=connection, now=now) == "sent" for pk in ids)
+    finally:
+        _close_quietly(connection)

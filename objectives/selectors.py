@@ -158,13 +158,8 @@ def _objective_or_404(*, viewer: User, pk: int) -> Objective:
         raise Http404("No such objective.") from None
 
 
-def get_objective_for_user_or_404(*, viewer: User, pk: int, write: bool = False) -> Objective:
-    """The objective if ``viewer`` may see it, else 404.
-
-    ``write`` is the older spelling of ``get_objective_to_change_or_404``, still used by
-    the meeting page until meetings moves to the new name; nothing else passes it."""
-    if write:
-        return get_objective_to_change_or_404(viewer=viewer, pk=pk)
+def get_objective_for_user_or_404(*, viewer: User, pk: int) -> Objective:
+    """The objective if ``viewer`` may see it, else 404."""
     return _objective_or_404(viewer=viewer, pk=pk)
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import notices
+from notifications import outbox
 from objectives.models import (
     OPEN_STATES,
     KeyResult,
@@ -255,7 +255,7 @@ def objective_propose(
         parent=parent,
     )
     if objective.state == State.PROPOSED:
-        _tell(objective, event=notices.PROPOSED, recipient_id=owner.manager_id, by=by)
+        _tell(objective, event=outbox.PROPOSED, recipient_id=owner.manager_id, by=by)
     return objective
 
 
@@ -263,7 +263,7 @@ def _tell(objective: Objective, *, event: str, recipient_id: int | None, by: Use
     """The other side of a proposal or a decision hears of it by email (their last
     history entry names the change, so each is told once)."""
     change = objective.changes.order_by("-pk").values_list("pk", flat=True).first()
-    notices.objective_changed(
+    outbox.objective_changed(
         objective_id=objective.pk,
         change_id=change or 0,
         event=event,
@@ -377,7 +377,7 @@ def objective_transition(*, objective: Objective, by: User, name: str, note: str
     objective.state = transition.target
     objective.save()
     if transition.is_decision:
-        event = notices.CONFIRMED if transition.target == State.ACTIVE else notices.REJECTED
+        event = outbox.CONFIRMED if transition.target == State.ACTIVE else outbox.REJECTED
         _tell(objective, event=event, recipient_id=objective.owner_id, by=by)
     return objective
 

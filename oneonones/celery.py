@@ -29,22 +29,17 @@ app.conf.beat_schedule = {
     },
     # The reminder outbox: rows are written with the meeting changes; this sends
     # what is due. Every minute, so nothing needs an ETA or countdown task.
-    "meetings-send-due-reminders": {
-        "task": "meetings.tasks.send_due_reminders",
+    "notifications-send-due-reminders": {
+        "task": "notifications.tasks.send_due_reminders",
         "schedule": 60.0,
     },
-    "meetings-queue-lapsed-nudges": {
-        "task": "meetings.tasks.queue_lapsed_nudges",
+    "notifications-queue-lapsed-nudges": {
+        "task": "notifications.tasks.queue_lapsed_nudges",
         "schedule": crontab(minute=7),
     },
-    "meetings-queue-action-reminders": {
-        "task": "meetings.tasks.queue_action_reminders",
+    "notifications-queue-action-reminders": {
+        "task": "notifications.tasks.queue_action_reminders",
         "schedule": crontab(minute=9),
-    },
-    # Sends wrap-up summaries the on-commit task could not (broker down, failed send).
-    "meetings-send-pending-summaries": {
-        "task": "meetings.tasks.send_pending_summaries",
-        "schedule": crontab(minute="*/10"),
     },
     # HR's wellbeing figures of a month are published once, after it ends: hourly so
     # a month appears soon after midnight UTC even if a run is missed, at :13 so a

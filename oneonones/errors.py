@@ -21,7 +21,8 @@ they are bugs, and should show up as one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django import forms
@@ -57,6 +58,19 @@ def refused(error: ValidationError, *, field: str | None = None) -> ServiceError
         name, errors = next(iter(error.error_dict.items()))
         return ServiceError(errors[0].messages[0], field=field or name)
     return ServiceError(error.messages[0], field=field)
+
+
+def within_limits(
+    check: Callable[..., object], *args: Any, field: str | None = None, **kwargs: Any
+) -> None:
+    """Run one of the checks the forms share (``oneonones.limits``) inside a service:
+    what it refuses becomes the ``ServiceError`` of ``refused``."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        raise refused(error, field=field) from None
 
 
 def error_text(error: ServiceError) -> str:

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from bench import endpoints as bench_endpoints
 from home import views as home_views
+from meetings.urls import urlpatterns as meeting_urls
+from notifications.urls import urlpatterns as notification_urls
 from people import views as people_views
 from people.forms import ForgottenPasswordForm
 
@@ -54,7 +56,8 @@ urlpatterns = [
     path("healthz/status", people_views.health_status, name="health_status"),
     path("accounts/", include(auth_patterns)),
     path("people/", include("people.urls")),
-    path("meetings/", include("meetings.urls")),
+    # The notification pages and calendar feeds keep their meetings:... names and paths.
+    path("meetings/", include((meeting_urls + notification_urls, "meetings"))),
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("reports/", include("reports.urls")),

@@ -7,15 +7,12 @@ from django.http import Http404
 
 from people.models import PersonChange, RecordAccess, User
 
+# Someone who started within this many days is a new starter (HR's reports, home).
+NEW_STARTER_DAYS = 183
 
-def reports_of(*, manager: User | None = None, user: User | None = None) -> QuerySet[User]:
-    """The people who report to ``manager`` directly and still work here, by name.
 
-    ``user`` is the older name of ``manager``, still used by meetings until it moves to
-    the new one; nothing else passes it."""
-    manager = manager or user
-    if manager is None:
-        raise TypeError("reports_of() needs manager=")
+def reports_of(*, manager: User) -> QuerySet[User]:
+    """The people who report to ``manager`` directly and still work here, by name."""
     return (
         User.objects.filter(manager=manager, is_active=True)
         .select_related("team")
@@ -31,14 +28,8 @@ def get_report_or_404(*, viewer: User, pk: int) -> User:
         raise Http404("No such person.") from None
 
 
-def has_reports(*, person: User | None = None, user: User | None = None) -> bool:
-    """Whether ``person`` manages anyone who still works here.
-
-    ``user`` is the older name of ``person``, still used by meetings until it moves to the
-    new one; nothing else passes it."""
-    person = person or user
-    if person is None:
-        raise TypeError("has_reports() needs person=")
+def has_reports(*, person: User) -> bool:
+    """Whether ``person`` manages anyone who still works here."""
     return User.objects.filter(manager=person, is_active=True).exists()
 
 

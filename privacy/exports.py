@@ -31,9 +31,9 @@ from meetings.record.selectors import actions_visible_to, notes_visible_to
 from meetings.selectors import meetings_of
 from objectives.models import KeyResult, Level, ObjectiveChange, ObjectiveComment
 from objectives.selectors import my_objectives
+from oneonones.spreadsheets import spreadsheet_safe
 from people.models import User
 from people.selectors import account_changes_of, record_accesses_of
-from reports.exports import FORMULA_STARTS
 from wellbeing.selectors import notes_shared_with, own_checkins
 
 Row = dict[str, Any]
@@ -77,7 +77,7 @@ def _meetings(viewer: User) -> list[Row]:
             "moved_from": m.rescheduled_from,
             "move_note": m.reschedule_note,
         }
-        for m in meetings_of(viewer).order_by("starts_at", "pk")
+        for m in meetings_of(viewer=viewer).order_by("starts_at", "pk")
     ]
 
 
@@ -98,7 +98,7 @@ def _agenda_items(viewer: User) -> list[Row]:
 
 
 def _notes(viewer: User, *, visibility: str) -> list[Row]:
-    notes = notes_visible_to(viewer).filter(visibility=visibility).select_related("meeting")
+    notes = notes_visible_to(viewer=viewer).filter(visibility=visibility).select_related("meeting")
     if visibility == Note.Visibility.PRIVATE:
         notes = notes.filter(author=viewer)
     return [
@@ -113,7 +113,7 @@ def _notes(viewer: User, *, visibility: str) -> list[Row]:
 
 
 def _actions(viewer: User) -> list[Row]:
-    actions = actions_visible_to(viewer).select_related("owner", "meeting")
+    actions = actions_visible_to(viewer=viewer).select_related("owner", "meeting")
     return [
         {
             "action": action.pk,
@@ -300,8 +300,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(str(value))
 
 
 def _csv(rows: Iterable[Row], header: list[str]) -> str:

@@ -26,8 +26,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest
 
-from meetings.models import Meeting, MeetingSeries, Reminder
+from meetings.models import Meeting, MeetingSeries
 from meetings.record.selectors import MeetingRecord
+from notifications.models import Reminder
 from objectives.models import Level, Objective
 from objectives.selectors import (
     CONVERSATION,

@@ -8,6 +8,7 @@ never undone: the words are deleted, not hidden.
 from django.db import transaction
 
 from meetings.leavers import meetings_close_for_leaver
+from notifications.services import outbox_close_for_leaver
 from objectives.services import objectives_remove_words_of
 from people.models import PersonChange, User
 from people.services import check_anonymisable, person_anonymise_account
@@ -29,6 +30,7 @@ def person_anonymise(*, person: User, by: User) -> PersonChange:
         person = User.objects.select_for_update().get(pk=person.pk)
         check_anonymisable(person=person, by=by)
         meetings_close_for_leaver(person=person, by=by)
+        outbox_close_for_leaver(person=person)
         objectives_remove_words_of(person=person)
         wellbeing_remove_person(person=person)
         return person_anonymise_account(person=person, by=by)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from meetings.models import Meeting
+from oneonones.spreadsheets import spreadsheet_safe
 from reports.selectors import GapRow, ManagerRow, MonthFigures, ReportRow
 from reports.sql import COUNT_COLUMNS
 
@@ -59,7 +60,6 @@ GAP_MIDDLE_HEADERS = {
     ),
     "others": ("Last held 1:1", "Days since", "Allowed gap"),
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
@@ -73,10 +73,7 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return spreadsheet_safe(str(value))
 
 
 def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:

@@ -51,15 +51,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingSeries
+from meetings.selectors import RECENT_DAYS
 from oneonones import limits
 from people.models import Team, User
+from people.selectors import NEW_STARTER_DAYS
 from reports import sql
 from reports.sql import SUMMED_COLUMNS
 
-RECENT_DAYS = 45
 NO_SERIES_DAYS = 45
 OVERDUE_FACTOR = 1.5
-NEW_STARTER_DAYS = 183
 FIRST_MEETING_DAYS = 42  # six weeks
 TREND_MONTHS = 12
 GAP_CATEGORIES = {

@@ -14,9 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from meetings.selectors import RECENT_DAYS
 from oneonones.charts import LineChart, SeriesSpec, line_chart, nice_ceiling
 from oneonones.http import page_number
 from people.models import RecordAccess
+from people.selectors import NEW_STARTER_DAYS
 from people.services import record_access
 from reports import exports, selectors
 from reports.forms import filters_from
@@ -98,9 +100,9 @@ def dashboard(request):
         "months": months,
         "chart": _trend_chart(months),
         "gap_lists": figures.gap_lists,
-        "recent_days": selectors.RECENT_DAYS,
+        "recent_days": RECENT_DAYS,
         "no_series_days": selectors.NO_SERIES_DAYS,
-        "new_starter_days": selectors.NEW_STARTER_DAYS,
+        "new_starter_days": NEW_STARTER_DAYS,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -226,7 +228,7 @@ def manager(request, pk: int):
             }
             for meeting in page.object_list
         ],
-        "recent_days": selectors.RECENT_DAYS,
+        "recent_days": RECENT_DAYS,
     }
     return render(request, "reports/manager.html", context)
 

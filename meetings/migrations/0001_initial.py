@@ -8,7 +8,7 @@ import recurrence.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import meetings.models
+import notifications.models
 import people.models
 
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 (
                     "token",
                     models.CharField(
-                        default=meetings.models.new_feed_token, max_length=64, unique=True
+                        default=notifications.models.new_feed_token, max_length=64, unique=True
                     ),
                 ),
                 ("created_at", models.DateTimeField(auto_now=True)),

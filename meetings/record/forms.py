@@ -1,5 +1,7 @@
 """Forms of the meeting page: agenda, notes, actions, feedback and templates."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
@@ -32,7 +34,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, meeting, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         people = [meeting.participant, meeting.organiser]
-        self.fields["owner"].choices = [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
             (person.pk, "Me" if person.pk == viewer.pk else person.full_name or str(person))
             for person in people
         ]

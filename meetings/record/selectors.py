@@ -8,6 +8,7 @@ that; ``meeting_record_for`` returns nothing at all for anyone else.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -25,6 +26,9 @@ from meetings.models import (
 )
 from people.models import User
 
+if TYPE_CHECKING:
+    from objectives.models import Objective
+
 # The practice: the report drives at least three quarters of the agenda.
 REPORT_SHARE_AIM = 75
 
@@ -36,7 +40,7 @@ def _two_people(user: User, *, prefix: str) -> Q:
 # --- Agenda ------------------------------------------------------------------------------
 
 
-def report_first(participant_id: int):
+def report_first(participant_id: int) -> Case:
     """Sort key: the report's items before the organiser's."""
     return Case(
         When(author_id=participant_id, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -61,15 +65,15 @@ def next_time_items(series: MeetingSeries) -> QuerySet[AgendaItem]:
     )
 
 
-def agenda_items_visible_to(user: User) -> QuerySet[AgendaItem]:
+def agenda_items_visible_to(*, viewer: User) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(
-        _two_people(user, prefix="meeting__") | _two_people(user, prefix="series__")
+        _two_people(viewer, prefix="meeting__") | _two_people(viewer, prefix="series__")
     ).select_related("meeting", "series")
 
 
-def get_agenda_item_for_user_or_404(user: User, pk: int, *, meeting: Meeting) -> AgendaItem:
+def get_agenda_item_for_user_or_404(*, viewer: User, pk: int, meeting: Meeting) -> AgendaItem:
     try:
-        return agenda_items_visible_to(user).get(pk=pk, meeting=meeting)
+        return agenda_items_visible_to(viewer=viewer).get(pk=pk, meeting=meeting)
     except AgendaItem.DoesNotExist:
         raise Http404("No such agenda item.") from None
 
@@ -136,15 +140,15 @@ def next_meeting_between(*, first: User, second_id: int) -> Meeting | None:
 # --- Actions -----------------------------------------------------------------------------
 
 
-def actions_visible_to(user: User) -> QuerySet[ActionItem]:
+def actions_visible_to(*, viewer: User) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(
-        _two_people(user, prefix="meeting__") | _two_people(user, prefix="series__")
+        _two_people(viewer, prefix="meeting__") | _two_people(viewer, prefix="series__")
     )
 
 
-def get_action_for_user_or_404(user: User, pk: int) -> ActionItem:
+def get_action_for_user_or_404(*, viewer: User, pk: int) -> ActionItem:
     try:
-        return actions_visible_to(user).select_related("meeting", "series").get(pk=pk)
+        return actions_visible_to(viewer=viewer).select_related("meeting", "series").get(pk=pk)
     except ActionItem.DoesNotExist:
         raise Http404("No such action.") from None
 
@@ -173,11 +177,11 @@ def summary_actions(meeting: Meeting) -> list[ActionItem]:
     ]
 
 
-def my_actions(user: User) -> QuerySet[ActionItem]:
-    """``user``'s actions across all meetings: open first (soonest due first), then
+def my_actions(*, viewer: User) -> QuerySet[ActionItem]:
+    """``viewer``'s actions across all meetings: open first (soonest due first), then
     done (most recently done first)."""
     return (
-        ActionItem.objects.filter(owner=user)
+        ActionItem.objects.filter(owner=viewer)
         .select_related("meeting__organiser", "meeting__participant", "series")
         .order_by(
             "done",
@@ -188,13 +192,22 @@ def my_actions(user: User) -> QuerySet[ActionItem]:
     )
 
 
+def my_action_or_none(*, viewer: User, pk: int) -> ActionItem | None:
+    """One of ``viewer``'s own actions as "My actions" lists it; None if not theirs."""
+    return my_actions(viewer=viewer).filter(pk=pk).first()
+
+
+def open_actions_count(*, viewer: User) -> int:
+    return ActionItem.objects.filter(owner=viewer, done=False).count()
+
+
 # --- Notes -------------------------------------------------------------------------------
 
 
-def notes_visible_to(user: User) -> QuerySet[Note]:
-    """Shared notes of the user's own meetings, and their own private notes."""
-    return Note.objects.filter(_two_people(user, prefix="meeting__")).filter(
-        Q(visibility=Note.Visibility.SHARED) | Q(author=user)
+def notes_visible_to(*, viewer: User) -> QuerySet[Note]:
+    """Shared notes of the viewer's own meetings, and their own private notes."""
+    return Note.objects.filter(_two_people(viewer, prefix="meeting__")).filter(
+        Q(visibility=Note.Visibility.SHARED) | Q(author=viewer)
     )
 
 
@@ -221,7 +234,7 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
     agenda = list(agenda_of(meeting))
     notes = {
         note.visibility: note
-        for note in notes_visible_to(viewer)
+        for note in notes_visible_to(viewer=viewer)
         .filter(meeting_id=meeting.pk)
         .select_related("author", "updated_by")
     }
@@ -266,17 +279,17 @@ def feedback_of_series(*, series: MeetingSeries, viewer: User) -> QuerySet[Meeti
 # --- Templates ---------------------------------------------------------------------------
 
 
-def templates_visible_to(user: User) -> QuerySet[AgendaTemplate]:
-    """The built-in templates and ``user``'s own; nobody else's."""
-    return AgendaTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=user)).order_by(
+def templates_visible_to(*, viewer: User) -> QuerySet[AgendaTemplate]:
+    """The built-in templates and ``viewer``'s own; nobody else's."""
+    return AgendaTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=viewer)).order_by(
         F("owner_id").asc(nulls_first=True), "name", "pk"
     )
 
 
-def get_template_for_user_or_404(user: User, pk: int, *, write: bool = False) -> AgendaTemplate:
-    templates = AgendaTemplate.objects.filter(owner=user) if write else templates_visible_to(user)
+def get_template_to_change_or_404(*, viewer: User, pk: int) -> AgendaTemplate:
+    """One of ``viewer``'s own templates: built-in ones and others' are a 404."""
     try:
-        return templates.get(pk=pk)
+        return AgendaTemplate.objects.get(pk=pk, owner=viewer)
     except AgendaTemplate.DoesNotExist:
         raise Http404("No such template.") from None
 
@@ -284,7 +297,7 @@ def get_template_for_user_or_404(user: User, pk: int, *, write: bool = False) ->
 # --- Objectives ----------------------------------------------------------------------------
 
 
-def meetings_discussing(*, objective, viewer: User) -> QuerySet[Meeting]:
+def meetings_discussing(*, objective: "Objective", viewer: User) -> QuerySet[Meeting]:
     """Meetings of ``viewer``'s where ``objective`` was on the agenda and was
     discussed (the item ticked, or the meeting held). Empty for anyone who was not
     in them: the line above and HR never see agenda content."""

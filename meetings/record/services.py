@@ -1,8 +1,8 @@
 """Writes about what happens in a 1:1: agenda, notes, actions, wrap-up and feedback.
 
 Every service is one transaction and checks that ``by`` is one of the meeting's
-two people (views look meetings up with ``write=True`` first, so this is the
-second line of defence). Services that change a meeting's agenda lock the
+two people (views look meetings up with ``get_meeting_to_change_or_404`` first, so
+this is the second line of defence). Services that change a meeting's agenda lock the
 meeting row, so they queue behind completion: an item is either on the agenda
 when the meeting is completed (and carried over if not discussed) or refused.
 
@@ -18,14 +18,10 @@ one of the two opens a meeting page of the series.
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from meetings.models import (
@@ -43,33 +39,39 @@ from meetings.record.selectors import (
     agenda_of,
     next_meeting_between,
     next_meeting_of_series,
-    summary_actions,
 )
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import NotFound, ServiceError, within_limits
 from people.models import User
+
+if TYPE_CHECKING:
+    from objectives.models import Objective
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-SUMMARY_CATCH_UP = dt.timedelta(days=2)
 
 
-class NoteConflict(Exception):
+class NoteConflict(ServiceError):
     """Someone saved the note after the version the edit started from."""
 
-    def __init__(self, note: Note):
+    def __init__(self, note: Note) -> None:
         self.note = note
         who = note.updated_by or note.author
         super().__init__(f"{who} saved a newer version of this note.")
 
 
-def _check_one_of_two(meeting, by: User) -> None:
+def _check_one_of_two(meeting: Meeting | MeetingSeries | None, by: User) -> None:
+    if meeting is None:  # an action or item of neither: not a 1:1 of anyone's
+        raise NotFound()
     if by.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("Only the two people in this 1:1 can change it.")
+        raise ServiceError("Only the two people in this 1:1 can change it.")
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def _locked(meeting: Meeting | None) -> Meeting:
+    if meeting is None:  # an item on the next-time list: no meeting to change yet
+        raise NotFound()
     return (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("organiser", "participant", "series")
@@ -80,22 +82,20 @@ def _locked(meeting: Meeting) -> Meeting:
 def _clean_text(text: str, *, what: str = "Write something first.") -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise ValidationError(what)
+        raise ServiceError(what)
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"Keep it under {MAX_TEXT} characters.")
+        raise ServiceError(f"Keep it under {MAX_TEXT} characters.")
     return text
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.COMPLETED:
-        raise ValidationError(
-            "This 1:1 is completed; add it to the next-time list or the next 1:1."
-        )
+        raise ServiceError("This 1:1 is completed; add it to the next-time list or the next 1:1.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; add it to the next 1:1 instead.")
+        raise ServiceError("This 1:1 was cancelled; add it to the next 1:1 instead.")
 
 
-def _next_position(items) -> int:
+def _next_position(items: QuerySet[AgendaItem]) -> int:
     top = items.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
@@ -104,7 +104,9 @@ def _next_position(items) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, by: User, text: str, objective=None) -> AgendaItem:
+def agenda_item_add(
+    *, meeting: Meeting, by: User, text: str, objective: "Objective | None" = None
+) -> AgendaItem:
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -124,7 +126,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaIte
     (the report's items always come first). Renumbers the whole agenda, so ties
     left by earlier writes are resolved too."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move it up or down.")
+        raise ServiceError("Move it up or down.")
     meeting = _locked(item.meeting)
     _check_one_of_two(meeting, by)
     _check_agenda_open(meeting)
@@ -162,7 +164,7 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
         meeting = _locked(item.meeting)
         _check_agenda_open(meeting)
     if item.author_id != by.pk:
-        raise ValidationError("Only the person who added an item can remove it.")
+        raise ServiceError("Only the person who added an item can remove it.")
     item.delete()
 
 
@@ -251,9 +253,9 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     """
     _check_one_of_two(meeting, by)
     if visibility not in Note.Visibility.values:
-        raise ValidationError("Choose whether the note is shared or private.")
+        raise ServiceError("Choose whether the note is shared or private.")
     if len(body) > 20_000:
-        raise ValidationError("Notes are limited to 20,000 characters.")
+        raise ServiceError("Notes are limited to 20,000 characters.")
     notes = Note.objects.select_for_update(of=("self",)).filter(
         meeting=meeting, visibility=visibility
     )
@@ -262,7 +264,7 @@ def note_save(*, meeting: Meeting, by: User, visibility: str, body: str, base_ve
     note = notes.select_related("author", "updated_by").first()
     if note is None:
         if base_version != 0:
-            raise ValidationError("That note is no longer there; reload the page.")
+            raise ServiceError("That note is no longer there; reload the page.")
         try:
             with transaction.atomic():
                 return Note.objects.create(
@@ -297,7 +299,7 @@ def default_due_date(meeting: Meeting) -> dt.date | None:
         exclude_pk=meeting.pk,
         not_over_at=timezone.now(),
     )
-    if following is None:
+    if following is None or meeting.series is None:
         return None
     return timezone.localtime(following.starts_at, meeting.series.zone).date()
 
@@ -314,11 +316,11 @@ def action_add(
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("An action belongs to one of the two of you.")
+        raise ServiceError("An action belongs to one of the two of you.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled; agree actions at the next one.")
+        raise ServiceError("This 1:1 was cancelled; agree actions at the next one.")
     if due_date is not None:
-        limits.check_planning_day(due_date, what="a due date")
+        within_limits(limits.check_planning_day, due_date, what="a due date")
     return ActionItem.objects.create(
         series_id=meeting.series_id,
         meeting=meeting,
@@ -353,148 +355,27 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
     """Mark the meeting held, carry undiscussed items over and send the summary.
 
     Only the two people, only once it has started. Completing an already
-    completed meeting raises ``ValidationError`` and changes nothing.
+    completed meeting raises ``ServiceError`` and changes nothing.
     """
     now = now or timezone.now()
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if meeting.status == Meeting.Status.COMPLETED:
         who = meeting.completed_by or "someone"
-        raise ValidationError(f"Already completed by {who}; nothing was changed.")
+        raise ServiceError(f"Already completed by {who}; nothing was changed.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This 1:1 was cancelled, so it cannot be completed.")
+        raise ServiceError("This 1:1 was cancelled, so it cannot be completed.")
     if meeting.starts_at > now:
-        raise ValidationError("A 1:1 can be completed once it has started.")
+        raise ServiceError("A 1:1 can be completed once it has started.")
     meeting.status = Meeting.Status.COMPLETED
     meeting.completed_at = now
     meeting.completed_by = by
     meeting.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
-    reminders.meeting_completed(meeting, now=now)
+    reminders.meeting_completed(meeting, now=now)  # the summary is queued there
     carry_over(meeting=meeting, now=now)
     if meeting.series_id:
         next_time_land(series_id=meeting.series_id, now=now)
-    _enqueue_summary(meeting)
     return meeting
-
-
-def _enqueue_summary(meeting: Meeting) -> None:
-    from meetings.tasks import send_meeting_summary
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(send_meeting_summary, meeting.pk)
-
-
-@dataclass
-class SummaryRecipient:
-    person: User
-    other: User
-
-
-def _summary_messages(meeting: Meeting, connection) -> list[EmailMultiAlternatives]:
-    items = list(agenda_of(meeting))
-    discussed = [item for item in items if item.discussed]
-    carried = [item for item in items if not item.discussed]
-    actions = summary_actions(meeting)
-    following = None
-    if meeting.series_id:
-        following = next_meeting_of_series(
-            series_id=meeting.series_id,
-            after=meeting.starts_at,
-            exclude_pk=meeting.pk,
-            not_over_at=timezone.now(),
-        )
-    url = settings.SITE_URL + reverse("meetings:meeting", args=[meeting.pk])
-    shared_note = summary_shared_note(meeting)
-    messages = []
-    for recipient in (
-        SummaryRecipient(meeting.organiser, meeting.participant),
-        SummaryRecipient(meeting.participant, meeting.organiser),
-    ):
-        if not recipient.person.is_active or not recipient.person.email:
-            continue
-        zone = recipient.person.zone
-        context = {
-            "recipient": recipient.person,
-            "other": recipient.other,
-            "meeting": meeting,
-            "held_on": timezone.localtime(meeting.starts_at, zone),
-            "discussed": discussed,
-            "carried": carried,
-            "actions": actions,
-            "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
-            "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
-            "zone_name": recipient.person.time_zone,
-            "url": url,
-            "shared_note": shared_note,
-        }
-        with timezone.override(zone):
-            subject = (
-                f"Summary of your 1:1 with {recipient.other} on "
-                f"{context['held_on']:%a} {context['held_on'].day} {context['held_on']:%b}"
-            )
-            text = render_to_string("meetings/email/summary.txt", context)
-            html = render_to_string("meetings/email/summary.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[recipient.person.email], connection=connection
-        )
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    return messages
-
-
-def summary_shared_note(meeting: Meeting) -> str:
-    """The shared note's text for the wrap-up email, only when both people chose to
-    have it there (``summary_shared_notes``, off by default): it then leaves the app
-    for both mailboxes. Never a private note."""
-    prefs = reminders.preferences_of([meeting.organiser_id, meeting.participant_id])
-    if not all(p.summary_shared_notes for p in prefs.values()):
-        return ""
-    note = Note.objects.filter(meeting=meeting, visibility=Note.Visibility.SHARED).first()
-    return note.body.strip() if note else ""
-
-
-def meeting_send_summary(*, meeting_id: int) -> bool:
-    """Email both people the summary of a completed meeting, once.
-
-    The meeting is claimed by a conditional UPDATE of ``summary_sent_at`` in the
-    same transaction that sends: a second worker (or the sweep) waits on the row
-    and then finds it claimed; a failed send rolls the claim back, so the sweep
-    tries again. True when this call sent it.
-    """
-    with transaction.atomic():
-        claimed = Meeting.objects.filter(
-            pk=meeting_id, status=Meeting.Status.COMPLETED, summary_sent_at__isnull=True
-        ).update(summary_sent_at=timezone.now())
-        if not claimed:
-            return False
-        meeting = Meeting.objects.select_related("organiser", "participant", "series").get(
-            pk=meeting_id
-        )
-        connection = get_connection()
-        connection.send_messages(_summary_messages(meeting, connection))
-    return True
-
-
-def send_pending_summaries(*, now: dt.datetime | None = None) -> int:
-    """The sweep: every meeting completed in the last two days whose summary has not
-    gone out (the broker was down, or a send failed). Returns how many it sent."""
-    now = now or timezone.now()
-    ids = list(
-        Meeting.objects.filter(
-            status=Meeting.Status.COMPLETED,
-            summary_sent_at__isnull=True,
-            completed_at__gte=now - SUMMARY_CATCH_UP,
-        )
-        .order_by("completed_at")
-        .values_list("pk", flat=True)
-    )
-    sent = 0
-    for meeting_id in ids:
-        try:
-            sent += meeting_send_summary(meeting_id=meeting_id)
-        except Exception:  # one failing send must not stop the others; next sweep retries
-            logger.exception("Could not send the summary of meeting %s", meeting_id)
-    return sent
 
 
 # --- Feedback ----------------------------------------------------------------------------
@@ -512,13 +393,13 @@ def feedback_save(
     """The report's feedback on a held 1:1: one per meeting, which they may edit."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the person the 1:1 is for gives feedback on it.")
+        raise ServiceError("Only the person the 1:1 is for gives feedback on it.")
     if meeting.status != Meeting.Status.COMPLETED:
-        raise ValidationError("Feedback opens once the 1:1 has been completed.")
+        raise ServiceError("Feedback opens once the 1:1 has been completed.")
     if usefulness not in range(1, 6):
-        raise ValidationError("Choose how useful it was, from 1 to 5.")
+        raise ServiceError("Choose how useful it was, from 1 to 5.")
     if preferred_frequency and preferred_frequency not in PreferredFrequency.values:
-        raise ValidationError("Choose how often you would like to meet.")
+        raise ServiceError("Choose how often you would like to meet.")
     feedback, _ = MeetingFeedback.objects.update_or_create(
         meeting=meeting,
         defaults={
@@ -560,9 +441,9 @@ def prompts_text(template: AgendaTemplate) -> str:
 
 def _save_prompts(template: AgendaTemplate, prompts: list[tuple[str, str]]) -> None:
     if not prompts:
-        raise ValidationError("Add at least one prompt.")
+        raise ServiceError("Add at least one prompt.")
     if len(prompts) > 50:
-        raise ValidationError("Keep a template to 50 prompts or fewer.")
+        raise ServiceError("Keep a template to 50 prompts or fewer.")
     template.items.all().delete()
     AgendaTemplateItem.objects.bulk_create(
         AgendaTemplateItem(template=template, section=section, text=text, position=number)
@@ -576,7 +457,7 @@ def template_create(
 ) -> AgendaTemplate:
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template = AgendaTemplate.objects.create(
         owner=owner, name=name[:120], description=(description or "").strip()[:300]
     )
@@ -595,10 +476,10 @@ def template_update(
 ) -> AgendaTemplate:
     template = AgendaTemplate.objects.select_for_update().get(pk=template.pk)
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can change it.")
+        raise ServiceError("Only the person who made a template can change it.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the template a name.")
+        raise ServiceError("Give the template a name.")
     template.name = name[:120]
     template.description = (description or "").strip()[:300]
     template.save(update_fields=["name", "description", "updated_at"])
@@ -610,7 +491,7 @@ def template_update(
 def template_delete(*, template: AgendaTemplate, by: User) -> None:
     """Series that used it keep going without prompts (the field is SET_NULL)."""
     if template.owner_id != by.pk:
-        raise ValidationError("Only the person who made a template can delete it.")
+        raise ServiceError("Only the person who made a template can delete it.")
     template.delete()
 
 
@@ -624,22 +505,24 @@ class DiscussResult:
 
 
 @transaction.atomic
-def agenda_discuss_objective(*, objective, by: User, meeting: Meeting | None = None):
+def agenda_discuss_objective(
+    *, objective: "Objective", by: User, meeting: Meeting | None = None
+) -> "DiscussResult":
     """Put ``objective`` on the agenda of ``meeting`` (or of the next scheduled 1:1
     between its owner and their manager). No duplicate if it is already there."""
     owner = objective.owner
     if meeting is None:
         if not owner.manager_id:
-            raise ValidationError(f"{owner} has no manager to discuss it with.")
+            raise ServiceError(f"{owner} has no manager to discuss it with.")
         meeting = next_meeting_between(first=owner, second_id=owner.manager_id)
         if meeting is None:
-            raise ValidationError(
+            raise ServiceError(
                 f"No 1:1 between {owner} and their manager is booked yet; book one first."
             )
     meeting = _locked(meeting)
     _check_one_of_two(meeting, by)
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ValidationError("This objective belongs to someone else.")
+        raise ServiceError("This objective belongs to someone else.")
     _check_agenda_open(meeting)
     existing = meeting.agenda_items.filter(objective=objective).first()
     if existing is not None:

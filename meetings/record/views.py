@@ -7,7 +7,6 @@ page with a message, so the page works either way.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,24 +25,16 @@ from meetings.record.forms import (
     NoteForm,
     TemplateForm,
 )
-from objectives.selectors import active_objectives_for, get_objective_for_user_or_404
-from oneonones.http import id_or_404, safe_next_url
+from objectives.selectors import active_objectives_for, get_objective_to_change_or_404
+from oneonones.errors import ServiceError, error_text, form_error, message_error
+from oneonones.http import first_form_error, id_or_404, safe_next_url
+from people.models import User
 from people.selectors import has_reports
 from wellbeing.forms import CheckInForm
 from wellbeing.selectors import latest_shared_checkin_for
 
 PAGE_SIZE = 20
 PAGE = "meetings/_meeting_record.html"
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        return errors[0]
-    return "That was not understood; nothing was changed."
 
 
 # --- The meeting page -----------------------------------------------------------------------
@@ -94,8 +85,8 @@ def _objectives_panel(meeting: Meeting, user):
     return active_objectives_for(owner=meeting.participant, viewer=user)
 
 
-def _wellbeing_panel(meeting: Meeting, user) -> dict:
-    context = {
+def _wellbeing_panel(meeting: Meeting, user: User) -> dict[str, object]:
+    context: dict[str, object] = {
         "wellbeing_checkin": latest_shared_checkin_for(report=meeting.participant, viewer=user)
     }
     if user.pk == meeting.participant_id:
@@ -112,14 +103,14 @@ def _fragment(request, meeting: Meeting, partial: str, **extra):
         elif extra.get("done"):
             messages.success(request, extra["done"])
         return redirect("meetings:meeting", meeting.pk)
-    meeting = selectors.get_meeting_for_user_or_404(request.user, meeting.pk, write=True)
+    meeting = selectors.get_meeting_to_change_or_404(viewer=request.user, pk=meeting.pk)
     context = {"meeting": meeting, "one_of_two": True, **extra}
     context.update(meeting_page_context(request, meeting, **extra))
     return render(request, f"{PAGE}#{partial}", context)
 
 
 def _write_meeting(request, pk: int) -> Meeting:
-    return selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    return selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
 
 
 def _posted_meeting(request) -> Meeting | None:
@@ -137,48 +128,54 @@ def agenda_add(request, pk: int):
     meeting = _write_meeting(request, pk)
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
-        return _fragment(request, meeting, "agenda", error=_first_error(form))
+        return _fragment(request, meeting, "agenda", error=first_form_error(form))
     try:
         record_services.agenda_item_add(
             meeting=meeting, by=request.user, text=form.cleaned_data["text"]
         )
-    except ValidationError as error:
-        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, "agenda", error=error_text(error))
     return _fragment(request, meeting, "agenda", done="Added to the agenda.", focus="add")
 
 
 @require_POST
 def agenda_move(request, pk: int, item_pk: int):
     meeting = _write_meeting(request, pk)
-    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    item = record_selectors.get_agenda_item_for_user_or_404(
+        viewer=request.user, pk=item_pk, meeting=meeting
+    )
     direction = request.POST.get("direction", "")
     try:
         record_services.agenda_item_move(item=item, by=request.user, direction=direction)
-    except ValidationError as error:
-        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, "agenda", error=error_text(error))
     return _fragment(request, meeting, "agenda", focus=direction, focus_id=item.pk)
 
 
 @require_POST
 def agenda_discussed(request, pk: int, item_pk: int):
     meeting = _write_meeting(request, pk)
-    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    item = record_selectors.get_agenda_item_for_user_or_404(
+        viewer=request.user, pk=item_pk, meeting=meeting
+    )
     discussed = request.POST.get("discussed") == "1"
     try:
         record_services.agenda_item_set_discussed(item=item, by=request.user, discussed=discussed)
-    except ValidationError as error:
-        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, "agenda", error=error_text(error))
     return _fragment(request, meeting, "agenda", focus="discussed", focus_id=item.pk)
 
 
 @require_POST
 def agenda_remove(request, pk: int, item_pk: int):
     meeting = _write_meeting(request, pk)
-    item = record_selectors.get_agenda_item_for_user_or_404(request.user, item_pk, meeting=meeting)
+    item = record_selectors.get_agenda_item_for_user_or_404(
+        viewer=request.user, pk=item_pk, meeting=meeting
+    )
     try:
         record_services.agenda_item_remove(item=item, by=request.user)
-    except ValidationError as error:
-        return _fragment(request, meeting, "agenda", error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, "agenda", error=error_text(error))
     return _fragment(request, meeting, "agenda", done="Removed from the agenda.")
 
 
@@ -186,18 +183,19 @@ def agenda_remove(request, pk: int, item_pk: int):
 def next_time_add(request, pk: int):
     """Add to the series' next-time list, from one of its meetings' pages."""
     meeting = _write_meeting(request, pk)
-    if meeting.series_id is None:
+    series = meeting.series
+    if series is None:
         raise Http404("A one-off meeting has no next time.")
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
-        return _fragment(request, meeting, "next_time", next_time_error=_first_error(form))
+        return _fragment(request, meeting, "next_time", next_time_error=first_form_error(form))
     try:
         item = record_services.next_time_add(
-            series=meeting.series, by=request.user, text=form.cleaned_data["text"]
+            series=series, by=request.user, text=form.cleaned_data["text"]
         )
-    except ValidationError as error:
-        return _fragment(request, meeting, "next_time", next_time_error=_error_text(error))
-    if item.meeting_id:
+    except ServiceError as error:
+        return _fragment(request, meeting, "next_time", next_time_error=error_text(error))
+    if item.meeting is not None:
         landed = timezone.localtime(item.meeting.starts_at)
         done = f"Added to the 1:1 on {landed:%a} {landed.day} {landed:%b}."
     else:
@@ -238,8 +236,8 @@ def note_save(request, pk: int):
         return _fragment(
             request, meeting, partial, conflict=newer, draft=data["body"], error=message
         )
-    except ValidationError as error:
-        return _fragment(request, meeting, partial, error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, partial, error=error_text(error))
     saved = f"Saved at {timezone.localtime(note.updated_at):%H:%M}."
     return _fragment(request, meeting, partial, done=saved, note_saved=saved)
 
@@ -252,7 +250,7 @@ def action_add(request, pk: int):
     meeting = _write_meeting(request, pk)
     form = ActionForm(request.POST, meeting=meeting, viewer=request.user)
     if not form.is_valid():
-        return _fragment(request, meeting, "actions", action_error=_first_error(form))
+        return _fragment(request, meeting, "actions", action_error=first_form_error(form))
     try:
         record_services.action_add(
             meeting=meeting,
@@ -261,33 +259,33 @@ def action_add(request, pk: int):
             description=form.cleaned_data["description"],
             due_date=form.cleaned_data["due_date"],
         )
-    except ValidationError as error:
-        return _fragment(request, meeting, "actions", action_error=_error_text(error))
+    except ServiceError as error:
+        return _fragment(request, meeting, "actions", action_error=error_text(error))
     return _fragment(request, meeting, "actions", done="Action added.", focus="action-new")
 
 
 @require_POST
 def action_done(request, action_pk: int):
     """Tick or untick an action, from a meeting page or from "My actions"."""
-    action = record_selectors.get_action_for_user_or_404(request.user, action_pk)
+    action = record_selectors.get_action_for_user_or_404(viewer=request.user, pk=action_pk)
     done = request.POST.get("done") == "1"
     record_services.action_set_done(action=action, by=request.user, done=done)
     meeting = _posted_meeting(request) if request.htmx else None
     if meeting is not None:
         return _fragment(request, meeting, "actions", focus="done", focus_id=action.pk)
     if request.htmx:
-        action = record_selectors.my_actions(request.user).filter(pk=action.pk).first()
-        if action is None:  # someone else's action, ticked from a meeting page
+        mine = record_selectors.my_action_or_none(viewer=request.user, pk=action.pk)
+        if mine is None:  # someone else's action, ticked from a meeting page
             raise Http404("No such action.")
-        return render(request, "meetings/my_actions.html#row", {"action": action, "focus": True})
+        return render(request, "meetings/my_actions.html#row", {"action": mine, "focus": True})
     messages.success(request, "Marked done." if done else "Marked not done.")
     return redirect(safe_next_url(request, reverse("meetings:my_actions")))
 
 
 def my_actions(request):
-    actions = record_selectors.my_actions(request.user)
+    actions = record_selectors.my_actions(viewer=request.user)
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    open_count = actions.filter(done=False).count()
+    open_count = record_selectors.open_actions_count(viewer=request.user)
     return render(request, "meetings/my_actions.html", {"page": page, "open_count": open_count})
 
 
@@ -299,8 +297,8 @@ def meeting_complete(request, pk: int):
     meeting = _write_meeting(request, pk)
     try:
         record_services.meeting_complete(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(
             request,
@@ -315,12 +313,12 @@ def feedback(request, pk: int):
     meeting = _write_meeting(request, pk)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_form_error(form))
         return redirect("meetings:meeting", meeting.pk)
     try:
         record_services.feedback_save(meeting=meeting, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(request, f"Thank you. {meeting.organiser} can see your feedback.")
     return redirect("meetings:meeting", meeting.pk)
@@ -332,15 +330,17 @@ def feedback(request, pk: int):
 @require_POST
 def objective_discuss(request, objective_pk: int):
     """ "Discuss at next 1:1" on an objective (or "in this 1:1" from a meeting page)."""
-    objective = get_objective_for_user_or_404(viewer=request.user, pk=objective_pk, write=True)
+    objective = get_objective_to_change_or_404(viewer=request.user, pk=objective_pk)
     meeting = _posted_meeting(request)
     try:
         result = record_services.agenda_discuss_objective(
             objective=objective, by=request.user, meeting=meeting
         )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
         return redirect(safe_next_url(request, reverse("objectives:detail", args=[objective.pk])))
+    if result.item.meeting is None:  # always on a meeting: the service puts it on one
+        raise Http404("No such meeting.")
     when = timezone.localtime(result.item.meeting.starts_at)
     day = f"{when:%a} {when.day} {when:%b}"
     if result.created:
@@ -357,8 +357,10 @@ def objective_discuss(request, objective_pk: int):
 
 def templates(request):
     context = {
-        "templates": record_selectors.templates_visible_to(request.user).prefetch_related("items"),
-        "is_manager": has_reports(user=request.user),
+        "templates": record_selectors.templates_visible_to(viewer=request.user).prefetch_related(
+            "items"
+        ),
+        "is_manager": has_reports(person=request.user),
     }
     return render(request, "meetings/templates.html", context)
 
@@ -378,8 +380,8 @@ def template_new(request):
                 description=data["description"],
                 prompts=record_services.parse_prompts(data["prompts"]),
             )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, f"Saved the template “{data['name']}”. Only you see it.")
             return redirect("meetings:templates")
@@ -387,7 +389,7 @@ def template_new(request):
 
 
 def template_edit(request, pk: int):
-    template = record_selectors.get_template_for_user_or_404(request.user, pk, write=True)
+    template = record_selectors.get_template_to_change_or_404(viewer=request.user, pk=pk)
     initial = {
         "name": template.name,
         "description": template.description,
@@ -404,8 +406,8 @@ def template_edit(request, pk: int):
                 description=data["description"],
                 prompts=record_services.parse_prompts(data["prompts"]),
             )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, "Saved. Your series using it show the new prompts.")
             return redirect("meetings:templates")
@@ -414,7 +416,7 @@ def template_edit(request, pk: int):
 
 @require_POST
 def template_delete(request, pk: int):
-    template = record_selectors.get_template_for_user_or_404(request.user, pk, write=True)
+    template = record_selectors.get_template_to_change_or_404(viewer=request.user, pk=pk)
     record_services.template_delete(template=template, by=request.user)
     messages.success(request, f"Deleted “{template.name}”.")
     return redirect("meetings:templates")

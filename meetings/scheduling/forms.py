@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
@@ -7,6 +8,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 
 from meetings.cadence import (
+    NEXT_MEETING_WITHIN_DAYS,
     ORDINALS,
     PATTERNS,
     WEEKDAY_NAMES,
@@ -17,11 +19,12 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import CancelReason, Format, Kind, MeetingSeries, NotificationPreferences
+from meetings.models import AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits
 from people.forms import TimeZoneField
+from people.models import User
 from people.selectors import reports_of
 
 DURATIONS = [(15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes"), (45, "45 minutes")]
@@ -73,7 +76,7 @@ class LocalDateTimeField(forms.DateTimeField):
         else:
             # The typed wall-clock time, before any zone (Django's own reading would
             # reject both the skipped and the doubled hour with the same vague message).
-            naive = BaseTemporalField.to_python(self, str(value).strip())
+            naive = cast(dt.datetime, BaseTemporalField.to_python(self, str(value).strip()))
         if timezone.is_aware(naive):
             return naive
         return local_time(naive, timezone.get_current_timezone())
@@ -98,7 +101,9 @@ def local_time(naive: dt.datetime, zone) -> dt.datetime:
 class SeriesForm(forms.Form):
     """Book or change a recurring 1:1. The cadence is picked, not typed as a rule."""
 
-    participant = forms.ModelChoiceField(queryset=None, label="With", empty_label=None)
+    participant = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="With", empty_label=None
+    )
     kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
     pattern = forms.ChoiceField(
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
@@ -145,7 +150,7 @@ class SeriesForm(forms.Form):
         help_text="Only the two of you see this.",
     )
     default_template = forms.ModelChoiceField(
-        queryset=None,
+        queryset=AgendaTemplate.objects.none(),
         required=False,
         label="Agenda template",
         empty_label="No prompts",
@@ -178,11 +183,13 @@ class SeriesForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if series is None:
-            self.fields["participant"].queryset = reports_of(user=organiser).order_by("full_name")
+            cast(forms.ModelChoiceField, self.fields["participant"]).queryset = reports_of(
+                manager=organiser
+            ).order_by("full_name")
         else:
             del self.fields["participant"]
-        templates = templates_visible_to(organiser)
-        self.fields["default_template"].queryset = templates
+        templates = templates_visible_to(viewer=organiser)
+        cast(forms.ModelChoiceField, self.fields["default_template"]).queryset = templates
         if series is None:
             builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
             self.fields["default_template"].initial = builtin.get("regular_monthly")
@@ -232,8 +239,8 @@ class SeriesForm(forms.Form):
             limits.check_planning_day(end_date, what="a last date")
         return end_date
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         needed = ("pattern", "weekday", "week_of_month", "day_of_month", "first_date")
         if any(name not in data for name in (*needed, "start_time", "time_zone")):
             return data
@@ -267,11 +274,13 @@ class SeriesForm(forms.Form):
             first_date=data["first_date"],
             end_date=data.get("end_date"),
         )
-        return next_starts(series_like, after=timezone.now(), count=count, horizon_days=366)
+        return next_starts(
+            series_like, after=timezone.now(), count=count, horizon_days=NEXT_MEETING_WITHIN_DAYS
+        )
 
-    def series_fields(self) -> dict:
-        names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date")
-        names += ("duration_minutes", "format", "location", "default_template")
+    def series_fields(self) -> dict[str, Any]:
+        names = ("kind", "cadence", "start_time", "time_zone", "first_date", "end_date",
+                 "duration_minutes", "format", "location", "default_template")  # fmt: skip
         return {name: self.cleaned_data[name] for name in names}
 
 
@@ -283,9 +292,9 @@ class HelpedForm(forms.Form):
         self.helper = _helper()
 
 
-class FutureStartMixin:
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
+class FutureStartMixin(forms.Form):
+    def clean_starts_at(self) -> dt.datetime:
+        starts_at: dt.datetime = self.cleaned_data["starts_at"]
         limits.check_meeting_start(starts_at)
         return starts_at
 
@@ -300,7 +309,9 @@ def note_field() -> forms.CharField:
 
 
 class OneOffForm(FutureStartMixin, HelpedForm):
-    participant = forms.ModelChoiceField(queryset=None, label="With", empty_label=None)
+    participant = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="With", empty_label=None
+    )
     kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
     starts_at = LocalDateTimeField(label="When")
     duration_minutes = forms.TypedChoiceField(
@@ -311,7 +322,9 @@ class OneOffForm(FutureStartMixin, HelpedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = bookable_people(user=user)
+        cast(forms.ModelChoiceField, self.fields["participant"]).queryset = bookable_people(
+            viewer=user
+        )
 
 
 class CancelForm(HelpedForm):
@@ -323,8 +336,8 @@ class CancelForm(HelpedForm):
     )
     note = note_field()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("reason") == CancelReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "Say briefly why, so the other person knows.")
         return data
@@ -333,59 +346,3 @@ class CancelForm(HelpedForm):
 class MoveForm(FutureStartMixin, HelpedForm):
     starts_at = LocalDateTimeField(label="New time")
     note = note_field()
-
-
-class NotificationPreferencesForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreferences
-        fields = [
-            "agenda_prompt",
-            "agenda_days_as_participant",
-            "agenda_days_as_organiser",
-            "starting_soon",
-            "starting_soon_minutes",
-            "follow_up",
-            "follow_up_hours",
-            "actions_due",
-            "summary_shared_notes",
-            "invitations",
-            "change_requests",
-            "meeting_changes",
-            "objective_updates",
-            "lapsed_nudge",
-            "lapsed_nudge_weekday",
-        ]
-        help_texts = {
-            "agenda_days_as_participant": "1 to 7 days.",
-            "agenda_days_as_organiser": "1 to 7 days.",
-            "follow_up_hours": "Only if the meeting is not yet recorded as held. 1 to 24 hours.",
-            "lapsed_nudge_weekday": "At 9:00 in your time zone, only when there is someone.",
-            "summary_shared_notes": "Private notes are never included.",
-        }
-
-    def __init__(self, *args, manager: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-        sections = [
-            Fieldset(
-                "Before a 1:1",
-                "agenda_prompt",
-                Div(
-                    Div("agenda_days_as_participant", css_class="col-sm-6"),
-                    Div("agenda_days_as_organiser", css_class="col-sm-6"),
-                    css_class="row",
-                ),
-                "starting_soon",
-                "starting_soon_minutes",
-            ),
-            Fieldset(
-                "After a 1:1", "follow_up", "follow_up_hours", "actions_due", "summary_shared_notes"
-            ),
-            Fieldset("Calendar", "invitations"),
-            Fieldset("Changes", "change_requests", "meeting_changes", "objective_updates"),
-        ]
-        if manager:
-            sections.append(Fieldset("Your team", "lapsed_nudge", "lapsed_nudge_weekday"))
-        else:
-            del self.fields["lapsed_nudge"], self.fields["lapsed_nudge_weekday"]
-        self.helper.layout = Layout(*sections)

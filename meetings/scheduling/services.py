@@ -3,80 +3,75 @@
 The no-double-booking rule lives in the database (see ``Attendance``): services
 insert or move attendance rows inside a savepoint and turn a violation into
 ``MeetingClash``, whose message names the meeting in the way people speak.
+
+A rule that refuses raises the error family of ``oneonones.errors`` (``MeetingClash``
+is a ``ServiceError`` too); the views show its message.
 """
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import recurrence
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Case, When
+from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 
-from meetings.cadence import series_starts
+from meetings.cadence import (
+    NEXT_MEETING_WITHIN_DAYS,
+    CadenceError,
+    check_cadence,
+    next_starts,
+    series_starts,
+)
+from meetings.formatting import clash_message
 from meetings.models import (
     DOUBLE_BOOKING_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
     AgendaTemplate,
     Attendance,
-    CalendarFeed,
     CancelReason,
     ChangeRequest,
     Kind,
     Meeting,
     MeetingSeries,
-    Reminder,
     SlotClash,
 )
 from meetings.record.services import carry_over, next_time_land
-from notifications import notices
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.errors import ServiceError, refused, within_limits
+from oneonones.queue import enqueue_on_commit
 from people.models import User
 
 logger = logging.getLogger(__name__)
 
 HORIZON = relativedelta(months=6)
-EN_DASH = "\u2013"
 # Fields whose change moves the series' meetings (and so replaces the untouched ones).
 TIMING_FIELDS = ("cadence", "start_time", "time_zone", "first_date", "end_date", "duration_minutes")
 DETAIL_FIELDS = ("kind", "format", "location")
 DEADLOCK_DETECTED = "40P01"
+
 ATTENDANCE_ATTEMPTS = 3
 # Fields of the series alone: meetings read them from the series when shown.
 SERIES_ONLY_FIELDS = ("default_template",)
+# Rows hung on a meeting that do not mean anyone worked on it (the outbox's are the
+# notifications app's; named by label, so scheduling need not import it).
+BOOKKEEPING = {"meetings.Attendance", "meetings.SlotClash", "notifications.Reminder"}
 
 
-class MeetingClash(Exception):
+class MeetingClash(ServiceError):
     """Someone is already busy then. ``message`` is ready to show to ``viewer``."""
 
-    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None):
+    def __init__(self, *, person: User, clashing: Meeting | None, viewer: User | None) -> None:
         self.person = person
         self.clashing = clashing
-        self.message = clash_message(person=person, clashing=clashing, viewer=viewer)
-        super().__init__(self.message)
-
-
-def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone) -> str:
-    """E.g. "10:00\u201310:30 on Tue 3 Mar" in ``zone`` (the year too when not this year)."""
-    start = timezone.localtime(starts_at, zone)
-    end = timezone.localtime(ends_at, zone)
-    day = f"{start:%a} {start.day} {start:%b}"
-    if start.year != timezone.localtime(timezone.now(), zone).year:
-        day += f" {start.year}"
-    return f"{start:%H:%M}{EN_DASH}{end:%H:%M} on {day}"
-
-
-def clash_message(*, person: User, clashing: Meeting | None, viewer: User | None) -> str:
-    zone = viewer.zone if viewer else person.zone
-    who = "You already have" if viewer and viewer.pk == person.pk else f"{person} already has"
-    if clashing is None:
-        return f"{who} a meeting at that time. Pick another time."
-    return f"{who} a meeting {format_span(clashing.starts_at, clashing.ends_at, zone)}."
+        super().__init__(clash_message(person=person, clashing=clashing, viewer=viewer))
 
 
 def _violated_constraint(error: IntegrityError) -> str | None:
@@ -147,9 +142,9 @@ def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
 
 def _check_pair(*, organiser: User, participant: User) -> None:
     if organiser.pk == participant.pk:
-        raise ValidationError("A 1:1 needs two different people.")
+        raise ServiceError("A 1:1 needs two different people.")
     if not (organiser.is_active and participant.is_active):
-        raise ValidationError("Both people must still work here.")
+        raise ServiceError("Both people must still work here.")
 
 
 # --- One-off meetings --------------------------------------------------------------
@@ -174,8 +169,8 @@ def meeting_book(
     """Book a one-off meeting. Raises MeetingClash if either person is busy."""
     _check_pair(organiser=organiser, participant=participant)
     if not may_book_with(user=organiser, other=participant):
-        raise ValidationError("You can book 1:1s with your reports and with your manager.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("You can book 1:1s with your reports and with your manager.")
+    within_limits(limits.check_meeting_start, starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
         participant=participant,
@@ -198,17 +193,14 @@ class GenerationResult:
     created: int = 0
     clashes: int = 0
 
-    def __iadd__(self, other: "GenerationResult"):
+    def __iadd__(self, other: "GenerationResult") -> "GenerationResult":
         self.created += other.created
         self.clashes += other.clashes
         return self
 
 
 def _enqueue_generation(series: MeetingSeries) -> None:
-    from meetings.tasks import generate_series_meetings
-    from oneonones.queue import enqueue_on_commit
-
-    enqueue_on_commit(generate_series_meetings, series.pk)
+    enqueue_on_commit("meetings.tasks.generate_series_meetings", series.pk)
 
 
 @transaction.atomic
@@ -230,7 +222,7 @@ def series_create(
     """Create a series; its meetings are generated after commit (and daily)."""
     _check_pair(organiser=organiser, participant=participant)
     if participant.manager_id != organiser.pk:
-        raise ValidationError("You can book a recurring 1:1 with the people who report to you.")
+        raise ServiceError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
     _check_series_dates(first_date=first_date, end_date=end_date)
     series = MeetingSeries(
@@ -247,7 +239,11 @@ def series_create(
         location=location,
         default_template=default_template,
     )
-    series.full_clean()
+    _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     series.save()
     _enqueue_generation(series)
     return series
@@ -255,28 +251,43 @@ def series_create(
 
 def _check_series_dates(*, first_date: dt.date, end_date: dt.date | None) -> None:
     """A series starts at most two years ahead and ends at most ten years ahead."""
-    limits.check_first_date(first_date)
+    within_limits(limits.check_first_date, first_date)
     if end_date is not None:
-        limits.check_planning_day(end_date, what="a last date")
+        within_limits(limits.check_planning_day, end_date, what="a last date")
+
+
+def _check_series_rules(series: MeetingSeries) -> None:
+    """The booking form's rules, held here as well, so that no caller can store a
+    series that books nothing: a cadence that gives dates, a last date not before the
+    first, and at least one meeting in the coming year."""
+    try:
+        check_cadence(series.cadence)
+    except CadenceError as error:
+        raise ServiceError(str(error), field="pattern") from None
+    if series.end_date is not None and series.end_date < series.first_date:
+        raise ServiceError("The last date must be on or after the first.", field="end_date")
+    if not next_starts(
+        series, after=timezone.now(), count=1, horizon_days=NEXT_MEETING_WITHIN_DAYS
+    ):
+        raise ServiceError("These settings give no meeting in the next year.", field="pattern")
 
 
 def _check_template(template: AgendaTemplate | None, *, organiser: User) -> None:
     if template is not None and template.owner_id not in (None, organiser.pk):
-        raise ValidationError("Choose one of the built-in templates or one of your own.")
+        raise ServiceError("Choose one of the built-in templates or one of your own.")
 
 
-def _touched_meeting_filters():
+def _touched_meeting_filters() -> list[str]:
     """Relations that mean someone has worked on a meeting (agenda items, notes,
     requests, and whatever later apps hang on a meeting); bookkeeping rows do not count."""
-    bookkeeping = {Attendance, SlotClash, Reminder}
     return [
         rel.name
         for rel in Meeting._meta.related_objects
-        if rel.related_model not in bookkeeping and rel.related_model is not Meeting
+        if rel.related_model._meta.label not in BOOKKEEPING and rel.related_model is not Meeting
     ]
 
 
-def untouched_future_meetings(*, series: MeetingSeries):
+def untouched_future_meetings(*, series: MeetingSeries) -> QuerySet[Meeting]:
     """Future meetings of the series nobody has moved, cancelled or added anything to."""
     meetings = Meeting.objects.filter(
         series=series,
@@ -292,18 +303,19 @@ def untouched_future_meetings(*, series: MeetingSeries):
 def _remove_untouched_future(series: MeetingSeries) -> int:
     doomed = untouched_future_meetings(series=series)
     reminders.meetings_removed(doomed)
+    removed: int
     removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
     return removed
 
 
 @transaction.atomic
-def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSeries:
+def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> MeetingSeries:
     """Change a series. A new cadence or time replaces the untouched future meetings;
     new details (kind, format, place) are copied onto the future meetings."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     unknown = set(changes) - set(TIMING_FIELDS) - set(DETAIL_FIELDS) - set(SERIES_ONLY_FIELDS)
     if unknown:
         raise TypeError(f"Cannot change {sorted(unknown)}")
@@ -320,7 +332,12 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
         setattr(series, name, value)
     if "first_date" in changes or "end_date" in changes:
         _check_series_dates(first_date=series.first_date, end_date=series.end_date)
-    series.full_clean()
+    if retimed:
+        _check_series_rules(series)
+    try:
+        series.full_clean()
+    except ValidationError as error:
+        raise refused(error) from None
     if retimed:
         series.generated_until = None
     series.save()
@@ -349,9 +366,9 @@ def series_update(*, series: MeetingSeries, by: User, **changes) -> MeetingSerie
 def _set_series_status(*, series: MeetingSeries, by: User, status: str) -> MeetingSeries:
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can change this series.")
+        raise ServiceError("Only the organiser can change this series.")
     if series.status == MeetingSeries.Status.ENDED:
-        raise ValidationError("This series has ended; book a new one instead.")
+        raise ServiceError("This series has ended; book a new one instead.")
     series.status = status
     series.save(update_fields=["status", "updated_at"])
     return series
@@ -481,7 +498,7 @@ def active_series_ids() -> list[int]:
     )
 
 
-def generate_many(*, series_ids, now: dt.datetime | None = None) -> GenerationResult:
+def generate_many(*, series_ids: Iterable[int], now: dt.datetime | None = None) -> GenerationResult:
     """Generate several series, each in its own transaction."""
     total = GenerationResult()
     for series_id in series_ids:
@@ -504,8 +521,8 @@ def clash_book_other_time(
     """Book a clashing slot at another time; the meeting keeps its slot."""
     series = MeetingSeries.objects.select_for_update().get(pk=clash.series_id)
     if by.pk != series.organiser_id:
-        raise ValidationError("Only the organiser can book this meeting.")
-    limits.check_meeting_start(starts_at)
+        raise ServiceError("Only the organiser can book this meeting.")
+    within_limits(limits.check_meeting_start, starts_at)
     meeting = series_meeting(series, slot=clash.slot, starts_at=starts_at)
     meeting.rescheduled_from = clash.slot
     meeting.reschedule_note = note
@@ -520,7 +537,7 @@ def clash_book_other_time(
 def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
     """Leave out this one meeting of the series; generation will not try it again."""
     if by.pk != clash.series.organiser_id:
-        raise ValidationError("Only the organiser can skip this meeting.")
+        raise ServiceError("Only the organiser can skip this meeting.")
     clash.skipped = True
     clash.save(update_fields=["skipped", "detected_at"])
     return clash
@@ -531,9 +548,9 @@ def clash_skip(*, clash: SlotClash, by: User) -> SlotClash:
 
 def _check_changeable(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ValidationError("Only a scheduled meeting can be changed.")
+        raise ServiceError("Only a scheduled meeting can be changed.")
     if meeting.ends_at <= timezone.now():
-        raise ValidationError("This meeting is over; it can no longer be changed.")
+        raise ServiceError("This meeting is over; it can no longer be changed.")
 
 
 def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
@@ -544,7 +561,7 @@ def _withdraw_pending_requests(meeting: Meeting, *, by: User) -> None:
 
 def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     if reason not in CancelReason.values:
-        raise ValidationError("Choose a reason for cancelling.")
+        raise ServiceError("Choose a reason for cancelling.")
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_by = by
     meeting.cancelled_at = timezone.now()
@@ -554,16 +571,16 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
     reminders.meeting_cancelled(meeting)
-    notices.meeting_changed(meeting, change=notices.CANCELLED, by=by)
+    reminders.meeting_changed(meeting, change=reminders.CANCELLED, by=by)
     # What was on its agenda moves on to the next meeting, as when it is completed.
     carry_over(meeting=meeting)
     return meeting
 
 
 def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> Meeting:
-    limits.check_meeting_start(starts_at)
+    within_limits(limits.check_meeting_start, starts_at)
     if starts_at == meeting.starts_at:
-        raise ValidationError("That is when the meeting already is.")
+        raise ServiceError("That is when the meeting already is.")
     duration = meeting.ends_at - meeting.starts_at
     meeting.rescheduled_from = meeting.starts_at
     meeting.reschedule_note = note
@@ -575,7 +592,7 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     # Reminders still ahead are due again for the new time; calendars that have the
     # meeting get the new version, and whoever has none is told by email.
     reminders.sync_meetings([meeting])
-    notices.meeting_changed(meeting, change=notices.MOVED, by=by, was=meeting.rescheduled_from)
+    reminders.meeting_changed(meeting, change=reminders.MOVED, by=by, was=meeting.rescheduled_from)
     return meeting
 
 
@@ -588,7 +605,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str, note: str = "") -
     """The organiser cancels a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can cancel; ask them instead.")
+        raise ServiceError("Only the organiser can cancel; ask them instead.")
     _check_changeable(meeting)
     _withdraw_pending_requests(meeting, by=by)
     return _cancel(meeting=meeting, by=by, reason=reason, note=note)
@@ -599,7 +616,7 @@ def meeting_move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: st
     """The organiser moves a meeting. Raises MeetingClash if either person is busy."""
     meeting = _locked(meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can move this meeting; ask them instead.")
+        raise ServiceError("Only the organiser can move this meeting; ask them instead.")
     _check_changeable(meeting)
     moved = _move(meeting=meeting, by=by, starts_at=starts_at, note=note)
     _withdraw_pending_requests(moved, by=by)
@@ -619,23 +636,21 @@ def change_request_create(
     """The participant asks the organiser to cancel or move a meeting."""
     meeting = _locked(meeting)
     if by.pk != meeting.participant_id:
-        raise ValidationError("Only the other person in the meeting can ask for a change.")
+        raise ServiceError("Only the other person in the meeting can ask for a change.")
     _check_changeable(meeting)
     if meeting.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
-        raise ValidationError(
-            f"There is already a request waiting for {meeting.organiser}'s answer."
-        )
+        raise ServiceError(f"There is already a request waiting for {meeting.organiser}'s answer.")
     if action == ChangeRequest.Action.CANCEL:
         if reason not in CancelReason.values:
-            raise ValidationError("Choose a reason for cancelling.")
+            raise ServiceError("Choose a reason for cancelling.")
         proposed_starts_at = None
     elif action == ChangeRequest.Action.MOVE:
         if proposed_starts_at is None:
-            raise ValidationError("Propose a time in the future.")
-        limits.check_meeting_start(proposed_starts_at)
+            raise ServiceError("Propose a time in the future.")
+        within_limits(limits.check_meeting_start, proposed_starts_at)
         reason = ""
     else:
-        raise ValidationError("Ask to cancel or to move the meeting.")
+        raise ServiceError("Ask to cancel or to move the meeting.")
     request = ChangeRequest.objects.create(
         meeting=meeting,
         requested_by=by,
@@ -644,7 +659,7 @@ def change_request_create(
         note=note,
         proposed_starts_at=proposed_starts_at,
     )
-    notices.change_requested(request)
+    reminders.change_requested(request)
     return request
 
 
@@ -655,20 +670,22 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     meeting = _locked(request.meeting)
     if by.pk != meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     _check_changeable(meeting)
     if request.action == ChangeRequest.Action.CANCEL:
         # Cancelled on the participant's behalf: they asked, and their reason stands.
         _cancel(meeting=meeting, by=request.requested_by, reason=request.reason, note=request.note)
+    elif request.proposed_starts_at is None:  # a move always proposes a time
+        raise ServiceError("This request proposes no time.")
     else:
         _move(meeting=meeting, by=by, starts_at=request.proposed_starts_at, note=request.note)
     request.status = ChangeRequest.Status.ACCEPTED
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    notices.request_answered(request)
+    reminders.request_answered(request)
     return meeting
 
 
@@ -676,32 +693,12 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
 def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest:
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if by.pk != request.meeting.organiser_id:
-        raise ValidationError("Only the organiser can answer this request.")
+        raise ServiceError("Only the organiser can answer this request.")
     if request.status != ChangeRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ServiceError("This request has already been answered.")
     request.status = ChangeRequest.Status.DECLINED
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    notices.request_answered(request)
+    reminders.request_answered(request)
     return request
-
-
-# --- Calendar feeds ------------------------------------------------------------------
-
-
-def calendar_feed_for(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
-    """A new private address; the old one stops working at once."""
-    from meetings.models import new_feed_token
-
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
-    return feed

@@ -1,39 +1,29 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
+from meetings.formatting import clash_message
 from meetings.models import ChangeRequest, Meeting
 from meetings.record.selectors import feedback_of_series
-from meetings.record.services import next_time_land
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
     CancelForm,
     MoveForm,
-    NotificationPreferencesForm,
     OneOffForm,
     SeriesForm,
 )
-from notifications import outbox as reminders
-from notifications.calendar import calendar_bytes, feed_bytes, feed_etag
+from notifications import selectors as notification_selectors
+from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import id_or_404
-from oneonones.middleware import keeps_own_cache_headers
 from people.models import RecordAccess
 from people.selectors import get_person_for_user_or_404, has_reports
 from people.services import record_access
 
 PAGE_SIZE = 20
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- My 1:1s, My team ----------------------------------------------------------------
@@ -42,28 +32,15 @@ def _error_text(error: ValidationError) -> str:
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    now = timezone.now()
-    meetings = selectors.meetings_of(user)
-    if past:
-        meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at")
-    else:
-        meetings = meetings.filter(ends_at__gte=now).order_by("starts_at")
+    meetings = selectors.my_meetings(viewer=user, past=past)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
-    my_requests = (
-        ChangeRequest.objects.filter(
-            requested_by=user,
-            status=ChangeRequest.Status.PENDING,
-            meeting__ends_at__gte=now,
-        )
-        .select_related("meeting__organiser")
-        .order_by("meeting__starts_at")
-    )
     context = {
         "page": page,
         "past": past,
-        "is_manager": has_reports(user=user),
-        "my_requests": my_requests,
-        "feed": services.calendar_feed_for(user=user),
+        "is_manager": has_reports(person=user),
+        "my_requests": selectors.requests_made_by(viewer=user),
+        # Read only: the address is made when the person asks for it (a POST).
+        "feed": notification_selectors.feed_of(viewer=user),
     }
     return render(request, "meetings/mine.html", context)
 
@@ -109,9 +86,7 @@ def _preview(request, form, *, series=None):
 def _clash_text(attendance, *, viewer) -> str:
     if attendance is None:
         return ""
-    return services.clash_message(
-        person=attendance.person, clashing=attendance.meeting, viewer=viewer
-    )
+    return clash_message(person=attendance.person, clashing=attendance.meeting, viewer=viewer)
 
 
 def series_new(request):
@@ -126,8 +101,8 @@ def series_new(request):
             series = services.series_create(
                 organiser=user, participant=form.cleaned_data["participant"], **form.series_fields()
             )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -142,8 +117,8 @@ def series_new(request):
 def series_preview(request):
     series = None
     if request.GET.get("series"):
-        series = selectors.get_series_for_user_or_404(
-            request.user, id_or_404(request.GET["series"]), write=True
+        series = selectors.get_series_to_change_or_404(
+            viewer=request.user, pk=id_or_404(request.GET["series"])
         )
     form = SeriesForm(request.GET, organiser=request.user, series=series)
     context = _preview(request, form, series=series)
@@ -161,8 +136,8 @@ def _record_look(request, meeting_or_series, *, kind: str) -> None:
 
 
 def series_detail(request, pk: int):
-    series = selectors.get_series_for_user_or_404(request.user, pk)
-    one_of_two = selectors.is_one_of_the_two(request.user, series)
+    series = selectors.get_series_for_user_or_404(viewer=request.user, pk=pk)
+    one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=series)
     if not one_of_two:
         _record_look(request, series, kind=RecordAccess.Kind.SERIES)
     context = {
@@ -173,9 +148,7 @@ def series_detail(request, pk: int):
         "past": selectors.past_meetings_of_series(series)[:10],
         "clashes": selectors.open_clashes(organiser=series.organiser, series=series),
         "requests": (
-            selectors.pending_requests_for(organiser=series.organiser).filter(
-                meeting__series=series
-            )
+            selectors.pending_requests_for(organiser=series.organiser, series=series)
             if one_of_two
             else []
         ),
@@ -188,14 +161,14 @@ def series_detail(request, pk: int):
 
 
 def series_edit(request, pk: int):
-    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    series = selectors.get_series_to_change_or_404(viewer=request.user, pk=pk)
     form = SeriesForm(request.POST or None, organiser=request.user, series=series)
     if request.method == "POST" and form.is_valid():
         fields = form.series_fields()
         try:
             services.series_update(series=series, by=request.user, **fields)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -207,11 +180,11 @@ def series_edit(request, pk: int):
 
 
 def _series_action(request, pk: int, action, done: str):
-    series = selectors.get_series_for_user_or_404(request.user, pk, write=True)
+    series = selectors.get_series_to_change_or_404(viewer=request.user, pk=pk)
     try:
         action(series=series, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(request, done)
     return redirect("meetings:series", series.pk)
@@ -243,7 +216,7 @@ def series_end(request, pk: int):
 
 @require_POST
 def clash_rebook(request, pk: int):
-    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    clash = selectors.get_clash_for_user_or_404(viewer=request.user, pk=pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -255,19 +228,20 @@ def clash_rebook(request, pk: int):
             )
         except services.MeetingClash as clash_error:
             messages.error(request, clash_error.message)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except ServiceError as error:
+            message_error(request, error)
         else:
             messages.success(request, "Booked at the new time.")
             return redirect("meetings:meeting", meeting.pk)
     else:
-        messages.error(request, " ".join(form.errors.get("starts_at", ["Pick a new time."])))
+        errors = form.errors.get("starts_at") or ["Pick a new time."]
+        messages.error(request, " ".join(str(error) for error in errors))
     return redirect("meetings:series", clash.series_id)
 
 
 @require_POST
 def clash_skip(request, pk: int):
-    clash = selectors.get_clash_for_user_or_404(request.user, pk)
+    clash = selectors.get_clash_for_user_or_404(viewer=request.user, pk=pk)
     services.clash_skip(clash=clash, by=request.user)
     messages.success(request, "Skipped that one; the rest of the series is unchanged.")
     return redirect("meetings:series", clash.series_id)
@@ -296,8 +270,8 @@ def meeting_new(request):
             )
         except services.MeetingClash as clash:
             form.add_error("starts_at", clash.message)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, f"Booked a 1:1 with {meeting.participant}.")
             return redirect("meetings:meeting", meeting.pk)
@@ -305,16 +279,11 @@ def meeting_new(request):
 
 
 def meeting_detail(request, pk: int):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
-    one_of_two = selectors.is_one_of_the_two(request.user, meeting)
+    meeting = selectors.get_meeting_for_user_or_404(viewer=request.user, pk=pk)
+    one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=meeting)
     if not one_of_two:
         _record_look(request, meeting, kind=RecordAccess.Kind.MEETING)
-    requests = []
-    if one_of_two:
-        requests = meeting.change_requests.select_related("requested_by", "decided_by")[:5]
-    if one_of_two and meeting.series_id:
-        # A safety net: anything on the series' next-time list lands on its next meeting.
-        next_time_land(series_id=meeting.series_id)
+    requests = selectors.requests_of_meeting(viewer=request.user, meeting=meeting)
     context = {
         "meeting": meeting,
         "one_of_two": one_of_two,
@@ -332,7 +301,7 @@ def meeting_detail(request, pk: int):
 
 def _change_meeting(request, pk: int, *, form_class, verb: str, act):
     """Cancel or move: the organiser does it, the participant asks for it."""
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
+    meeting = selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
     is_organiser = request.user.pk == meeting.organiser_id
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -340,8 +309,8 @@ def _change_meeting(request, pk: int, *, form_class, verb: str, act):
             done = act(meeting=meeting, data=form.cleaned_data, is_organiser=is_organiser)
         except services.MeetingClash as clash:
             form.add_error("starts_at", clash.message)
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
+        except ServiceError as error:
+            form_error(form, error)
         else:
             messages.success(request, done)
             return redirect("meetings:meeting", meeting.pk)
@@ -388,8 +357,10 @@ def meeting_move(request, pk: int):
 
 
 def _answer(request, pk: int, request_pk: int, *, accept: bool):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
-    change = selectors.get_request_for_organiser_or_404(request.user, meeting, request_pk)
+    meeting = selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
+    change = selectors.get_request_for_organiser_or_404(
+        viewer=request.user, meeting=meeting, pk=request_pk
+    )
     try:
         if accept:
             services.change_request_accept(request=change, by=request.user)
@@ -397,8 +368,8 @@ def _answer(request, pk: int, request_pk: int, *, accept: bool):
             services.change_request_decline(request=change, by=request.user)
     except services.MeetingClash as clash:
         messages.error(request, f"{clash.message} Move it to another time instead.")
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except ServiceError as error:
+        message_error(request, error)
     else:
         messages.success(request, "Done. " + ("Accepted." if accept else "Declined."))
     back = request.POST.get("back")
@@ -417,72 +388,3 @@ def request_accept(request, pk: int, request_pk: int):
 @require_POST
 def request_decline(request, pk: int, request_pk: int):
     return _answer(request, pk, request_pk, accept=False)
-
-
-# --- Calendar ------------------------------------------------------------------------
-
-
-def meeting_ics(request, pk: int):
-    meeting = selectors.get_meeting_for_user_or_404(request.user, pk, write=True)
-    body = calendar_bytes([meeting], for_user=request.user, name="1:1")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-    return response
-
-
-@require_POST
-def calendar_regenerate(request):
-    services.calendar_feed_regenerate(user=request.user)
-    messages.success(request, "Here is a new calendar address. The old one has stopped working.")
-    return redirect("meetings:mine")
-
-
-@keeps_own_cache_headers
-@login_not_required
-@require_GET
-def calendar_feed(request, token: str):
-    """A person's meetings for calendar apps; the token in the address is the key.
-
-    Calendar apps ask every hour. The answer carries an ETag worked out from everything
-    the feed shows (``calendar.feed_etag``); asked again with it, an unchanged feed
-    answers ``304 Not Modified`` without being written again. No Last-Modified: a
-    meeting removed from the feed leaves no later time behind, so a date cannot say
-    whether the feed changed. ``no-cache``: a calendar app may keep the feed but asks
-    every time whether it is still current; ``private``: no shared cache keeps it."""
-    feed = selectors.feed_of_token(token)
-    if feed is None:
-        raise Http404("No such calendar.")
-    rows = selectors.feed_rows(viewer=feed.user)
-    name = f"1:1s of {feed.user}"
-    etag = feed_etag(rows, name=name)
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = HttpResponse(
-            feed_bytes(rows, name=name), content_type="text/calendar; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'inline; filename="oneonones.ics"'
-    response["ETag"] = etag
-    patch_cache_control(response, private=True, no_cache=True, max_age=0)
-    return response
-
-
-# --- Notification settings ---------------------------------------------------------------
-
-
-def notifications(request):
-    """Which reminder emails the signed-in person gets, and when (their own only)."""
-    prefs = reminders.preferences_for(request.user.pk)
-    manager = has_reports(user=request.user)
-    form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reminders.preferences_update(
-                user=request.user,
-                **{name: form.cleaned_data[name] for name in form.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, "Your notification settings are saved.")
-            return redirect("meetings:notifications")
-    return render(request, "meetings/notifications.html", {"form": form})

@@ -1,6 +1,7 @@
 """The meeting page in a real browser: the demo people run a 1:1 together."""
 
 import datetime as dt
+from email.utils import parseaddr
 
 import pytest
 from django.core import mail
@@ -11,8 +12,8 @@ from playwright.sync_api import expect
 
 from conftest import page_errors, sign_in
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
-from meetings.record import services as record_services
 from meetings.scheduling import services
+from notifications import sending
 from people.demo import DEMO_PASSWORD
 from wellbeing.models import CheckIn
 
@@ -93,10 +94,14 @@ def test_the_employee_adds_an_item_and_the_manager_runs_and_completes_the_1_1(
     action = ActionItem.objects.get(description=ACTION)
     assert action.owner.email == "manager@example.com" and action.due_date is not None
     # The summary reaches both, once, even with no worker running: the sweep sends it.
-    record_services.send_pending_summaries()
-    record_services.send_pending_summaries()
-    assert sorted(m.to[0] for m in mail.outbox) == ["employee@example.com", "manager@example.com"]
-    assert all(TOPIC in m.body and ACTION in m.body for m in mail.outbox)
+    sending.send_due_reminders()
+    sending.send_due_reminders()
+    summaries = [m for m in mail.outbox if m.subject.startswith("Summary of")]
+    assert sorted(parseaddr(m.to[0])[1] for m in summaries) == [
+        "employee@example.com",
+        "manager@example.com",
+    ]
+    assert all(TOPIC in m.body and ACTION in m.body for m in summaries)
 
 
 def test_the_employee_checks_in_from_the_meeting_page_and_the_manager_sees_it(

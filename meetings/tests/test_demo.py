@@ -18,9 +18,9 @@ from meetings.models import (
     MeetingFeedback,
     MeetingSeries,
     Note,
-    Reminder,
     SlotClash,
 )
+from notifications.models import Reminder
 from people.models import User
 
 

@@ -5,18 +5,19 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import recurrence
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries, SlotClash
 from meetings.record import services as record_services
 from meetings.scheduling import services
-from meetings.tests.factories import ActionItemFactory
+from meetings.tests.factories import ActionItemFactory, weekly
 from meetings.tests.test_record_services import started_meeting
 from meetings.tests.test_views import booking_data
 from objectives.tests.factories import ObjectiveFactory
+from oneonones.errors import ServiceError
 from oneonones.tests.fuzzing import clock_change
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -123,7 +124,7 @@ def test_the_services_hold_the_same_rule(manager, employee, series, upcoming):
         lambda: services.clash_book_other_time(clash=clash, by=manager, starts_at=far),
     ]  # fmt: skip
     for attempt in attempts:
-        with pytest.raises(ValidationError, match=TWO_YEARS):
+        with pytest.raises(ServiceError, match=TWO_YEARS):
             attempt()
 
 
@@ -135,7 +136,7 @@ def test_an_old_proposal_beyond_two_years_cannot_be_accepted(manager, employee, 
         action=ChangeRequest.Action.MOVE,
         proposed_starts_at=dt.datetime(9999, 12, 31, 12, tzinfo=dt.UTC),
     )
-    with pytest.raises(ValidationError, match=TWO_YEARS):
+    with pytest.raises(ServiceError, match=TWO_YEARS):
         services.change_request_accept(request=change, by=manager)
     upcoming.refresh_from_db()
     assert upcoming.rescheduled_from is None
@@ -209,12 +210,42 @@ def test_the_series_preview_explains_instead_of_failing(client, manager, employe
 
 def test_the_series_services_hold_the_date_rules(manager, employee, series):
     fields = booking_fields()
-    with pytest.raises(ValidationError, match="Pick a first date"):
+    with pytest.raises(ServiceError, match="Pick a first date"):
         services.series_create(
             organiser=manager, participant=employee, **{**fields, "first_date": dt.date.max}
         )
-    with pytest.raises(ValidationError, match="Pick a last date"):
+    with pytest.raises(ServiceError, match="Pick a last date"):
         services.series_update(series=series, by=manager, end_date=dt.date.max)
+
+
+def test_the_series_services_hold_the_booking_forms_rules(manager, employee, series):
+    """SeriesForm.clean's rules hold for any caller of the services: a cadence that
+    gives dates, a last date not before the first, a meeting within the coming year."""
+    fields = booking_fields()
+    yearly_twice = recurrence.deserialize("RRULE:FREQ=YEARLY;INTERVAL=2", include_dtstart=False)
+    never = recurrence.deserialize(
+        "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", include_dtstart=False
+    )
+    tuesday = fields["first_date"] + dt.timedelta(days=(1 - fields["first_date"].weekday()) % 7)
+    refused = [
+        ({"cadence": yearly_twice}, "Meet at least once a year"),
+        ({"end_date": fields["first_date"] - dt.timedelta(days=1)}, "on or after the first"),
+        ({"cadence": never}, "no meeting in the next year"),
+        # Mondays only, from a Tuesday to the same Tuesday: nothing to book.
+        ({"cadence": weekly(weekday=0), "first_date": tuesday, "end_date": tuesday},
+         "no meeting in the next year"),
+    ]  # fmt: skip
+    before = MeetingSeries.objects.count()
+    for changes, message in refused:
+        with pytest.raises(ServiceError, match=message):
+            services.series_create(organiser=manager, participant=employee, **{**fields, **changes})
+    assert MeetingSeries.objects.count() == before
+    cadence = series.cadence
+    for changes, message in refused[:1] + refused[2:3]:
+        with pytest.raises(ServiceError, match=message):
+            services.series_update(series=series, by=manager, **changes)
+    series.refresh_from_db()
+    assert recurrence.serialize(series.cadence) == recurrence.serialize(cadence)
 
 
 def booking_fields() -> dict:
@@ -242,7 +273,7 @@ def test_an_action_is_due_at_most_ten_years_ahead(client, manager, employee, ser
     )
     assert response.status_code == 200
     assert "Pick a due date from 1 January 2000 to " in response.content.decode()
-    with pytest.raises(ValidationError, match="Pick a due date"):
+    with pytest.raises(ServiceError, match="Pick a due date"):
         record_services.action_add(
             meeting=meeting, by=manager, owner=employee, description="Plan", due_date=dt.date.max
         )

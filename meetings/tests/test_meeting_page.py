@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from meetings.models import ActionItem, AgendaItem, AgendaTemplate, Meeting, MeetingFeedback, Note
 from meetings.record import services as record_services
-from meetings.scheduling import services
 from meetings.tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     NoteFactory,
 )
 from meetings.tests.test_record_services import started_meeting
+from notifications import services as notification_services
 
 AGENDA_SECRET = "AGENDA-only-the-two"
 SHARED_SECRET = "SHARED-note-only-the-two"
@@ -141,7 +141,7 @@ def test_changes_are_post_only(client, employee, meeting):
 def test_private_notes_stay_out_of_calendar_files(client, manager, held, employee):
     client.force_login(manager)
     ics = client.get(reverse("meetings:meeting_ics", args=[held.pk])).content.decode()
-    feed_token = services.calendar_feed_for(user=employee).token
+    feed_token = notification_services.calendar_feed_for(user=employee).token
     feed = client.get(reverse("meetings:calendar_feed", args=[feed_token])).content.decode()
     for secret in ALL_SECRETS:
         assert secret not in ics and secret not in feed

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Reminder
 from meetings.tests.factories import MeetingFactory, SeriesFactory
+from notifications.models import Reminder
 from people.models import PersonChange, RecordAccess
 from people.tests.factories import UserFactory
 

@@ -9,6 +9,7 @@ from meetings.models import Meeting
 from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory
 from notifications import calendar
+from notifications import services as notification_services
 
 
 def events(response):
@@ -25,7 +26,7 @@ def test_the_feed_works_without_a_session_and_lists_my_meetings(
     client, employee, meeting, other_manager
 ):
     other = MeetingFactory(organiser=other_manager, participant=other_manager.reports.first())
-    token = services.calendar_feed_for(user=employee).token
+    token = notification_services.calendar_feed_for(user=employee).token
     response = client.get(reverse("meetings:calendar_feed", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -40,7 +41,7 @@ def test_the_feed_works_without_a_session_and_lists_my_meetings(
 
 
 def test_moves_and_cancellations_update_the_same_event(client, manager, employee, meeting):
-    token = services.calendar_feed_for(user=employee).token
+    token = notification_services.calendar_feed_for(user=employee).token
     url = reverse("meetings:calendar_feed", args=[token])
     new_time = meeting.starts_at + dt.timedelta(hours=2)
     services.meeting_move(meeting=meeting, by=manager, starts_at=new_time)
@@ -55,28 +56,28 @@ def test_moves_and_cancellations_update_the_same_event(client, manager, employee
 
 
 def test_a_new_address_revokes_the_old_one(client, employee, meeting):
-    old = services.calendar_feed_for(user=employee).token
+    old = notification_services.calendar_feed_for(user=employee).token
     client.force_login(employee)
     response = client.post(reverse("meetings:calendar_regenerate"))
     assert response.status_code == 302
     client.logout()
     assert client.get(reverse("meetings:calendar_feed", args=[old])).status_code == 404
-    new = services.calendar_feed_for(user=employee).token
+    new = notification_services.calendar_feed_for(user=employee).token
     assert client.get(reverse("meetings:calendar_feed", args=[new])).status_code == 200
 
 
 def test_an_unknown_or_departed_token_is_404(client, employee):
     assert client.get(reverse("meetings:calendar_feed", args=["nope"])).status_code == 404
-    token = services.calendar_feed_for(user=employee).token
+    token = notification_services.calendar_feed_for(user=employee).token
     employee.is_active = False
     employee.save()
     assert client.get(reverse("meetings:calendar_feed", args=[token])).status_code == 404
 
 
 def test_my_meetings_page_shows_my_feed_address(client, employee):
+    token = notification_services.calendar_feed_for(user=employee).token
     client.force_login(employee)
     body = client.get(reverse("meetings:mine")).content.decode()
-    token = services.calendar_feed_for(user=employee).token
     assert reverse("meetings:calendar_feed", args=[token]) in body
 
 
@@ -98,7 +99,7 @@ def test_the_ics_download_is_404_for_others(client, outsider, meeting):
 
 
 def feed_url(user):
-    return reverse("meetings:calendar_feed", args=[services.calendar_feed_for(user=user).token])
+    return reverse("meetings:calendar_feed", args=[notification_services.calendar_feed_for(user=user).token])
 
 
 @pytest.fixture

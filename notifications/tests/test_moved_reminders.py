@@ -11,9 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting, Reminder
+from meetings.models import Meeting
 from notifications import outbox as reminders
 from notifications import sending
+from notifications.models import Reminder
 from notifications.tests.test_reminder_reliability import local_input, wait_for
 from oneonones.celery import app
 
@@ -26,7 +27,7 @@ S = Reminder.State
 def sweep_in_a_worker() -> list:
     """Beat's every-minute sweep, run by a real worker until nothing due is left; the
     worker is stopped before the messages are counted. Returns what it sent."""
-    from meetings.tasks import send_due_reminders
+    from notifications.tasks import send_due_reminders
 
     mail.outbox.clear()
     app.control.purge()

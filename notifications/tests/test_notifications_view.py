@@ -5,8 +5,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import NotificationPreferences, Reminder
 from meetings.scheduling import services
+from notifications.models import NotificationPreferences, Reminder
 
 URL = reverse("meetings:notifications")
 

@@ -8,11 +8,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from meetings.models import CancelReason, Meeting, Reminder
+from meetings.models import CancelReason, Meeting
 from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 from notifications import outbox as reminders
 from notifications import sending
+from notifications import services as notification_services
+from notifications.models import Reminder
 from people.tests.factories import UserFactory
 
 R = Reminder.Kind
@@ -466,7 +468,7 @@ def test_no_actions_email_once_they_are_all_done(pair):
 def test_people_who_turned_actions_emails_off_get_none(pair):
     manager, report = pair
     meeting = book_at(manager, report, next_utc(days=1, hour=9))
-    reminders.preferences_update(user=report, actions_due=False)
+    notification_services.preferences_update(user=report, actions_due=False)
     tokyo_morning = dt.datetime.combine(
         timezone.now().date() + dt.timedelta(days=3), dt.time(10, 0), tzinfo=report.zone
     )

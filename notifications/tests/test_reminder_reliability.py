@@ -23,9 +23,10 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingSeries, Reminder
+from meetings.models import Meeting, MeetingSeries
 from meetings.scheduling import services
 from notifications import sending
+from notifications.models import Reminder
 from notifications.tests import mail_backends
 from oneonones.celery import app
 from oneonones.tests import clock
@@ -111,7 +112,7 @@ def assert_nothing_left_to_send() -> None:
 def test_two_sweeps_in_a_real_worker_send_each_reminder_once(
     transactional_db, manager, employee, settings
 ):
-    from meetings.tasks import send_due_reminders
+    from notifications.tasks import send_due_reminders
 
     settings.EMAIL_BACKEND = SLOW
     book_many(manager, employee, 10)
@@ -366,7 +367,7 @@ def test_with_the_broker_stopped_booking_works_and_reminders_go_out_once_it_is_b
         fortnight = timezone.now() + dt.timedelta(days=14)
         invited = series.meetings.filter(starts_at__lte=fortnight).count()
         assert invited >= 1
-        app.send_task(schedule["meetings-send-due-reminders"]["task"])
+        app.send_task(schedule["notifications-send-due-reminders"]["task"])
         expected = 2 + 2 * invited
         wait_for(lambda: len(mail.outbox) >= expected, timeout=90, what="the invitations")
 

@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from meetings.models import CancelReason, Meeting, NotificationPreferences, Reminder
+from meetings.models import CancelReason, Meeting
 from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 from notifications import outbox as reminders
+from notifications import services as notification_services
+from notifications.models import NotificationPreferences, Reminder
 
 R = Reminder.Kind
 S = Reminder.State
@@ -206,7 +208,9 @@ def test_a_new_place_re_invites_people_who_have_the_event(manager, employee):
 
 def test_preferences_cancel_move_and_bring_back_reminders(manager, employee):
     meeting = book(manager, employee)
-    reminders.preferences_update(user=employee, starting_soon=False, agenda_days_as_participant=3)
+    notification_services.preferences_update(
+        user=employee, starting_soon=False, agenda_days_as_participant=3
+    )
     soon = Reminder.objects.get(meeting=meeting, kind=R.STARTING_SOON, recipient=employee)
     assert soon.state == S.CANCELLED
     prompt = Reminder.objects.get(meeting=meeting, kind=R.AGENDA_PROMPT, recipient=employee)
@@ -215,7 +219,9 @@ def test_preferences_cancel_move_and_bring_back_reminders(manager, employee):
     assert Reminder.objects.get(meeting=meeting, kind=R.STARTING_SOON, recipient=manager).state == (
         S.PENDING
     )
-    reminders.preferences_update(user=employee, starting_soon=True, starting_soon_minutes=15)
+    notification_services.preferences_update(
+        user=employee, starting_soon=True, starting_soon_minutes=15
+    )
     soon.refresh_from_db()
     assert (soon.state, soon.due_at) == (S.PENDING, meeting.starts_at - dt.timedelta(minutes=15))
 
@@ -253,7 +259,7 @@ def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_of
     rows(meeting, kind=R.INVITATION, recipient=employee).update(
         state=S.SENT, sent_at=timezone.now()
     )
-    reminders.preferences_update(user=employee, invitations=False)
+    notification_services.preferences_update(user=employee, invitations=False)
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
     cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
@@ -263,11 +269,11 @@ def test_beat_runs_the_sweep_every_minute_and_the_nudges_hourly():
     from oneonones.celery import app
 
     app.loader.import_default_modules()
-    sweep = app.conf.beat_schedule["meetings-send-due-reminders"]
+    sweep = app.conf.beat_schedule["notifications-send-due-reminders"]
     assert sweep["schedule"] == 60.0
     assert sweep["task"] in app.tasks
-    nudges = app.conf.beat_schedule["meetings-queue-lapsed-nudges"]
+    nudges = app.conf.beat_schedule["notifications-queue-lapsed-nudges"]
     assert nudges["task"] in app.tasks
     assert nudges["schedule"].minute == {7}
-    actions = app.conf.beat_schedule["meetings-queue-action-reminders"]
+    actions = app.conf.beat_schedule["notifications-queue-action-reminders"]
     assert actions["task"] in app.tasks

@@ -1,4 +1,4 @@
-"""Migration meetings 0006 gives the reminders written before it the start their meeting
+"""Migration notifications 0003 gives the reminders written before it the start their meeting
 has, so that none is sent twice after the upgrade and a later move re-arms them."""
 
 import datetime as dt
@@ -7,18 +7,18 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from meetings.models import Reminder
 from meetings.tests.factories import MeetingFactory
 from notifications import outbox
+from notifications.models import Reminder
 
-BEFORE = [("meetings", "0005_report_counts")]
-AFTER = [("meetings", "0006_notices")]
+BEFORE = [("notifications", "0002_summary_kind")]
 
 
-def migrate(targets) -> None:
+def migrate(targets=None) -> None:
+    """Migrate to ``targets``, or forward to the latest of every app."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(targets)
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
 
 
 def test_old_subjects_are_given_their_meetings_start(transactional_db, manager, employee):
@@ -40,7 +40,7 @@ def test_old_subjects_are_given_their_meetings_start(transactional_db, manager, 
                     [kind, employee.pk, meeting.pk, subject, due, state, state, due, due, due],
                 )
     finally:
-        migrate(AFTER)
+        migrate()
     subjects = dict(Reminder.objects.values_list("kind", "subject"))
     assert subjects == {
         "starting_soon": outbox.meeting_subject(meeting),

@@ -6,7 +6,7 @@ from django.urls import reverse
 LISTS = [
     "admin:meetings_meetingseries_changelist",
     "admin:meetings_meeting_changelist",
-    "admin:meetings_reminder_changelist",
+    "admin:notifications_reminder_changelist",
     "admin:objectives_objective_changelist",
 ]
 
@@ -37,7 +37,7 @@ def test_usable_filters_still_work(client, admin_user, name):
     client.force_login(admin_user)
     field = {
         "admin:meetings_meeting_changelist": "starts_at",
-        "admin:meetings_reminder_changelist": "due_at",
+        "admin:notifications_reminder_changelist": "due_at",
         "admin:objectives_objective_changelist": "due_date",
     }.get(name)
     query = {"q": "Morgan"}

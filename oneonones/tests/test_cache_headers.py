@@ -7,6 +7,7 @@ from django.utils.cache import get_max_age
 
 from meetings.scheduling import services as meeting_services
 from meetings.tests.factories import ActionItemFactory, MeetingFactory, SeriesFactory
+from notifications import services as notification_services
 from objectives.tests.factories import ObjectiveFactory
 from people.tests.factories import UserFactory
 from people.tests.test_auth import all_routes, sample_path
@@ -95,7 +96,7 @@ def test_an_outsider_gets_a_private_404(client, outsider, manager, employee):
 
 
 def test_the_calendar_feed_keeps_its_own_headers_signed_in_or_not(client, employee):
-    url = reverse(FEED, args=[meeting_services.calendar_feed_for(user=employee).token])
+    url = reverse(FEED, args=[notification_services.calendar_feed_for(user=employee).token])
     anonymous = client.get(url)
     client.force_login(employee)
     signed_in = client.get(url)

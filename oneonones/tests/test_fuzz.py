@@ -40,6 +40,7 @@ from meetings.tests.factories import (
     weekly,
 )
 from meetings.tests.test_record_services import started_meeting
+from notifications import services as notification_services
 from objectives.models import Level, State
 from objectives.tests.factories import (
     CommentFactory,
@@ -190,7 +191,7 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
     CheckInFactory(employee=employee, shared_with_manager=True, note="Busy month")
     checkin = CheckInFactory(employee=employee, note="Tired")
     note = WellbeingNoteFactory(author=manager, subject=employee, text="Lighter load")
-    feed = services.calendar_feed_for(user=employee)
+    feed = notification_services.calendar_feed_for(user=employee)
     # Someone new with no 1:1 yet, for HR's lists.
     UserFactory(full_name="New Starter", manager=other_manager, start_date=timezone.localdate())
     item = now_meeting.agenda_items.first()

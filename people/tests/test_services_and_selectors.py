@@ -23,11 +23,6 @@ def test_someone_whose_reports_have_all_left_manages_nobody(manager, employee):
     assert "manager" not in user_roles(viewer=manager)
 
 
-def test_the_older_spelling_still_answers_until_meetings_moves(manager, employee):
-    assert list(reports_of(user=manager)) == list(reports_of(manager=manager))
-    assert has_reports(user=manager) is has_reports(person=manager)
-
-
 def test_an_import_that_cannot_be_done_is_a_refusal_listing_every_line(db):
     with pytest.raises(services.PeopleImportError) as refused:
         services.people_import_csv(lines=["email,full_name", "not-an-email,Ann", "b@x.org,"])

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingFeedback, Note, Reminder
+from meetings.models import Meeting, MeetingFeedback, Note
 from meetings.tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -16,6 +16,7 @@ from meetings.tests.factories import (
     NoteFactory,
     SeriesFactory,
 )
+from notifications.models import Reminder
 from objectives.models import ObjectiveChange
 from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory

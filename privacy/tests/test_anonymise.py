@@ -14,8 +14,8 @@ from meetings.models import (
     MeetingFeedback,
     MeetingSeries,
     Note,
-    Reminder,
 )
+from notifications.models import Reminder
 from objectives.models import Objective, ObjectiveChange, ObjectiveComment
 from oneonones.errors import ServiceError
 from people.models import PersonChange, RecordAccess, User
