@@ -11,7 +11,10 @@ transaction, so a meeting and its reminders change together or not at all:
 - ``meeting_cancelled`` cancels what is waiting and, for whoever already has
   the event in their calendar, queues a METHOD:CANCEL invitation.
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
-  edited or ended), before they go.
+  edited or ended), before they go, and (given who did it) tells each of the two
+  by one email of those no cancellation tells them of.
+- the notices at the end (``change_requested``, ``request_answered``,
+  ``meeting_changed``, ``objective_changed``) tell people at once what changed.
 - ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
   longer needed, and both people's summaries are queued.
 
@@ -322,10 +325,14 @@ def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> No
     _queue_cancellations([meeting], now)
 
 
-def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None) -> None:
+def meetings_removed(
+    meetings: QuerySet[Meeting], *, by: User | None = None, now: dt.datetime | None = None
+) -> None:
     """Call just before deleting ``meetings``: their waiting rows go with them, and
     people who were sent an invitation get a cancellation. Sent rows stay as a
-    record, their meeting emptied by the delete."""
+    record, their meeting emptied by the delete. With ``by`` (a series edited or
+    ended by someone), each of the two is also told by email of the removed meetings
+    no cancellation tells them of (``meetings_removed_told``)."""
     now = now or timezone.now()
     doomed = list(meetings.select_for_update(of=("self",)))
     if not doomed:
@@ -334,6 +341,8 @@ def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = N
     for meeting in doomed:
         meeting.sequence += 1  # a cancellation is a newer version of the event
     _queue_cancellations(doomed, now)
+    if by is not None:
+        meetings_removed_told(doomed, by=by, now=now)
 
 
 def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
@@ -569,7 +578,7 @@ PREFERENCE: dict[str, str] = {
     R.MEETING_CHANGED: "meeting_changes",
     R.OBJECTIVE_UPDATE: "objective_updates",
 }
-MOVED, CANCELLED = "moved", "cancelled"
+MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
 
 
 def wanted_by(prefs: NotificationPreferences, kind: str) -> bool:
@@ -689,3 +698,34 @@ def objective_changed(
         subject=f"objective:{objective_id}:{change_id}",
         payload={"objective": objective_id, "event": event, "by": by.pk},
     )
+
+
+def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime) -> None:
+    """Meetings of one pair removed together (a series edited or ended): each of the
+    two gets one plain email listing those of them no ``CANCEL`` tells them of (their
+    invitation had not gone out yet), as a single cancellation would. The meetings are
+    about to be deleted, so the email reads them from their snapshots. Keyed by the
+    first removed meeting, which is removed once: one email per removal."""
+    if not meetings:
+        return
+    cancelled = set(_invited_people(m.pk for m in meetings))
+    first = min(meetings, key=lambda m: m.pk)
+    for person_id in (first.organiser_id, first.participant_id):
+        untold = sorted(
+            (m for m in meetings if (m.pk, person_id) not in cancelled),
+            key=lambda m: m.starts_at,
+        )
+        if not untold:
+            continue
+        enqueue(
+            kind=R.MEETING_CHANGED,
+            recipient_id=person_id,
+            subject=f"removed:{first.pk}",
+            payload={
+                "change": REMOVED,
+                "by": by.pk,
+                "series": first.series_id,
+                "events": [meeting_snapshot(m) for m in untold],
+            },
+            now=now,
+        )

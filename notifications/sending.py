@@ -132,6 +132,8 @@ def notice_verdict(row: Reminder, prefs: NotificationPreferences) -> Verdict | N
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if row.kind == R.OBJECTIVE_UPDATE:
         return None
+    if row.kind == R.MEETING_CHANGED and row.payload["change"] == reminders.REMOVED:
+        return None  # the meetings are gone; the email is written from their snapshots
     if row.meeting is None:
         return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
     if row.kind == R.MEETING_CHANGED and row.meeting.sequence != row.payload["sequence"]:
@@ -329,7 +331,31 @@ def _request_answered(row: Reminder) -> Email:
     )
 
 
+def _meetings_removed(row: Reminder) -> Email:
+    """Meetings of a series removed together, each at its time in the reader's zone."""
+    meetings = [reminders.meeting_from_snapshot(event) for event in row.payload["events"]]
+    recipient = row.recipient
+    first = meetings[0]
+    other_id = first.participant_id if recipient.pk == first.organiser_id else first.organiser_id
+    other = User.objects.get(pk=other_id)
+    by_me = row.payload["by"] == recipient.pk
+    context: dict[str, Any] = {
+        "other": other,
+        "by_me": by_me,
+        "by": recipient if by_me else other,  # only the organiser changes a series
+        "whens": [format_span(m.starts_at, m.ends_at, recipient.zone) for m in meetings],
+        "series_url": absolute("meetings:series", row.payload["series"])
+        if row.payload.get("series")
+        else absolute("meetings:mine"),
+    }
+    count = len(meetings)
+    what = "1:1" if count == 1 else f"{count} 1:1s"
+    return Email(f"Removed: {what} with {other}", "meetings_removed", context)
+
+
 def _meeting_changed(row: Reminder) -> Email:
+    if row.payload["change"] == reminders.REMOVED:
+        return _meetings_removed(row)
     meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
     changed_by = row.payload["by"]

@@ -300,9 +300,10 @@ def untouched_future_meetings(*, series: MeetingSeries) -> QuerySet[Meeting]:
     return meetings
 
 
-def _remove_untouched_future(series: MeetingSeries) -> int:
+def _remove_untouched_future(series: MeetingSeries, *, by: User) -> int:
     doomed = untouched_future_meetings(series=series)
-    reminders.meetings_removed(doomed)
+    # Both people hear of it: a CANCEL where the invitation went out, else an email.
+    reminders.meetings_removed(doomed, by=by)
     removed: int
     removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
@@ -357,7 +358,7 @@ def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> Meeting
         # A new version of each changed meeting: calendars that have it get it again.
         reminders.sync_meetings(changed)
     if retimed:
-        _remove_untouched_future(series)
+        _remove_untouched_future(series, by=by)
     if series.status == MeetingSeries.Status.ACTIVE:
         _enqueue_generation(series)
     return series
@@ -391,7 +392,7 @@ def series_resume(*, series: MeetingSeries, by: User) -> MeetingSeries:
 def series_end(*, series: MeetingSeries, by: User) -> MeetingSeries:
     """End the series: untouched future meetings go; meetings with content stay."""
     series = _set_series_status(series=series, by=by, status=MeetingSeries.Status.ENDED)
-    _remove_untouched_future(series)
+    _remove_untouched_future(series, by=by)
     return series
 
 

@@ -232,6 +232,82 @@ def test_cancelling_where_the_invitation_went_out_sends_cancel_instead(client, m
         assert str(event["uid"]) == f"meeting-{meeting.pk}@oneonones"
 
 
+def generated_series(manager, employee):
+    """A weekly series, generated, whose first invitations have gone out."""
+    series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly())
+    services.series_generate(series_id=series.pk)
+    sweep()  # the invitations of the coming fortnight go out; later ones wait
+    return series
+
+
+def invited_and_not(series, person) -> tuple[list[Meeting], list[Meeting]]:
+    future = list(series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at"))
+    invited = {
+        m.pk
+        for m in future
+        if m.reminders.filter(kind=R.INVITATION, recipient=person, state=S.SENT).exists()
+    }
+    return [m for m in future if m.pk in invited], [m for m in future if m.pk not in invited]
+
+
+def test_ending_a_series_tells_both_of_every_meeting_removed(client, manager, employee):
+    series = generated_series(manager, employee)
+    told = {person: invited_and_not(series, person) for person in (manager, employee)}
+    near, far = told[employee]
+    assert near and far  # both cases are in play
+    client.force_login(manager)
+    response = client.post(reverse("meetings:series_end", args=[series.pk]))
+    assert response.status_code == 302
+    assert not series.meetings.filter(starts_at__gt=timezone.now()).exists()
+    sent = sweep()
+    for person, other in ((manager, employee), (employee, manager)):
+        near, far = told[person]
+        cancels = [m for m in sent[person.email] if m.attachments]
+        plain = [m for m in sent[person.email] if not m.attachments]
+        # Where the invitation went out, the calendar is told by a CANCEL...
+        assert sorted(str(calendar_of(m).walk("VEVENT")[0]["uid"]) for m in cancels) == sorted(
+            f"meeting-{m.pk}@oneonones" for m in near
+        )
+        assert all(str(calendar_of(m)["method"]) == "CANCEL" for m in cancels)
+        # ...and every other removed meeting is in one plain email, in the reader's zone.
+        [message] = plain
+        assert message.subject == f"Removed: {len(far)} 1:1s with {other.full_name}"
+        for meeting in far:
+            assert f"- {format_span(meeting.starts_at, meeting.ends_at, person.zone)}\n" in (
+                message.body
+            )
+        for meeting in near:
+            assert format_span(meeting.starts_at, meeting.ends_at, person.zone) not in message.body
+        who = "you" if person == manager else manager.full_name
+        assert f"because {who} changed or ended the series" in message.body
+    assert sweep() == {}  # each told once
+
+
+def test_retiming_a_series_tells_both_of_the_meetings_it_replaced(client, manager, employee):
+    series = generated_series(manager, employee)
+    _, far = invited_and_not(series, employee)
+    assert far
+    services.series_update(series=series, by=manager, start_time=dt.time(10, 30))
+    sent = sweep()
+    for person in (manager, employee):
+        [removed] = [m for m in sent[person.email] if m.subject.startswith("Removed: ")]
+        for meeting in far:
+            assert format_span(meeting.starts_at, meeting.ends_at, person.zone) in removed.body
+
+
+def test_removed_meetings_are_not_emailed_to_who_turned_changes_off(client, manager, employee):
+    series = generated_series(manager, employee)
+    notification_services.preferences_update(user=employee, meeting_changes=False)
+    near, _ = invited_and_not(series, employee)
+    client.force_login(manager)
+    client.post(reverse("meetings:series_end", args=[series.pk]))
+    sent = sweep()
+    # The calendar still hears of what it has; nothing else is sent to them.
+    assert len(sent[employee.email]) == len(near)
+    assert all(m.attachments for m in sent[employee.email])
+    assert any(m.subject.startswith("Removed: ") for m in sent[manager.email])
+
+
 # --- Objectives ---------------------------------------------------------------------------
 
 
