@@ -78,7 +78,7 @@ def test_the_admin_sites_meetings_series_and_outbox_are_recorded(
         reverse("admin:meetings_meeting_changelist"),
         reverse("admin:meetings_meeting_change", args=[meeting.pk]),
         reverse("admin:meetings_meetingseries_change", args=[series.pk]),
-        reverse("admin:meetings_reminder_change", args=[reminder.pk]),
+        reverse("admin:notifications_reminder_change", args=[reminder.pk]),
     ):
         assert client.get(url).status_code == 200, url
     assert looks() == [

@@ -162,10 +162,14 @@ def test_editing_a_series_takes_removed_meetings_reminders_with_them(manager, em
     assert not Meeting.objects.filter(pk=first.pk).exists()
     # Nothing waits for a meeting that is gone...
     assert not Reminder.objects.filter(meeting__isnull=True, state=S.PENDING).exclude(
-        kind=R.INVITATION
+        kind__in=[R.INVITATION, R.MEETING_CHANGED]
     )
-    # ...except the cancellations for the calendars that had it.
-    cancels = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING)
+    # ...except the cancellations for the calendars that had it, and the email telling
+    # each of the two of the others (none of them in it).
+    told = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING, kind=R.MEETING_CHANGED)
+    assert {row.recipient_id for row in told} == {manager.pk, employee.pk}
+    assert all(first.pk not in {e["id"] for e in row.payload["events"]} for row in told)
+    cancels = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING, kind=R.INVITATION)
     assert {row.recipient_id for row in cancels} == {manager.pk, employee.pk}
     assert all(row.payload["event"]["id"] == first.pk for row in cancels)
     # The new meetings have their own reminders at the new time.
@@ -180,7 +184,13 @@ def test_ending_a_series_removes_the_waiting_reminders(manager, employee):
     series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly())
     services.series_generate(series_id=series.pk)
     services.series_end(series=series, by=manager)
-    assert not Reminder.objects.filter(state=S.PENDING).exists()
+    # What waits is only the email telling each of the two of the meetings removed.
+    waiting = Reminder.objects.filter(state=S.PENDING)
+    assert {(row.kind, row.recipient_id) for row in waiting} == {
+        (R.MEETING_CHANGED, manager.pk),
+        (R.MEETING_CHANGED, employee.pk),
+    }
+    assert all(row.meeting_id is None for row in waiting)
 
 
 def test_pausing_keeps_the_booked_meetings_reminders(manager, employee):
