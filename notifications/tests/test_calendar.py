@@ -99,7 +99,9 @@ def test_the_ics_download_is_404_for_others(client, outsider, meeting):
 
 
 def feed_url(user):
-    return reverse("meetings:calendar_feed", args=[notification_services.calendar_feed_for(user=user).token])
+    return reverse(
+        "meetings:calendar_feed", args=[notification_services.calendar_feed_for(user=user).token]
+    )
 
 
 @pytest.fixture
