@@ -429,7 +429,8 @@ ATTENDANCE_FROM_MEETINGS = """
 REMINDERS_FROM_MEETINGS = """
     INSERT INTO meetings_reminder (kind, recipient_id, meeting_id, subject, payload, due_at,
                                    state, reason, attempts, last_error, created_at, updated_at)
-    SELECT 'starting_soon', person.id, m.id, 'meeting:' || m.id, '{}'::jsonb,
+    SELECT 'starting_soon', person.id, m.id, 'meeting:' || m.id || '@' || to_char(m.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
+           '{}'::jsonb,
            m.starts_at - interval '1 hour', 'pending', '', 0, '', %(now)s, %(now)s
     FROM meetings_meeting m
     CROSS JOIN LATERAL (VALUES (m.organiser_id), (m.participant_id)) AS person(id)

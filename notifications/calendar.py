@@ -17,7 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from meetings.models import Format, Kind, Meeting
 
@@ -60,7 +60,8 @@ def calendar_bytes(meetings, *, for_user, name: str) -> bytes:
     calendar.add("x-wr-calname", name)
     # Ask subscribing calendars to look again every hour.
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # Outlook reads this one; an unknown property would be written as text ("1:00:00").
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     stamp = timezone.now()
     for meeting in meetings:
         calendar.add_component(_event(meeting, for_user=for_user, stamp=stamp))

@@ -23,7 +23,11 @@ class NotificationPreferencesForm(forms.ModelForm):
             "follow_up",
             "follow_up_hours",
             "actions_due",
+            "summary_shared_notes",
             "invitations",
+            "change_requests",
+            "meeting_changes",
+            "objective_updates",
             "lapsed_nudge",
             "lapsed_nudge_weekday",
         ]
@@ -32,6 +36,7 @@ class NotificationPreferencesForm(forms.ModelForm):
             "agenda_days_as_organiser": "1 to 7 days.",
             "follow_up_hours": "Only if the meeting is not yet recorded as held. 1 to 24 hours.",
             "lapsed_nudge_weekday": "At 9:00 in your time zone, only when there is someone.",
+            "summary_shared_notes": "Private notes are never included.",
         }
 
     def __init__(self, *args, manager: bool, **kwargs):
@@ -49,8 +54,11 @@ class NotificationPreferencesForm(forms.ModelForm):
                 "starting_soon",
                 "starting_soon_minutes",
             ),
-            Fieldset("After a 1:1", "follow_up", "follow_up_hours", "actions_due"),
+            Fieldset(
+                "After a 1:1", "follow_up", "follow_up_hours", "actions_due", "summary_shared_notes"
+            ),
             Fieldset("Calendar", "invitations"),
+            Fieldset("Changes", "change_requests", "meeting_changes", "objective_updates"),
         ]
         if manager:
             sections.append(Fieldset("Your team", "lapsed_nudge", "lapsed_nudge_weekday"))

@@ -45,9 +45,12 @@ class Reminder(models.Model):
     them sent in the transaction that sent them. ``(kind, recipient, subject)``
     is unique, so writing the same reminder twice yields one row, and one email.
 
-    ``subject`` names what the message is about: ``meeting:<id>`` for the
-    reminders of a meeting, ``meeting:<id>:v<sequence>`` for a calendar
-    invitation (each version of a meeting is a new invitation),
+    ``subject`` names what the message is about: ``meeting:<id>@<start, UTC>`` for
+    the reminders of a meeting at one start (a moved meeting's reminders are due
+    again), ``meeting:<id>:v<sequence>`` for a calendar invitation (each version of
+    a meeting is a new invitation) and for the plain email about a move or a
+    cancellation, ``request:<id>`` for a request to move or cancel and its answer,
+    ``objective:<id>:<history entry>`` for an objective's proposal or decision,
     ``week:<ISO week>`` for the weekly nudge, ``actions:<date>`` for the actions due.
     A held meeting's summary is a row too (``meeting:<id>``, one per person), so it is
     claimed, retried and dropped when stale by the same rules as every other message.
@@ -61,6 +64,10 @@ class Reminder(models.Model):
         LAPSED_NUDGE = "lapsed_nudge", "Reports without a recent 1:1"
         INVITATION = "invitation", "Calendar invitation"
         SUMMARY = "summary", "Summary of a held 1:1"
+        CHANGE_REQUESTED = "change_requested", "A request to move or cancel"
+        REQUEST_ANSWERED = "request_answered", "The answer to a request"
+        MEETING_CHANGED = "meeting_changed", "Meeting moved or cancelled"
+        OBJECTIVE_UPDATE = "objective_update", "Objective proposed, confirmed or rejected"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"
@@ -171,6 +178,25 @@ class NotificationPreferences(models.Model):
     invitations = models.BooleanField(
         "Send me calendar invitations (.ics) when 1:1s are booked, moved or cancelled",
         default=True,
+    )
+    change_requests = models.BooleanField(
+        "Tell me when someone asks to move or cancel a 1:1 with me, and the answer to my requests",
+        default=True,
+    )
+    meeting_changes = models.BooleanField(
+        "Tell me when a 1:1 of mine is moved or cancelled (by email, when no calendar "
+        "invitation tells me)",
+        default=True,
+    )
+    objective_updates = models.BooleanField(
+        "Tell me when an objective is proposed to me, or mine is confirmed or rejected",
+        default=True,
+    )
+    # Off unless chosen: the shared notes leave the app only when both people want it.
+    summary_shared_notes = models.BooleanField(
+        "Include the shared notes in the wrap-up email (only when the other person "
+        "turned this on too)",
+        default=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,10 @@ transaction, so a meeting and its reminders change together or not at all:
 - ``meeting_cancelled`` cancels what is waiting and, for whoever already has
   the event in their calendar, queues a METHOD:CANCEL invitation.
 - ``meetings_removed`` does the same for meetings about to be deleted (a series
-  edited or ended), before they go.
+  edited or ended), before they go, and (given who did it) tells each of the two
+  by one email of those no cancellation tells them of.
+- the notices at the end (``change_requested``, ``request_answered``,
+  ``meeting_changed``, ``objective_changed``) tell people at once what changed.
 - ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
   longer needed, and both people's summaries are queued.
 
@@ -30,7 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import ActionItem, Meeting, MeetingSeries
+from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
 from notifications.models import NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
 from oneonones.queue import enqueue_on_commit
@@ -38,12 +41,25 @@ from people.models import User
 
 R = Reminder.Kind
 MEETING_KINDS = (R.AGENDA_PROMPT, R.STARTING_SOON, R.FOLLOW_UP)
+# What ``sync_meetings`` keeps in step with a meeting's time; the messages about a
+# change (the notices below) are not its to move or cancel.
+SYNCED_KINDS = (*MEETING_KINDS, R.INVITATION)
 # Local time of day for the messages that are about a day, not a meeting.
 MORNING = dt.time(9, 0)
 NOON = dt.time(12, 0)
 
 
-def meeting_subject(meeting_id: int) -> str:
+def meeting_subject(meeting: Meeting) -> str:
+    """What a meeting's reminders are about: the meeting *at its scheduled start*.
+
+    The start is part of the send-once key, so a reminder sent for one time never
+    stands in for the new time after a move: every reminder still ahead is due again,
+    while the rows of the old time no version of the meeting wants are cancelled."""
+    return f"meeting:{meeting.pk}@{meeting.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def summary_subject(meeting_id: int) -> str:
+    """What a held meeting's summary is about: the meeting, once, whatever its start."""
     return f"meeting:{meeting_id}"
 
 
@@ -147,7 +163,7 @@ def _wanted_rows(
             due = meeting_reminder_due(
                 kind=kind, meeting=meeting, person_id=person_id, prefs=prefs[person_id]
             )
-            wanted.append(Wanted(kind, person_id, meeting_subject(meeting.pk), due, {}))
+            wanted.append(Wanted(kind, person_id, meeting_subject(meeting), due, {}))
         due = None
         if prefs[person_id].invitations:
             update = (meeting.pk, person_id) in invited
@@ -179,7 +195,9 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
     prefs = preferences_of(people)
     existing = {
         (row.kind, row.recipient_id, row.subject): row
-        for row in Reminder.objects.filter(meeting_id__in=by_id).select_for_update()
+        for row in Reminder.objects.filter(
+            meeting_id__in=by_id, kind__in=SYNCED_KINDS
+        ).select_for_update()
     }
     invited = {
         (row.meeting_id, row.recipient_id)
@@ -232,7 +250,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
             to_update.append(row)
     # The lock on the meetings being changed keeps two writers apart; the conflict
     # clause only covers a row another transaction wrote in between, which is the same row.
-    _insert_once(to_create)
+    insert_once(to_create)
     if to_update:
         Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
 
@@ -240,7 +258,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
 REMINDER_KEY = ("kind", "recipient", "subject")
 
 
-def _insert_once(rows: list[Reminder]) -> None:
+def insert_once(rows: list[Reminder]) -> None:
     """Insert reminders, keeping the row already there for a (kind, recipient, subject).
 
     The conflict clause names that one unique key, so a clash with any other
@@ -294,7 +312,7 @@ def _queue_cancellations(meetings: list[Meeting], now: dt.datetime) -> None:
                 due_at=now,
             )
         )
-    _insert_once(rows)
+    insert_once(rows)
 
 
 def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
@@ -307,10 +325,14 @@ def meeting_cancelled(meeting: Meeting, *, now: dt.datetime | None = None) -> No
     _queue_cancellations([meeting], now)
 
 
-def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = None) -> None:
+def meetings_removed(
+    meetings: QuerySet[Meeting], *, by: User | None = None, now: dt.datetime | None = None
+) -> None:
     """Call just before deleting ``meetings``: their waiting rows go with them, and
     people who were sent an invitation get a cancellation. Sent rows stay as a
-    record, their meeting emptied by the delete."""
+    record, their meeting emptied by the delete. With ``by`` (a series edited or
+    ended by someone), each of the two is also told by email of the removed meetings
+    no cancellation tells them of (``meetings_removed_told``)."""
     now = now or timezone.now()
     doomed = list(meetings.select_for_update(of=("self",)))
     if not doomed:
@@ -319,6 +341,8 @@ def meetings_removed(meetings: QuerySet[Meeting], *, now: dt.datetime | None = N
     for meeting in doomed:
         meeting.sequence += 1  # a cancellation is a newer version of the event
     _queue_cancellations(doomed, now)
+    if by is not None:
+        meetings_removed_told(doomed, by=by, now=now)
 
 
 def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> None:
@@ -331,13 +355,13 @@ def meeting_completed(meeting: Meeting, *, now: dt.datetime | None = None) -> No
         reason="The meeting was recorded as held.",
         updated_at=now,
     )
-    _insert_once(
+    insert_once(
         [
             Reminder(
                 kind=R.SUMMARY,
                 recipient_id=person_id,
                 meeting=meeting,
-                subject=meeting_subject(meeting.pk),
+                subject=summary_subject(meeting.pk),
                 due_at=now,
             )
             for person_id in (meeting.organiser_id, meeting.participant_id)
@@ -459,7 +483,7 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         if (row.recipient_id, row.subject) not in already
         and lapsed_series_of(manager_id=row.recipient_id, now=now)
     ]
-    _insert_once(rows)
+    insert_once(rows)
     return len(rows)
 
 
@@ -523,5 +547,185 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
         ).values_list("recipient_id", "subject")
     )
     rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
-    _insert_once(rows)
+    insert_once(rows)
     return len(rows)
+
+
+# --- Telling people, at once, what changed between them ---------------------------------
+#
+# Telling people, at once, what changed between them.
+#
+# The services call these inside the transaction that makes the change, so the change
+# and its message are written together or not at all; ``notifications.sending`` sends the
+# rows through the same outbox, claims and retries as every reminder, and checks at
+# send time that each is still true and still wanted (see ``sending.notice_verdict``).
+#
+# - a report asks to move or cancel: their organiser is told (``change_requested``),
+#   and the answer goes back to them (``request_answered``);
+# - a meeting is moved or cancelled: each person whose calendar is not being told by
+#   an invitation (an updated ``REQUEST`` or a ``CANCEL``, sent at once) gets a plain
+#   email (``meeting_changed``), however far ahead the meeting is;
+# - an objective is proposed, confirmed or rejected: the other side is told
+#   (``objective_changed``, called by ``objectives.services``).
+#
+# Each kind can be turned off under My profile -> Notifications
+# (``NotificationPreferences``); the rows are keyed so that each is sent once.
+
+# The preference that turns each kind off.
+PREFERENCE: dict[str, str] = {
+    R.CHANGE_REQUESTED: "change_requests",
+    R.REQUEST_ANSWERED: "change_requests",
+    R.MEETING_CHANGED: "meeting_changes",
+    R.OBJECTIVE_UPDATE: "objective_updates",
+}
+MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
+
+
+def wanted_by(prefs: NotificationPreferences, kind: str) -> bool:
+    return bool(getattr(prefs, PREFERENCE[kind]))
+
+
+def enqueue(
+    *,
+    kind: str,
+    recipient_id: int,
+    subject: str,
+    payload: dict[str, Any],
+    meeting: Meeting | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Write one message to the outbox, due at once, unless the person turned its kind
+    off. Call inside the transaction of the change. Writing the same (kind, recipient,
+    subject) twice keeps one row. True when a row is wanted."""
+    if not wanted_by(preferences_for(recipient_id), kind):
+        return False
+    row = Reminder(
+        kind=kind,
+        recipient_id=recipient_id,
+        meeting=meeting,
+        subject=subject,
+        payload=payload,
+        due_at=now or timezone.now(),
+    )
+    insert_once([row])
+    return True
+
+
+def request_subject(request: ChangeRequest) -> str:
+    return f"request:{request.pk}"
+
+
+def change_requested(request: ChangeRequest, *, now: dt.datetime | None = None) -> None:
+    """The report asked: the organiser hears of it now, not when they next look."""
+    enqueue(
+        kind=R.CHANGE_REQUESTED,
+        recipient_id=request.meeting.organiser_id,
+        subject=request_subject(request),
+        payload={"request": request.pk},
+        meeting=request.meeting,
+        now=now,
+    )
+
+
+def request_answered(request: ChangeRequest, *, now: dt.datetime | None = None) -> None:
+    """The organiser accepted or declined: the person who asked is told."""
+    enqueue(
+        kind=R.REQUEST_ANSWERED,
+        recipient_id=request.requested_by_id,
+        subject=request_subject(request),
+        payload={"request": request.pk, "answer": request.status},
+        meeting=request.meeting,
+        now=now,
+    )
+
+
+def _told_by_invitation(meeting: Meeting, now: dt.datetime) -> set[int]:
+    """Who gets an invitation for this version of the meeting at once (an update or a
+    cancellation): for them that is the message."""
+    return set(
+        Reminder.objects.filter(
+            meeting=meeting,
+            kind=R.INVITATION,
+            subject=invitation_subject(meeting.pk, meeting.sequence),
+            state=Reminder.State.PENDING,
+            due_at__lte=now,
+        ).values_list("recipient_id", flat=True)
+    )
+
+
+def meeting_changed(
+    meeting: Meeting,
+    *,
+    change: str,
+    by: User,
+    was: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Tell both people the meeting moved (from ``was``) or was cancelled. Call after
+    its invitations were brought in step (``sync_meetings`` or
+    ``meeting_cancelled``), with its sequence already raised."""
+    now = now or timezone.now()
+    calendars = _told_by_invitation(meeting, now)
+    payload = {"change": change, "by": by.pk, "sequence": meeting.sequence}
+    if was is not None:
+        payload["was"] = was.isoformat()
+    for person_id in (meeting.organiser_id, meeting.participant_id):
+        if person_id in calendars:
+            continue
+        enqueue(
+            kind=R.MEETING_CHANGED,
+            recipient_id=person_id,
+            subject=invitation_subject(meeting.pk, meeting.sequence),
+            payload=payload,
+            meeting=meeting,
+            now=now,
+        )
+
+
+PROPOSED, CONFIRMED, REJECTED = "proposed", "confirmed", "rejected"
+
+
+def objective_changed(
+    *, objective_id: int, change_id: int, event: str, recipient_id: int | None, by: User
+) -> None:
+    """An objective was proposed (tell the owner's manager), confirmed or rejected
+    (tell the owner). ``change_id`` is the history entry: one message per change."""
+    if recipient_id is None or recipient_id == by.pk:
+        return
+    enqueue(
+        kind=R.OBJECTIVE_UPDATE,
+        recipient_id=recipient_id,
+        subject=f"objective:{objective_id}:{change_id}",
+        payload={"objective": objective_id, "event": event, "by": by.pk},
+    )
+
+
+def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime) -> None:
+    """Meetings of one pair removed together (a series edited or ended): each of the
+    two gets one plain email listing those of them no ``CANCEL`` tells them of (their
+    invitation had not gone out yet), as a single cancellation would. The meetings are
+    about to be deleted, so the email reads them from their snapshots. Keyed by the
+    first removed meeting, which is removed once: one email per removal."""
+    if not meetings:
+        return
+    cancelled = set(_invited_people(m.pk for m in meetings))
+    first = min(meetings, key=lambda m: m.pk)
+    for person_id in (first.organiser_id, first.participant_id):
+        untold = sorted(
+            (m for m in meetings if (m.pk, person_id) not in cancelled),
+            key=lambda m: m.starts_at,
+        )
+        if not untold:
+            continue
+        enqueue(
+            kind=R.MEETING_CHANGED,
+            recipient_id=person_id,
+            subject=f"removed:{first.pk}",
+            payload={
+                "change": REMOVED,
+                "by": by.pk,
+                "series": first.series_id,
+                "events": [meeting_snapshot(m) for m in untold],
+            },
+            now=now,
+        )

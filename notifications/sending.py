@@ -18,6 +18,7 @@ summary is worth sending for two days (``SUMMARY_STALE_AFTER``).
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.mime.text import MIMEText
 from email.utils import formataddr
@@ -32,12 +33,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.formatting import format_span
-from meetings.models import AgendaItem, Meeting
-from meetings.record.selectors import agenda_of, next_meeting_of_series, summary_actions
+from meetings.models import AgendaItem, ChangeRequest, Meeting, Note
+from meetings.record.selectors import (
+    agenda_of,
+    next_meeting_of_series,
+    notes_visible_to,
+    summary_actions,
+)
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
 from notifications.models import NotificationPreferences, Reminder
-from notifications.selectors import preferences_for
+from notifications.selectors import preferences_for, preferences_of
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -83,14 +89,16 @@ def _meeting_verdict(
         return Verdict(Reminder.State.CANCELLED, "The meeting was cancelled.")
     if row.kind == R.FOLLOW_UP and meeting.status == Meeting.Status.COMPLETED:
         return Verdict(Reminder.State.CANCELLED, "The meeting was already recorded as held.")
+    if row.subject != reminders.meeting_subject(meeting):
+        return Verdict(Reminder.State.CANCELLED, "The meeting moved; its new time has its own.")
     expected = reminders.meeting_reminder_due(
         kind=row.kind, meeting=meeting, person_id=row.recipient_id, prefs=prefs
     )
     if expected is None:
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if expected != row.due_at:
-        # The meeting moved without its reminders following (they always should):
-        # send at the right time instead of now.
+        # Its moment changed (the person's settings) without the row following (it
+        # always should): send at the right time instead of now.
         row.due_at = expected
         return Verdict(MOVED)
     if row.kind != R.FOLLOW_UP and now >= meeting.starts_at:
@@ -118,6 +126,25 @@ def _invitation_verdict(
     return None
 
 
+def notice_verdict(row: Reminder, prefs: NotificationPreferences) -> Verdict | None:
+    """A message about a change: still wanted, and still true?"""
+    if not reminders.wanted_by(prefs, row.kind):
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
+    if row.kind == R.OBJECTIVE_UPDATE:
+        return None
+    if row.kind == R.MEETING_CHANGED and row.payload["change"] == reminders.REMOVED:
+        return None  # the meetings are gone; the email is written from their snapshots
+    if row.meeting is None:
+        return Verdict(Reminder.State.CANCELLED, "The meeting was removed.")
+    if row.kind == R.MEETING_CHANGED and row.meeting.sequence != row.payload["sequence"]:
+        return Verdict(Reminder.State.CANCELLED, "A newer change replaced it; that one is told.")
+    if row.kind == R.CHANGE_REQUESTED and not ChangeRequest.objects.filter(
+        pk=row.payload["request"], status=ChangeRequest.Status.PENDING
+    ):
+        return Verdict(Reminder.State.CANCELLED, "The request was answered or withdrawn first.")
+    return None
+
+
 def _summary_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     meeting = row.meeting
     if meeting is None:
@@ -142,6 +169,10 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
         return _invitation_verdict(row, prefs, now)
     if row.kind in reminders.MEETING_KINDS:
         found = _meeting_verdict(row, prefs, now)
+        if found is not None:
+            return found
+    if row.kind in reminders.PREFERENCE:
+        found = notice_verdict(row, prefs)
         if found is not None:
             return found
     if (row.kind == R.ACTIONS_DUE and not prefs.actions_due) or (
@@ -265,6 +296,116 @@ def _actions_due(row: Reminder) -> Email | None:
     )
 
 
+def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient: User) -> str:
+    """The meeting's length from another start (asked for, or before a move), as the
+    recipient reads it."""
+    return format_span(starts_at, starts_at + (meeting.ends_at - meeting.starts_at), recipient.zone)
+
+
+def _change_requested(row: Reminder) -> Email:
+    request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
+    context["request"] = request
+    if request.proposed_starts_at:
+        context["proposed"] = _span_from(meeting, request.proposed_starts_at, row.recipient)
+    what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
+    return Email(
+        f"{request.requested_by} asks to {what} your 1:1, {context['when']}",
+        "change_requested",
+        context,
+    )
+
+
+def _request_answered(row: Reminder) -> Email:
+    request = ChangeRequest.objects.select_related("decided_by").get(pk=row.payload["request"])
+    context = _meeting_context(_meeting_of(row), row.recipient)
+    context["request"] = request
+    context["accepted"] = request.status == ChangeRequest.Status.ACCEPTED
+    what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
+    answer = "agreed" if context["accepted"] else "said no"
+    return Email(
+        f"{context['other']} {answer} to your request to {what} your 1:1",
+        "request_answered",
+        context,
+    )
+
+
+def _meetings_removed(row: Reminder) -> Email:
+    """Meetings of a series removed together, each at its time in the reader's zone."""
+    meetings = [reminders.meeting_from_snapshot(event) for event in row.payload["events"]]
+    recipient = row.recipient
+    first = meetings[0]
+    other_id = first.participant_id if recipient.pk == first.organiser_id else first.organiser_id
+    other = User.objects.get(pk=other_id)
+    by_me = row.payload["by"] == recipient.pk
+    context: dict[str, Any] = {
+        "other": other,
+        "by_me": by_me,
+        "by": recipient if by_me else other,  # only the organiser changes a series
+        "whens": [format_span(m.starts_at, m.ends_at, recipient.zone) for m in meetings],
+        "series_url": absolute("meetings:series", row.payload["series"])
+        if row.payload.get("series")
+        else absolute("meetings:mine"),
+    }
+    count = len(meetings)
+    what = "1:1" if count == 1 else f"{count} 1:1s"
+    return Email(f"Removed: {what} with {other}", "meetings_removed", context)
+
+
+def _meeting_changed(row: Reminder) -> Email:
+    if row.payload["change"] == reminders.REMOVED:
+        return _meetings_removed(row)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
+    changed_by = row.payload["by"]
+    context["by_me"] = changed_by == row.recipient_id
+    context["by"] = context["other"] if not context["by_me"] else row.recipient
+    context["cancelled"] = row.payload["change"] == reminders.CANCELLED
+    if "was" in row.payload:
+        was = dt.datetime.fromisoformat(row.payload["was"])
+        context["was"] = _span_from(meeting, was, row.recipient)
+    kind = meeting.get_kind_display()
+    if context["cancelled"]:
+        subject = f"Cancelled: your {kind} with {context['other']}, {context['when']}"
+    else:
+        subject = f"Moved: your {kind} with {context['other']} is now {context['when']}"
+    return Email(subject, "meeting_changed", context)
+
+
+def _objective_update(row: Reminder) -> Email | None:
+    from objectives.models import Objective
+
+    objective = (
+        Objective.objects.select_related("owner", "decided_by")
+        .filter(pk=row.payload["objective"])
+        .first()
+    )
+    if objective is None:
+        return None
+    event = row.payload["event"]
+    context = {
+        "objective": objective,
+        "event": event,
+        "objective_url": absolute("objectives:detail", objective.pk),
+    }
+    if event == reminders.PROPOSED:
+        subject = f"{objective.owner} proposed an objective: {objective.title}"
+    elif event == reminders.CONFIRMED:
+        subject = f"{objective.decided_by} confirmed your objective: {objective.title}"
+    else:
+        subject = f"{objective.decided_by} did not agree your objective: {objective.title}"
+    return Email(subject, "objective_update", context)
+
+
+NOTICES: dict[str, Callable[[Reminder], Email | None]] = {
+    R.CHANGE_REQUESTED: _change_requested,
+    R.REQUEST_ANSWERED: _request_answered,
+    R.MEETING_CHANGED: _meeting_changed,
+    R.OBJECTIVE_UPDATE: _objective_update,
+}
+
+
 def _summary(row: Reminder, now: dt.datetime) -> Email:
     """What was discussed, carried over and agreed, and the next meeting of the series,
     in the recipient's zone. Private notes are never part of it."""
@@ -292,9 +433,25 @@ def _summary(row: Reminder, now: dt.datetime) -> Email:
         "next_starts": timezone.localtime(following.starts_at, zone) if following else None,
         "next_ends": timezone.localtime(following.ends_at, zone) if following else None,
         "url": absolute("meetings:meeting", meeting.pk),
+        "shared_note": summary_shared_note(meeting, viewer=recipient),
     }
     subject = f"Summary of your 1:1 with {other} on {held_on:%a} {held_on.day} {held_on:%b}"
     return Email(subject, "summary", context)
+
+
+def summary_shared_note(meeting: Meeting, *, viewer: User) -> str:
+    """The shared note's text for the wrap-up email, only when both people chose to
+    have it there (``summary_shared_notes``, off by default): it then leaves the app
+    for both mailboxes. Never a private note."""
+    prefs = preferences_of([meeting.organiser_id, meeting.participant_id])
+    if not all(p.summary_shared_notes for p in prefs.values()):
+        return ""
+    note = (
+        notes_visible_to(viewer=viewer)
+        .filter(meeting=meeting, visibility=Note.Visibility.SHARED)
+        .first()
+    )
+    return note.body.strip() if note else ""
 
 
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
@@ -311,6 +468,8 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return _lapsed_nudge(row, now)
     if row.kind == R.ACTIONS_DUE:
         return _actions_due(row)
+    if row.kind in NOTICES:
+        return NOTICES[row.kind](row)
     if row.kind == R.SUMMARY:
         return _summary(row, now)
     raise ValueError(f"No email for {row.kind}")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import outbox
 from objectives.models import (
     OPEN_STATES,
     KeyResult,
@@ -242,7 +243,7 @@ def objective_propose(
     objective is active at once."""
     if by.pk != owner.pk:
         raise ServiceError("You can only propose objectives for yourself.", field="owner")
-    return _create(
+    objective = _create(
         level=Level.INDIVIDUAL,
         owner=owner,
         team=None,
@@ -252,6 +253,22 @@ def objective_propose(
         description=description,
         due_date=due_date,
         parent=parent,
+    )
+    if objective.state == State.PROPOSED:
+        _tell(objective, event=outbox.PROPOSED, recipient_id=owner.manager_id, by=by)
+    return objective
+
+
+def _tell(objective: Objective, *, event: str, recipient_id: int | None, by: User) -> None:
+    """The other side of a proposal or a decision hears of it by email (their last
+    history entry names the change, so each is told once)."""
+    change = objective.changes.order_by("-pk").values_list("pk", flat=True).first()
+    outbox.objective_changed(
+        objective_id=objective.pk,
+        change_id=change or 0,
+        event=event,
+        recipient_id=recipient_id,
+        by=by,
     )
 
 
@@ -359,6 +376,9 @@ def objective_transition(*, objective: Objective, by: User, name: str, note: str
     )
     objective.state = transition.target
     objective.save()
+    if transition.is_decision:
+        event = outbox.CONFIRMED if transition.target == State.ACTIVE else outbox.REJECTED
+        _tell(objective, event=event, recipient_id=objective.owner_id, by=by)
     return objective
 
 

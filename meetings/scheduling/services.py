@@ -378,9 +378,10 @@ def untouched_future_meetings(*, series: MeetingSeries) -> QuerySet[Meeting]:
     return meetings
 
 
-def _remove_untouched_future(series: MeetingSeries) -> int:
+def _remove_untouched_future(series: MeetingSeries, *, by: User) -> int:
     doomed = untouched_future_meetings(series=series)
-    reminders.meetings_removed(doomed)
+    # Both people hear of it: a CANCEL where the invitation went out, else an email.
+    reminders.meetings_removed(doomed, by=by)
     removed: int
     removed, _ = doomed.delete()
     SlotClash.objects.filter(series=series, slot__gt=timezone.now()).delete()
@@ -439,7 +440,7 @@ def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> Meeting
     if retimed:
         # Every future meeting moves onto the new rule now (untouched ones are
         # replaced, ones with content follow), even for a large rule or a paused series.
-        series_reconcile(series=series, now=timezone.now())
+        series_reconcile(series=series, now=timezone.now(), by=by)
     _generate_now_or_later(series)
     return series
 
@@ -479,7 +480,7 @@ def series_resume(*, series: MeetingSeries, by: User) -> MeetingSeries:
 def series_end(*, series: MeetingSeries, by: User) -> MeetingSeries:
     """End the series: untouched future meetings go; meetings with content stay."""
     series = _set_series_status(series=series, by=by, status=MeetingSeries.Status.ENDED)
-    _remove_untouched_future(series)
+    _remove_untouched_future(series, by=by)
     return series
 
 
@@ -611,6 +612,7 @@ def series_reconcile(
     now: dt.datetime,
     slots: list[dt.datetime] | None = None,
     before: dt.datetime | None = None,
+    by: User | None = None,
 ) -> None:
     """Put the series' future meetings onto its rule as it is now. Call inside a
     transaction holding the series' row lock (``series_update``, ``series_generate``).
@@ -657,7 +659,8 @@ def series_reconcile(
         .values_list("pk", flat=True)
     )
     doomed = Meeting.objects.filter(pk__in=untouched)
-    reminders.meetings_removed(doomed)
+    # Changed by someone (``by``): both people hear of the meetings that go.
+    reminders.meetings_removed(doomed, by=by)
     doomed.delete()
     touched = [meeting for meeting in stale if meeting.pk not in untouched]
     if touched:
@@ -870,6 +873,7 @@ def _cancel(*, meeting: Meeting, by: User, reason: str, note: str) -> Meeting:
     meeting.save()
     Attendance.objects.filter(meeting=meeting).update(active=False)
     reminders.meeting_cancelled(meeting)
+    reminders.meeting_changed(meeting, change=reminders.CANCELLED, by=by)
     # What was on its agenda moves on to the next meeting, as when it is completed.
     carry_over(meeting=meeting)
     return meeting
@@ -887,8 +891,10 @@ def _move(*, meeting: Meeting, by: User, starts_at: dt.datetime, note: str) -> M
     meeting.sequence += 1
     meeting.save()
     save_attendances(meeting=meeting, viewer=by)
-    # Due times follow the new time; calendars that have the meeting get the new version.
+    # Reminders still ahead are due again for the new time; calendars that have the
+    # meeting get the new version, and whoever has none is told by email.
     reminders.sync_meetings([meeting])
+    reminders.meeting_changed(meeting, change=reminders.MOVED, by=by, was=meeting.rescheduled_from)
     return meeting
 
 
@@ -946,7 +952,7 @@ def change_request_create(
         reason = ""
     else:
         raise ServiceError("Ask to cancel or to move the meeting.")
-    return ChangeRequest.objects.create(
+    request = ChangeRequest.objects.create(
         meeting=meeting,
         requested_by=by,
         action=action,
@@ -954,6 +960,8 @@ def change_request_create(
         note=note,
         proposed_starts_at=proposed_starts_at,
     )
+    reminders.change_requested(request)
+    return request
 
 
 @transaction.atomic
@@ -978,6 +986,7 @@ def change_request_accept(*, request: ChangeRequest, by: User) -> Meeting:
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    reminders.request_answered(request)
     return meeting
 
 
@@ -992,6 +1001,7 @@ def change_request_decline(*, request: ChangeRequest, by: User) -> ChangeRequest
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    reminders.request_answered(request)
     return request
 
 

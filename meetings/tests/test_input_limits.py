@@ -19,6 +19,7 @@ from meetings.tests.test_views import booking_data
 from objectives.tests.factories import ObjectiveFactory
 from oneonones.errors import ServiceError
 from oneonones.tests.fuzzing import clock_change
+from people.tests.factories import UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 FAR = "9999-12-31T23:59"
@@ -235,10 +236,12 @@ def test_the_series_services_hold_the_booking_forms_rules(manager, employee, ser
         ({"cadence": weekly(weekday=0), "first_date": tuesday, "end_date": tuesday},
          "no meeting in the next year"),
     ]  # fmt: skip
+    # Another report: the employee already has an active series with the manager.
+    newcomer = UserFactory(manager=manager, team=employee.team)
     before = MeetingSeries.objects.count()
     for changes, message in refused:
         with pytest.raises(ServiceError, match=message):
-            services.series_create(organiser=manager, participant=employee, **{**fields, **changes})
+            services.series_create(organiser=manager, participant=newcomer, **{**fields, **changes})
     assert MeetingSeries.objects.count() == before
     cadence = series.cadence
     for changes, message in refused[:1] + refused[2:3]:

@@ -22,6 +22,9 @@ def form_data(**changes):
         "follow_up_hours": "2",
         "actions_due": "on",
         "invitations": "on",
+        "change_requests": "on",
+        "meeting_changes": "on",
+        "objective_updates": "on",
         "lapsed_nudge": "on",
         "lapsed_nudge_weekday": "0",
     }

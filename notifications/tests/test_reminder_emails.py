@@ -101,6 +101,7 @@ def test_the_manager_sees_the_same_meeting_in_new_york_time(pair):
     row = Reminder.objects.get(meeting=meeting, kind=R.AGENDA_PROMPT, recipient=manager)
     assert row.due_at == meeting.starts_at - dt.timedelta(days=1)
     [message] = send_row(row)
+    meeting.refresh_from_db()
     local = timezone.localtime(meeting.starts_at, manager.zone)
     assert message.to == ["Nora York <nora@example.org>"]
     assert f"{local:%H}:00\u2013{local:%H}:30 on {local:%a} {local.day} {local:%b}" in message.body
@@ -175,6 +176,7 @@ def test_a_move_sends_a_newer_sequence_and_a_cancel_sends_cancel(pair):
 
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
     row = Reminder.objects.get(meeting=meeting, recipient=report, state=S.PENDING)
+    assert row.kind == R.INVITATION  # the calendar's cancellation is the message
     [message] = send_row(row)
     assert message.subject.startswith("Cancelled: 1:1 with Nora York, 20:00")
     part = calendar_part(message)
@@ -187,8 +189,17 @@ def test_a_move_sends_a_newer_sequence_and_a_cancel_sends_cancel(pair):
         2,
         "CANCELLED",
     )
-    # The manager never got the event (their invitation was not sent): no cancellation.
-    assert not Reminder.objects.filter(meeting=meeting, recipient=manager, state=S.PENDING).exists()
+    # The manager never got the event (their invitation was not sent): no cancellation,
+    # a plain email instead, in their own zone.
+    row = Reminder.objects.get(meeting=meeting, recipient=manager, state=S.PENDING)
+    assert row.kind == R.MEETING_CHANGED
+    [message] = send_row(row)
+    assert not message.attachments
+    assert message.subject.startswith("Cancelled: your 1:1 with Kenji Tokyo, ")
+    meeting.refresh_from_db()
+    local = timezone.localtime(meeting.starts_at, manager.zone)
+    assert f"{local:%H:%M}" in message.subject  # in New York's time, not UTC or Tokyo's
+    assert "by you" in message.body
 
 
 def test_a_removed_meeting_is_cancelled_in_calendars_from_its_snapshot(pair):
@@ -320,9 +331,10 @@ def test_a_moved_meeting_never_produces_a_reminder_at_the_old_time(pair):
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=later, ends_at=later + dt.timedelta(minutes=30)
     )
-    assert sending.deliver(row.pk, connection=mail.get_connection(), now=old_due) == "moved"
+    # Moved behind the outbox's back: the row of the old time is not sent.
+    assert sending.deliver(row.pk, connection=mail.get_connection(), now=old_due) == S.CANCELLED
     row.refresh_from_db()
-    assert (row.state, row.due_at) == (S.PENDING, later - dt.timedelta(hours=1))
+    assert (row.state, row.reason) == (S.CANCELLED, "The meeting moved; its new time has its own.")
     assert mail.outbox == []
 
 

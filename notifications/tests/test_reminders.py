@@ -83,8 +83,12 @@ def test_moving_a_meeting_moves_its_reminders(manager, employee):
     assert due[(R.STARTING_SOON, employee.pk)] == new_start - dt.timedelta(hours=1)
     assert due[(R.AGENDA_PROMPT, employee.pk)] == new_start - dt.timedelta(days=2)
     assert due[(R.FOLLOW_UP, manager.pk)] == new_start + dt.timedelta(minutes=30, hours=2)
-    # Moved, not replaced.
-    assert {row.pk for row in rows(meeting).exclude(kind=R.INVITATION)} == first
+    # Replaced: the rows of the old time are cancelled, so that what was already sent
+    # for it never stands in for the new time.
+    old = rows(meeting).filter(pk__in=first)
+    assert set(old.values_list("state", flat=True)) == {S.CANCELLED}
+    waiting = rows(meeting, state=S.PENDING, kind__in=reminders.MEETING_KINDS)
+    assert {row.subject for row in waiting} == {f"meeting:{meeting.pk}@{new_start:%Y%m%dT%H%M%SZ}"}
 
 
 def test_moving_replaces_an_unsent_invitation_and_reinvites_after_a_sent_one(manager, employee):
@@ -114,12 +118,15 @@ def test_cancelling_cancels_what_waits_and_tells_calendars_that_have_it(manager,
         state=S.SENT, sent_at=timezone.now()
     )
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
-    assert not rows(meeting, state=S.PENDING).exclude(kind=R.INVITATION).exists()
-    cancellation = rows(meeting, state=S.PENDING).get()
+    assert not rows(meeting, state=S.PENDING, kind__in=reminders.MEETING_KINDS).exists()
+    cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert cancellation.recipient == employee  # the manager was never sent the event
     assert cancellation.payload["method"] == "CANCEL"
     assert cancellation.payload["event"]["sequence"] == 1
     assert rows(meeting, kind=R.INVITATION, recipient=manager).get().state == S.CANCELLED
+    # ... so a plain email tells them instead.
+    told = rows(meeting, state=S.PENDING, kind=R.MEETING_CHANGED).get()
+    assert (told.recipient, told.payload["change"]) == (manager, "cancelled")
 
 
 def test_generation_writes_reminders_and_invites_a_fortnight_ahead(manager, employee):
@@ -155,10 +162,14 @@ def test_editing_a_series_takes_removed_meetings_reminders_with_them(manager, em
     assert not Meeting.objects.filter(pk=first.pk).exists()
     # Nothing waits for a meeting that is gone...
     assert not Reminder.objects.filter(meeting__isnull=True, state=S.PENDING).exclude(
-        kind=R.INVITATION
+        kind__in=[R.INVITATION, R.MEETING_CHANGED]
     )
-    # ...except the cancellations for the calendars that had it.
-    cancels = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING)
+    # ...except the cancellations for the calendars that had it, and the email telling
+    # each of the two of the others (none of them in it).
+    told = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING, kind=R.MEETING_CHANGED)
+    assert {row.recipient_id for row in told} == {manager.pk, employee.pk}
+    assert all(first.pk not in {e["id"] for e in row.payload["events"]} for row in told)
+    cancels = Reminder.objects.filter(meeting__isnull=True, state=S.PENDING, kind=R.INVITATION)
     assert {row.recipient_id for row in cancels} == {manager.pk, employee.pk}
     assert all(row.payload["event"]["id"] == first.pk for row in cancels)
     # The new meetings have their own reminders at the new time.
@@ -173,7 +184,13 @@ def test_ending_a_series_removes_the_waiting_reminders(manager, employee):
     series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly())
     services.series_generate(series_id=series.pk)
     services.series_end(series=series, by=manager)
-    assert not Reminder.objects.filter(state=S.PENDING).exists()
+    # What waits is only the email telling each of the two of the meetings removed.
+    waiting = Reminder.objects.filter(state=S.PENDING)
+    assert {(row.kind, row.recipient_id) for row in waiting} == {
+        (R.MEETING_CHANGED, manager.pk),
+        (R.MEETING_CHANGED, employee.pk),
+    }
+    assert all(row.meeting_id is None for row in waiting)
 
 
 def test_pausing_keeps_the_booked_meetings_reminders(manager, employee):
@@ -254,7 +271,7 @@ def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_of
     )
     notification_services.preferences_update(user=employee, invitations=False)
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
-    cancellation = rows(meeting, state=S.PENDING).get()
+    cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
 
 
