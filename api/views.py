@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from api import serializers as s
 from api.errors import NOT_FOUND
 from meetings import selectors as meeting_selectors
-from meetings.models import Meeting
 from meetings.record import selectors as record_selectors
 from meetings.record import services as record_services
 from meetings.scheduling import services as meeting_services
@@ -159,8 +158,11 @@ class NoSuchEndpoint(ApiView):
     post = put = patch = delete = get
 
 
-def _changed(outcome: meeting_services.ChangeOutcome) -> Response:
-    meeting = Meeting.objects.select_related("organiser", "participant").get(pk=outcome.meeting.pk)
+def _changed(request: Request, outcome: meeting_services.ChangeOutcome) -> Response:
+    # Read again as the pages would: the change may have moved or cancelled it.
+    meeting = meeting_selectors.get_meeting_for_user_or_404(
+        viewer=request.user, pk=outcome.meeting.pk
+    )
     body = {
         "outcome": "asked" if outcome.asked else "done",
         "detail": outcome.message,
@@ -179,7 +181,8 @@ class CancelMeeting(ApiView):
         data = _valid(s.CancelInSerializer, request.data)
         meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
         return _changed(
-            meeting_services.meeting_cancel_or_ask(meeting=meeting, by=request.user, **data)
+            request,
+            meeting_services.meeting_cancel_or_ask(meeting=meeting, by=request.user, **data),
         )
 
 
@@ -193,7 +196,7 @@ class MoveMeeting(ApiView):
         data = _valid(s.MoveInSerializer, request.data)
         meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
         return _changed(
-            meeting_services.meeting_move_or_ask(meeting=meeting, by=request.user, **data)
+            request, meeting_services.meeting_move_or_ask(meeting=meeting, by=request.user, **data)
         )
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,19 @@ from objectives.models import Objective, State
 R = Reminder.Kind
 S = Reminder.State
 SITE = "https://oneonones.example.com"
+
+
+# An ordinary Wednesday: no clock change within the six months the tests book ahead in
+# London, New York or Tokyo, and no month end near the far meetings they pick.
+WEDNESDAY = dt.datetime(2026, 11, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """The tests count days ahead of "now": pinned, they give the same meetings on any
+    date the suite runs (the clock still ticks, for the sweeps' due times)."""
+    with time_machine.travel(WEDNESDAY, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
