@@ -5,13 +5,14 @@ a 404, like what does not exist. Refusals are mapped to JSON in one place (``err
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -171,6 +172,18 @@ def _changed(request: Request, outcome: meeting_services.ChangeOutcome) -> Respo
     return Response(s.ChangeOutSerializer(body).data)
 
 
+def _change(
+    request: Request,
+    pk: int,
+    serializer: type[serializers.Serializer],
+    change: Callable[..., meeting_services.ChangeOutcome],
+) -> Response:
+    """Cancel or move: the organiser does it, the participant asks (the service decides)."""
+    data = _valid(serializer, request.data)
+    meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
+    return _changed(request, change(meeting=meeting, by=request.user, **data))
+
+
 class CancelMeeting(ApiView):
     @extend_schema(
         request=s.CancelInSerializer,
@@ -178,12 +191,7 @@ class CancelMeeting(ApiView):
         summary="Cancel a meeting (organiser), or ask the organiser to (participant)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = _valid(s.CancelInSerializer, request.data)
-        meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
-        return _changed(
-            request,
-            meeting_services.meeting_cancel_or_ask(meeting=meeting, by=request.user, **data),
-        )
+        return _change(request, pk, s.CancelInSerializer, meeting_services.meeting_cancel_or_ask)
 
 
 class MoveMeeting(ApiView):
@@ -193,11 +201,7 @@ class MoveMeeting(ApiView):
         summary="Move a meeting (organiser), or ask the organiser to (participant)",
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = _valid(s.MoveInSerializer, request.data)
-        meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
-        return _changed(
-            request, meeting_services.meeting_move_or_ask(meeting=meeting, by=request.user, **data)
-        )
+        return _change(request, pk, s.MoveInSerializer, meeting_services.meeting_move_or_ask)
 
 
 # --- Actions -----------------------------------------------------------------------------
