@@ -57,6 +57,9 @@ class NextMeeting:
     meeting: Meeting
     with_person: User
     viewer_is_participant: bool
+    # Whether the viewer leads the agenda: the report, or the mentee in a mentoring
+    # check-in (``Meeting.agenda_lead_id``).
+    viewer_leads: bool
     share: AgendaShare
 
 
@@ -91,7 +94,13 @@ def next_meetings_of(*, viewer: User) -> Shown[NextMeeting]:
             if meeting.participant_id == viewer.pk
             else meeting.participant,
             viewer_is_participant=meeting.participant_id == viewer.pk,
-            share=AgendaShare(by_report=meeting.agenda_by_participant, total=meeting.agenda_count),
+            viewer_leads=meeting.agenda_lead_id == viewer.pk,
+            share=AgendaShare(
+                by_report=meeting.agenda_by_organiser
+                if meeting.agenda_lead_id == meeting.organiser_id
+                else meeting.agenda_by_participant,
+                total=meeting.agenda_count,
+            ),
         )
         for meeting in meetings
     ]

@@ -142,6 +142,10 @@ class MeetingSeries(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
+    def agenda_lead_id(self) -> int:
+        return agenda_lead_id(self)
+
+    @property
     def cadence_text(self) -> str:
         from meetings.cadence import describe_series
 
@@ -309,12 +313,29 @@ class Meeting(models.Model):
         return self.participant if user.pk == self.organiser_id else self.organiser
 
     @property
+    def agenda_lead_id(self) -> int:
+        return agenda_lead_id(self)
+
+    @property
+    def agenda_lead(self) -> "User":
+        """Whose items lead the agenda (see ``agenda_lead_id``)."""
+        return self.organiser if self.agenda_lead_id == self.organiser_id else self.participant
+
+    @property
     def video_url(self) -> str:
         """The location as a link when the meeting is a video call and the location is
         an http(s) address; empty otherwise (never a ``javascript:`` or other scheme)."""
         if self.format != Format.VIDEO:
             return ""
         return web_address(self.location)
+
+
+def agenda_lead_id(meeting_or_series: "Meeting | MeetingSeries") -> int:
+    """Whose items lead the agenda: the report's in a line 1:1 (the participant), the
+    mentee's in a mentoring check-in (the organiser: the mentee books and owns it)."""
+    if meeting_or_series.kind == Kind.MENTORING:
+        return meeting_or_series.organiser_id
+    return meeting_or_series.participant_id
 
 
 def web_address(text: str) -> str:

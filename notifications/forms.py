@@ -28,6 +28,7 @@ class NotificationPreferencesForm(forms.ModelForm):
             "change_requests",
             "meeting_changes",
             "objective_updates",
+            "mentoring_updates",
             "lapsed_nudge",
             "lapsed_nudge_weekday",
         ]
@@ -58,7 +59,13 @@ class NotificationPreferencesForm(forms.ModelForm):
                 "After a 1:1", "follow_up", "follow_up_hours", "actions_due", "summary_shared_notes"
             ),
             Fieldset("Calendar", "invitations"),
-            Fieldset("Changes", "change_requests", "meeting_changes", "objective_updates"),
+            Fieldset(
+                "Changes",
+                "change_requests",
+                "meeting_changes",
+                "objective_updates",
+                "mentoring_updates",
+            ),
         ]
         if manager:
             sections.append(Fieldset("Your team", "lapsed_nudge", "lapsed_nudge_weekday"))

@@ -68,6 +68,7 @@ class Reminder(models.Model):
         REQUEST_ANSWERED = "request_answered", "The answer to a request"
         MEETING_CHANGED = "meeting_changed", "Meeting moved or cancelled"
         OBJECTIVE_UPDATE = "objective_update", "Objective proposed, confirmed or rejected"
+        MENTORING_UPDATE = "mentoring_update", "Mentoring proposed, accepted, declined or ended"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"
@@ -190,6 +191,11 @@ class NotificationPreferences(models.Model):
     )
     objective_updates = models.BooleanField(
         "Tell me when an objective is proposed to me, or mine is confirmed or rejected",
+        default=True,
+    )
+    mentoring_updates = models.BooleanField(
+        "Tell me when someone proposes mentoring with me, and when a mentoring "
+        "relationship of mine starts, is declined or ends",
         default=True,
     )
     # Off unless chosen: the shared notes leave the app only when both people want it.

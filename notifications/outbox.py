@@ -14,7 +14,8 @@ transaction, so a meeting and its reminders change together or not at all:
   edited or ended), before they go, and (given who did it) tells each of the two
   by one email of those no cancellation tells them of.
 - the notices at the end (``change_requested``, ``request_answered``,
-  ``meeting_changed``, ``objective_changed``) tell people at once what changed.
+  ``meeting_changed``, ``objective_changed``, ``mentorship_changed``) tell people at
+  once what changed.
 - ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
   longer needed, and both people's summaries are queued.
 
@@ -566,7 +567,10 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
 #   an invitation (an updated ``REQUEST`` or a ``CANCEL``, sent at once) gets a plain
 #   email (``meeting_changed``), however far ahead the meeting is;
 # - an objective is proposed, confirmed or rejected: the other side is told
-#   (``objective_changed``, called by ``objectives.services``).
+#   (``objective_changed``, called by ``objectives.services``);
+# - a mentoring relationship is proposed, accepted, declined, set up by HR or ended:
+#   the people it concerns are told (``mentorship_changed``, called by
+#   ``mentoring.services``).
 #
 # Each kind can be turned off under My profile -> Notifications
 # (``NotificationPreferences``); the rows are keyed so that each is sent once.
@@ -577,6 +581,7 @@ PREFERENCE: dict[str, str] = {
     R.REQUEST_ANSWERED: "change_requests",
     R.MEETING_CHANGED: "meeting_changes",
     R.OBJECTIVE_UPDATE: "objective_updates",
+    R.MENTORING_UPDATE: "mentoring_updates",
 }
 MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
 
@@ -698,6 +703,27 @@ def objective_changed(
         subject=f"objective:{objective_id}:{change_id}",
         payload={"objective": objective_id, "event": event, "by": by.pk},
     )
+
+
+# What happened to a mentoring relationship (``Mentorship.Status`` and HR's set-up).
+MENTORING_PROPOSED, MENTORING_ACCEPTED, MENTORING_DECLINED = "proposed", "accepted", "declined"
+MENTORING_SET_UP, MENTORING_ENDED = "set_up", "ended"
+
+
+def mentorship_changed(
+    *, mentorship_id: int, event: str, recipient_ids: Iterable[int], by: User
+) -> None:
+    """Tell ``recipient_ids`` (never the person who acted) what happened to a mentoring
+    relationship: one message per relationship, event and person."""
+    for recipient_id in recipient_ids:
+        if recipient_id == by.pk:
+            continue
+        enqueue(
+            kind=R.MENTORING_UPDATE,
+            recipient_id=recipient_id,
+            subject=f"mentorship:{mentorship_id}:{event}",
+            payload={"mentorship": mentorship_id, "event": event, "by": by.pk},
+        )
 
 
 def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime) -> None:

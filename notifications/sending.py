@@ -130,7 +130,7 @@ def notice_verdict(row: Reminder, prefs: NotificationPreferences) -> Verdict | N
     """A message about a change: still wanted, and still true?"""
     if not reminders.wanted_by(prefs, row.kind):
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
-    if row.kind == R.OBJECTIVE_UPDATE:
+    if row.kind in (R.OBJECTIVE_UPDATE, R.MENTORING_UPDATE):
         return None
     if row.kind == R.MEETING_CHANGED and row.payload["change"] == reminders.REMOVED:
         return None  # the meetings are gone; the email is written from their snapshots
@@ -398,11 +398,47 @@ def _objective_update(row: Reminder) -> Email | None:
     return Email(subject, "objective_update", context)
 
 
+def _mentoring_update(row: Reminder) -> Email | None:
+    from mentoring.models import Mentorship
+
+    mentorship = (
+        Mentorship.objects.select_related("mentor", "mentee")
+        .filter(pk=row.payload["mentorship"])
+        .first()
+    )
+    by = User.objects.filter(pk=row.payload["by"]).first()
+    if mentorship is None or by is None:
+        return None
+    event = row.payload["event"]
+    recipient_is_mentee = row.recipient_id == mentorship.mentee_id
+    other = mentorship.mentor if recipient_is_mentee else mentorship.mentee
+    context = {
+        "event": event,
+        "by": by,
+        "other": other,
+        "recipient_is_mentee": recipient_is_mentee,
+        "url": absolute("mentoring:mine"),
+    }
+    subjects = {
+        reminders.MENTORING_PROPOSED: (
+            f"{by} offers to mentor you" if recipient_is_mentee else f"{by} asks you to mentor them"
+        ),
+        reminders.MENTORING_ACCEPTED: f"{by} accepted: mentoring starts",
+        reminders.MENTORING_DECLINED: f"{by} declined your mentoring proposal",
+        reminders.MENTORING_SET_UP: (
+            f"HR set up mentoring: {other} is your {'mentor' if recipient_is_mentee else 'mentee'}"
+        ),
+        reminders.MENTORING_ENDED: f"Mentoring with {other} has ended",
+    }
+    return Email(subjects[event], "mentoring_update", context)
+
+
 NOTICES: dict[str, Callable[[Reminder], Email | None]] = {
     R.CHANGE_REQUESTED: _change_requested,
     R.REQUEST_ANSWERED: _request_answered,
     R.MEETING_CHANGED: _meeting_changed,
     R.OBJECTIVE_UPDATE: _objective_update,
+    R.MENTORING_UPDATE: _mentoring_update,
 }
 
 

@@ -40,10 +40,11 @@ def _two_people(user: User, *, prefix: str) -> Q:
 # --- Agenda ------------------------------------------------------------------------------
 
 
-def report_first(participant_id: int) -> Case:
-    """Sort key: the report's items before the organiser's."""
+def report_first(lead_id: int) -> Case:
+    """Sort key: the items of whoever leads the agenda (the report; in a mentoring
+    check-in the mentee, ``Meeting.agenda_lead_id``) before the other person's."""
     return Case(
-        When(author_id=participant_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(author_id=lead_id, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
 
 
@@ -52,7 +53,7 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting_id=meeting.pk)
         .select_related("author", "objective", "carried_over_from__meeting")
-        .order_by(report_first(meeting.participant_id), "position", "pk")
+        .order_by(report_first(meeting.agenda_lead_id), "position", "pk")
     )
 
 
@@ -61,7 +62,7 @@ def next_time_items(series: MeetingSeries) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(series_id=series.pk, meeting__isnull=True)
         .select_related("author", "carried_over_from__meeting")
-        .order_by(report_first(series.participant_id), "position", "pk")
+        .order_by(report_first(series.agenda_lead_id), "position", "pk")
     )
 
 
@@ -252,7 +253,7 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         )
     return MeetingRecord(
         agenda=agenda,
-        share=agenda_share(agenda, participant_id=meeting.participant_id),
+        share=agenda_share(agenda, participant_id=meeting.agenda_lead_id),
         next_time=list(next_time_items(series)) if series is not None else [],
         actions=list(actions_on(meeting)),
         shared_note=notes.get(Note.Visibility.SHARED),
