@@ -54,7 +54,7 @@ def pages_of(check_ins, held, upcoming) -> list[str]:
 
 @pytest.mark.parametrize("who", ["employee", "mentor"])
 def test_the_two_see_everything(client, request, check_ins, content, who):
-    held, upcoming = content
+    held, _ = content
     client.force_login(request.getfixturevalue(who))
     body = client.get(reverse("meetings:meeting", args=[held.pk])).content.decode()
     for text in (AGENDA, NOTE, ACTION):

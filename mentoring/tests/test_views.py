@@ -18,10 +18,10 @@ def test_it_lists_people_found_and_leaves_out_oneself_and_the_line(
     UserFactory(full_name="Maxine Gone", is_active=False)
     client.force_login(employee)
     body = client.get(reverse("mentoring:mine"), {"q": "M"}).content.decode()
-    assert 'value="%d"' % mentor.pk in body
+    assert f'value="{mentor.pk}"' in body
     assert "Morgan Manager" not in body  # the line manager
     assert "Maxine Gone" not in body
-    assert 'name="person" value="%d"' % employee.pk not in body
+    assert f'name="person" value="{employee.pk}"' not in body
 
 
 def test_the_page_works_without_a_search(client, employee, django_assert_max_num_queries):
