@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "objectives",
     "wellbeing",
+    "officehours",
     "reports",
     "home",
     # The JSON API (api/): Django REST framework, its OpenAPI schema, and the reference

@@ -19,7 +19,7 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
+from meetings.models import BOOKABLE_KINDS, AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits
@@ -104,7 +104,7 @@ class SeriesForm(forms.Form):
     participant = forms.ModelChoiceField(
         queryset=User.objects.none(), label="With", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
+    kind = forms.ChoiceField(choices=BOOKABLE_KINDS, label="Kind of meeting")
     pattern = forms.ChoiceField(
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
     )
@@ -312,7 +312,7 @@ class OneOffForm(FutureStartMixin, HelpedForm):
     participant = forms.ModelChoiceField(
         queryset=User.objects.none(), label="With", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
+    kind = forms.ChoiceField(choices=BOOKABLE_KINDS, label="Kind of meeting")
     starts_at = LocalDateTimeField(label="When")
     duration_minutes = forms.TypedChoiceField(
         choices=DURATIONS, coerce=int, initial=30, label="Length"
