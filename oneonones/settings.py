@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "objectives",
     "wellbeing",
     "mentoring",
+    "officehours",
     "reports",
     "home",
     # The JSON API (api/): Django REST framework, its OpenAPI schema, and the reference
