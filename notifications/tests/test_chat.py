@@ -25,7 +25,7 @@ from notifications import outbox as reminders
 from notifications import services as notification_services
 from notifications.channels import CHAT_SWITCHES
 from notifications.models import Channel, NotificationPreferences, Reminder
-from notifications.tests.chat_receiver import start_receiver
+from notifications.tests.conftest import SITE
 from objectives import services as objective_services
 from oneonones.celery import app
 from oneonones.errors import ServiceError
@@ -33,7 +33,6 @@ from wellbeing.tests.factories import CheckInFactory
 
 R = Reminder.Kind
 S = Reminder.State
-SITE = "https://oneonones.example.com"
 # An ordinary Wednesday, far from any clock change in the zones used here.
 WEDNESDAY = dt.datetime(2026, 11, 4, 9, 0, tzinfo=dt.UTC)
 # Text written in the 1:1 and around it: none of it may ever reach a chat.
@@ -56,17 +55,6 @@ def _pinned_clock():
     the date (the clock still ticks, so each row written has a later due time)."""
     with time_machine.travel(WEDNESDAY, tick=True):
         yield
-
-
-@pytest.fixture
-def receiver(settings):
-    """A chat service on 127.0.0.1, the one extra origin the server may post to."""
-    service = start_receiver()
-    settings.CHAT_WEBHOOK_EXTRA_ORIGINS = [service.origin]
-    settings.SITE_URL = SITE
-    yield service
-    service.server.shutdown()
-    service.server.server_close()
 
 
 @pytest.fixture(autouse=True)
