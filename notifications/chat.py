@@ -204,19 +204,24 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A webhook answers, it does not send us elsewhere: a redirect could point at an
     address ``check_webhook_url`` never saw."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
 _opener = urllib.request.build_opener(_NoRedirects())
 
 
-def post(url: str, payload: dict[str, Any]) -> None:
-    """POST ``payload`` as JSON, within ``CHAT_WEBHOOK_TIMEOUT_SECONDS``. Returns on a 2xx;
-    raises ``WebhookGone`` or ``WebhookFailed``."""
-    request = urllib.request.Request(
+def post(*, url: str, service: str, message: ChatMessage) -> None:
+    """POST ``message`` in ``service``'s format, within ``CHAT_WEBHOOK_TIMEOUT_SECONDS``.
+    Returns on a 2xx; raises ``WebhookGone`` or ``WebhookFailed``. The address is
+    checked again first: the allowed origins may have changed since it was saved."""
+    try:
+        check_webhook_url(url, service)
+    except ServiceError as error:
+        raise WebhookFailed(f"The address is not allowed: {error}") from None
+    request = urllib.request.Request(  # noqa: S310  (https, or an origin the operator named)
         url,
-        data=json.dumps(payload).encode(),
+        data=json.dumps(payload_for(service, message)).encode(),
         headers={"Content-Type": "application/json", "User-Agent": "oneonones"},
         method="POST",
     )

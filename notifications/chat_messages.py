@@ -7,6 +7,7 @@ than a mailbox, and whoever follows the link signs in and sees what they may.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from meetings.formatting import format_span
 from meetings.models import ChangeRequest, Meeting
@@ -36,7 +37,7 @@ def _meeting_link(meeting: Meeting) -> str:
     return absolute("meetings:meeting", meeting.pk)
 
 
-def _reminder(row: Reminder) -> ChatMessage:
+def _reminder(row: Reminder, now: dt.datetime) -> ChatMessage:
     meeting, other, kind, when = _about_meeting(row)
     if row.kind == R.AGENDA_PROMPT:
         text = f"Your {kind} with {other} is {when}. What would you like to talk about?"
@@ -50,7 +51,7 @@ def _reminder(row: Reminder) -> ChatMessage:
     return ChatMessage(text, _meeting_link(meeting), link_text, row.recipient.time_zone)
 
 
-def _change_requested(row: Reminder) -> ChatMessage:
+def _change_requested(row: Reminder, now: dt.datetime) -> ChatMessage:
     request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
     meeting, _, kind, when = _about_meeting(row)
     if request.action == ChangeRequest.Action.MOVE:
@@ -63,7 +64,7 @@ def _change_requested(row: Reminder) -> ChatMessage:
     return ChatMessage(text, _meeting_link(meeting), "Answer", row.recipient.time_zone)
 
 
-def _request_answered(row: Reminder) -> ChatMessage:
+def _request_answered(row: Reminder, now: dt.datetime) -> ChatMessage:
     request = ChangeRequest.objects.get(pk=row.payload["request"])
     meeting, other, kind, when = _about_meeting(row)
     answer = "agreed" if request.status == ChangeRequest.Status.ACCEPTED else "said no"
@@ -82,10 +83,12 @@ def _meetings_removed(row: Reminder) -> ChatMessage:
     what = "1:1" if len(meetings) == 1 else f"{len(meetings)} 1:1s"
     series = row.payload.get("series")
     url = absolute("meetings:series", series) if series else absolute("meetings:mine")
-    return ChatMessage(f"Removed: {what} with {other}: {whens}.", url, "See your 1:1s", recipient.time_zone)
+    return ChatMessage(
+        f"Removed: {what} with {other}: {whens}.", url, "See your 1:1s", recipient.time_zone
+    )
 
 
-def _meeting_changed(row: Reminder) -> ChatMessage:
+def _meeting_changed(row: Reminder, now: dt.datetime) -> ChatMessage:
     if row.payload["change"] == outbox.REMOVED:
         return _meetings_removed(row)
     meeting, other, kind, when = _about_meeting(row)
@@ -100,7 +103,7 @@ def _meeting_changed(row: Reminder) -> ChatMessage:
     return ChatMessage(text, _meeting_link(meeting), "Open the 1:1", row.recipient.time_zone)
 
 
-def _objective_update(row: Reminder) -> ChatMessage | None:
+def _objective_update(row: Reminder, now: dt.datetime) -> ChatMessage | None:
     """Who did what, never the objective's title or text."""
     by = User.objects.filter(pk=row.payload["by"]).first()
     if by is None:
@@ -116,7 +119,7 @@ def _objective_update(row: Reminder) -> ChatMessage | None:
     return ChatMessage(text, url, "Open the objective", row.recipient.time_zone)
 
 
-def _actions_due(row: Reminder) -> ChatMessage | None:
+def _actions_due(row: Reminder, now: dt.datetime) -> ChatMessage | None:
     actions = outbox.actions_due_of(owner_id=row.recipient_id, day=outbox.day_of(row))
     if not actions:
         return None
@@ -129,27 +132,24 @@ def _lapsed_nudge(row: Reminder, now: dt.datetime) -> ChatMessage | None:
     count = len(outbox.lapsed_series_of(manager_id=row.recipient_id, now=now))
     if not count:
         return None
-    text = (
-        f"{count} of your reports {'has' if count == 1 else 'have'} "
-        "not had a 1:1 for a while."
-    )
+    text = f"{count} of your reports {'has' if count == 1 else 'have'} not had a 1:1 for a while."
     return ChatMessage(text, absolute("meetings:team"), "My team", row.recipient.time_zone)
+
+
+# What each kind says; the kinds not here (invitations, summaries) are email only.
+MESSAGES: dict[str, Callable[[Reminder, dt.datetime], ChatMessage | None]] = {
+    R.AGENDA_PROMPT: _reminder,
+    R.STARTING_SOON: _reminder,
+    R.FOLLOW_UP: _reminder,
+    R.CHANGE_REQUESTED: _change_requested,
+    R.REQUEST_ANSWERED: _request_answered,
+    R.MEETING_CHANGED: _meeting_changed,
+    R.OBJECTIVE_UPDATE: _objective_update,
+    R.ACTIONS_DUE: _actions_due,
+    R.LAPSED_NUDGE: _lapsed_nudge,
+}
 
 
 def chat_message(row: Reminder, now: dt.datetime) -> ChatMessage | None:
     """What to post for ``row``; None when there is nothing to say any more."""
-    if row.kind in outbox.MEETING_KINDS:
-        return _reminder(row)
-    if row.kind == R.CHANGE_REQUESTED:
-        return _change_requested(row)
-    if row.kind == R.REQUEST_ANSWERED:
-        return _request_answered(row)
-    if row.kind == R.MEETING_CHANGED:
-        return _meeting_changed(row)
-    if row.kind == R.OBJECTIVE_UPDATE:
-        return _objective_update(row)
-    if row.kind == R.ACTIONS_DUE:
-        return _actions_due(row)
-    if row.kind == R.LAPSED_NUDGE:
-        return _lapsed_nudge(row, now)
-    raise ValueError(f"No chat message for {row.kind}")
+    return MESSAGES[row.kind](row, now)

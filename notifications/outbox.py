@@ -483,7 +483,7 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         .only("pk", "time_zone")
     )
     prefs = preferences_of(m.pk for m in managers)
-    rows = []
+    rows: list[Reminder] = []
     for manager in managers:
         mine = prefs[manager.pk]
         local = timezone.localtime(now, manager.zone)

@@ -609,7 +609,7 @@ def _post_chat(row: Reminder, now: dt.datetime) -> str:
             message = chat_messages.chat_message(row, now)
         if message is None:
             return _record(row, Reminder.State.CANCELLED, "Nothing to tell any more.")
-        chat.post(prefs.chat_webhook_url, chat.payload_for(prefs.chat_service, message))
+        chat.post(url=prefs.chat_webhook_url, service=prefs.chat_service, message=message)
     except chat.WebhookGone as error:
         services.chat_webhook_broken(user_id=row.recipient_id, reason=str(error), now=now)
         row.attempts += 1

@@ -145,6 +145,10 @@ def chat_webhook_test(*, user: User) -> None:
     if prefs is None or not prefs.chat_webhook_url:
         raise ServiceError("Save a webhook address first.")
     try:
-        chat.post(prefs.chat_webhook_url, chat.payload_for(prefs.chat_service, chat.test_message(user=user)))
+        chat.post(
+            url=prefs.chat_webhook_url,
+            service=prefs.chat_service,
+            message=chat.test_message(user=user),
+        )
     except (chat.WebhookGone, chat.WebhookFailed) as error:
         raise ServiceError(f"The test message did not arrive. {error}") from None

@@ -5,59 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0007_series_occurrences'),
-        ('notifications', '0003_notices'),
+        ("meetings", "0007_series_occurrences"),
+        ("notifications", "0003_notices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='reminder',
-            name='reminder_once_per_subject',
+            model_name="reminder",
+            name="reminder_once_per_subject",
         ),
         migrations.AddField(
-            model_name='notificationpreferences',
-            name='chat_broken_at',
+            model_name="notificationpreferences",
+            name="chat_broken_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='notificationpreferences',
-            name='chat_broken_reason',
+            model_name="notificationpreferences",
+            name="chat_broken_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='notificationpreferences',
-            name='chat_for',
+            model_name="notificationpreferences",
+            name="chat_for",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='notificationpreferences',
-            name='chat_service',
-            field=models.CharField(blank=True, choices=[('slack', 'Slack'), ('teams', 'Microsoft Teams')], max_length=10),
+            model_name="notificationpreferences",
+            name="chat_service",
+            field=models.CharField(
+                blank=True,
+                choices=[("slack", "Slack"), ("teams", "Microsoft Teams")],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='notificationpreferences',
-            name='chat_webhook_url',
+            model_name="notificationpreferences",
+            name="chat_webhook_url",
             field=models.URLField(blank=True, max_length=1000),
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('chat', 'Chat (Slack or Microsoft Teams)')], default='email', max_length=10),
+            model_name="reminder",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("chat", "Chat (Slack or Microsoft Teams)")],
+                default="email",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('agenda_prompt', 'Agenda prompt'), ('starting_soon', 'Starting soon'), ('follow_up', 'Record notes and actions'), ('actions_due', 'Action items due tomorrow'), ('lapsed_nudge', 'Reports without a recent 1:1'), ('invitation', 'Calendar invitation'), ('summary', 'Summary of a held 1:1'), ('change_requested', 'A request to move or cancel'), ('request_answered', 'The answer to a request'), ('meeting_changed', 'Meeting moved or cancelled'), ('objective_update', 'Objective proposed, confirmed or rejected'), ('chat_broken', 'The chat webhook stopped working')], max_length=20),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("agenda_prompt", "Agenda prompt"),
+                    ("starting_soon", "Starting soon"),
+                    ("follow_up", "Record notes and actions"),
+                    ("actions_due", "Action items due tomorrow"),
+                    ("lapsed_nudge", "Reports without a recent 1:1"),
+                    ("invitation", "Calendar invitation"),
+                    ("summary", "Summary of a held 1:1"),
+                    ("change_requested", "A request to move or cancel"),
+                    ("request_answered", "The answer to a request"),
+                    ("meeting_changed", "Meeting moved or cancelled"),
+                    ("objective_update", "Objective proposed, confirmed or rejected"),
+                    ("chat_broken", "The chat webhook stopped working"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='reminder',
-            index=models.Index(condition=models.Q(('channel', 'chat'), ('state', 'pending')), fields=['recipient', 'due_at', 'id'], name='reminder_chat_queue_idx'),
+            model_name="reminder",
+            index=models.Index(
+                condition=models.Q(("channel", "chat"), ("state", "pending")),
+                fields=["recipient", "due_at", "id"],
+                name="reminder_chat_queue_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('kind', 'recipient', 'subject', 'channel'), name='reminder_once_per_subject_channel'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "recipient", "subject", "channel"),
+                name="reminder_once_per_subject_channel",
+            ),
         ),
     ]

@@ -31,8 +31,8 @@ class Receiver:
 
     @property
     def origin(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def url(self, path: str) -> str:
         return self.origin + path
@@ -40,9 +40,7 @@ class Receiver:
     def delivered(self, path: str | None = None) -> list[Post]:
         """What the service accepted (2xx), in the order it arrived."""
         with self.lock:
-            return [
-                p for p in self.posts if 200 <= p.status < 300 and path in (None, p.path)
-            ]
+            return [p for p in self.posts if 200 <= p.status < 300 and path in (None, p.path)]
 
     def tried(self, path: str) -> list[Post]:
         with self.lock:
@@ -63,7 +61,7 @@ def start_receiver() -> Receiver:
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (the standard library's name)
+        def do_POST(self):
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
             status, wait = receiver.answer(self.path)
             if wait:
