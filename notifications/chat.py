@@ -21,7 +21,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from email.message import Message
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -204,7 +205,15 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """A webhook answers, it does not send us elsewhere: a redirect could point at an
     address ``check_webhook_url`` never saw."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> None:
         return None
 
 
