@@ -101,7 +101,11 @@ class Reminder(models.Model):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
     )
     subject = models.CharField(max_length=100)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # Email unless said otherwise, in the database too: the bulk seeding's raw INSERTs
+    # (meetings.demo) write email rows without naming the column.
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL, db_default=Channel.EMAIL
+    )
     # What the message needs beyond the meeting: an invitation's method and, for a
     # cancellation, the event as it was (the meeting itself may be gone).
     payload = models.JSONField(default=dict, blank=True)
