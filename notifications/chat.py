@@ -107,8 +107,8 @@ def masked(url: str) -> str:
     rest is the secret that lets anyone post to the person's channel."""
     if not url:
         return ""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    return f"https://{host}/\u2026{url[-4:]}"
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/\u2026{url[-4:]}"
 
 
 # --- A message ----------------------------------------------------------------------

@@ -611,7 +611,9 @@ def _post_chat(row: Reminder, now: dt.datetime) -> str:
             return _record(row, Reminder.State.CANCELLED, "Nothing to tell any more.")
         chat.post(url=prefs.chat_webhook_url, service=prefs.chat_service, message=message)
     except chat.WebhookGone as error:
-        services.chat_webhook_broken(user_id=row.recipient_id, reason=str(error), now=now)
+        services.chat_webhook_broken(
+            user_id=row.recipient_id, url=prefs.chat_webhook_url, reason=str(error), now=now
+        )
         row.attempts += 1
         row.last_error = str(error)
         return _record(row, Reminder.State.FAILED, "The chat webhook is gone.")

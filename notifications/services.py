@@ -113,13 +113,13 @@ def chat_webhook_remove(*, user: User) -> None:
     _cancel_chat_rows(user_id=user.pk, reason="The chat webhook was removed.", now=now)
 
 
-def chat_webhook_broken(*, user_id: int, reason: str, now: dt.datetime) -> None:
-    """The service said the webhook is gone (called by the sweep, inside its claim):
-    nothing more is posted to it, what waited for it is cancelled, and the person is
-    told by email and on their Notifications page. Told once per webhook: a webhook
-    already marked broken is left as it is."""
+def chat_webhook_broken(*, user_id: int, url: str, reason: str, now: dt.datetime) -> None:
+    """The service said the webhook at ``url`` is gone (called by the sweep, inside its
+    claim): nothing more is posted to it, what waited for it is cancelled, and the
+    person is told by email and on their Notifications page. Told once per webhook: one
+    already marked broken, or replaced by a new address meanwhile, is left as it is."""
     prefs = NotificationPreferences.objects.select_for_update().filter(user_id=user_id).first()
-    if prefs is None or not prefs.chat_ready:
+    if prefs is None or not prefs.chat_ready or prefs.chat_webhook_url != url:
         return
     prefs.chat_broken_at, prefs.chat_broken_reason = now, reason[:200]
     prefs.save(update_fields=["chat_broken_at", "chat_broken_reason", "updated_at"])

@@ -529,3 +529,25 @@ def test_a_real_worker_delivers_through_a_failing_then_recovering_service(
             )
     assert meeting_ids_in(receiver.delivered(hook)) == [m.pk for m in meetings]
     assert not Reminder.objects.filter(channel=Channel.CHAT).exclude(state=S.SENT).exists()
+
+
+def test_a_gone_report_about_an_address_replaced_meanwhile_changes_nothing(employee, receiver):
+    connect(employee, receiver)
+    notification_services.chat_webhook_broken(
+        user_id=employee.pk, url=receiver.url("/hooks/old"), reason="gone", now=timezone.now()
+    )
+    assert NotificationPreferences.objects.get(user=employee).chat_ready
+    assert not Reminder.objects.filter(kind=R.CHAT_BROKEN).exists()
+
+
+def test_an_origin_no_longer_allowed_is_not_posted_to(manager, employee, receiver, settings):
+    hook = connect(manager, receiver, switches=["change_requests"])
+    settings.CHAT_WEBHOOK_EXTRA_ORIGINS = []
+    meeting = book(manager, employee, days=20)
+    services.change_request_create(
+        meeting=meeting, by=employee, action=ChangeRequest.Action.CANCEL, reason="away"
+    )
+    assert sweep()["failed"] == 1
+    row = Reminder.objects.get(channel=Channel.CHAT)
+    assert row.state == S.PENDING and "The address is not allowed" in row.last_error
+    assert receiver.tried(hook) == []
