@@ -112,7 +112,9 @@ def _meeting_verdict(
     return None
 
 
-def _invitation_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
+def _invitation_verdict(
+    row: Reminder, prefs: NotificationPreferences, now: dt.datetime
+) -> Verdict | None:
     if row.payload.get("method") == "CANCEL":
         starts_at = dt.datetime.fromisoformat(row.payload["event"]["starts_at"])
         if now >= starts_at:
@@ -123,6 +125,8 @@ def _invitation_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
         return Verdict(Reminder.State.CANCELLED, "The meeting is no longer scheduled.")
     if meeting.sequence != row.payload.get("sequence"):
         return Verdict(Reminder.State.CANCELLED, "A newer version of the meeting replaced it.")
+    if not prefs.invitations:
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if now >= meeting.starts_at:
         return Verdict(Reminder.State.DROPPED, "The meeting had already started.")
     return None
@@ -167,10 +171,10 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     prefs = preferences_for(row.recipient_id)
     if row.channel == Channel.CHAT and not prefs.chat_ready:
         return Verdict(Reminder.State.CANCELLED, "No working chat webhook.")
+    if row.kind == R.INVITATION:  # email only; a cancellation goes whatever the switch
+        return _invitation_verdict(row, prefs, now)
     if not wants(prefs, row.kind, row.channel):
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
-    if row.kind == R.INVITATION:
-        return _invitation_verdict(row, now)
     if row.kind in reminders.MEETING_KINDS:
         found = _meeting_verdict(row, prefs, now)
         if found is not None:
