@@ -1,6 +1,6 @@
 """The template filter ``date``, with the output of Django's and a fraction of its cost.
 
-Lists show two or three dates a row ("Tue 3 Mar 2026, 10:00–10:30"), and Django's
+Lists show two or three dates a row ("Tue 3 Mar 2026, 10:00 to 10:30"), and Django's
 filter made them the largest part of rendering a list once its queries were few: for
 a format written out (``"D j M Y, H:i"``) it first looks for a format setting of that
 name in the language's format modules, walked again on every call (it caches only
