@@ -25,7 +25,7 @@ def queries(client, url: str) -> tuple[int, str]:
     return len(captured.captured_queries), response.content.decode()
 
 
-def hold_past_meetings(series, count: int) -> None:
+def hold_past_meetings(series, count):
     """``count`` held meetings of ``series`` in the weeks before now, each rated."""
     held = series.meetings.filter(status=Meeting.Status.COMPLETED).count()
     for week in range(held + 1, held + count + 1):
