@@ -66,6 +66,4 @@ def test_every_template_uses_it_in_the_viewers_zone(settings):
     with timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")):
         assert template.render(Context({"moment": moment})) == "Thu 2 Jul 2026, 10:15"
     with translation.override("fr"):
-        assert template.render(Context({"moment": moment})) == django_date(
-            moment, "D j M Y, H:i"
-        )
+        assert template.render(Context({"moment": moment})) == django_date(moment, "D j M Y, H:i")

@@ -14,11 +14,6 @@ from reports.tests import scenario
 from reports.tests.scenario import PERIOD, TREND_TODAY
 
 
-@pytest.fixture
-def s(db):
-    return scenario.build()
-
-
 def by_name(rows):
     return {row.name: row for row in rows}
 

@@ -6,7 +6,6 @@ every held 1:1 of the period with the one before it, a ``LAG`` per report)."""
 
 import datetime as dt
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -152,11 +151,6 @@ def rebuilt() -> set[tuple]:
     return kept()
 
 
-@pytest.fixture
-def s(db):
-    return scenario.build()
-
-
 def test_the_medians_are_those_counted_from_the_meetings_in_the_scenario(s):
     assert selectors.held_meetings_kept_wrong() == []
     assert assert_medians_as_before() > 0
@@ -217,17 +211,7 @@ def test_every_way_of_writing_meetings_keeps_them(s):
         starts_at=F("starts_at") + week, ends_at=F("ends_at") + week
     )
     Meeting.objects.filter(organiser=milo).update(status=Meeting.Status.COMPLETED)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO meetings_meeting (organiser_id, participant_id, kind, starts_at, ends_at,"
-            " format, location, status, cancel_reason, cancel_note, reschedule_note, sequence,"
-            " created_at, updated_at)"
-            " SELECT %s, %s, 'one_to_one', day, day + interval '30 minutes', 'video', '',"
-            " 'completed', '', '', '', 0, now(), now()"
-            " FROM generate_series(now() - interval '2 years', now() - interval '1 year',"
-            " interval '9 days') AS day",
-            [mara.pk, s.rita.pk],
-        )
+    scenario.insert_meetings_in_sql(mara, s.rita, status="completed", years=(-2, -1))
     Meeting.objects.filter(participant=rob).delete()
     assert selectors.held_meetings_kept_wrong() == []
     assert kept() == rebuilt()

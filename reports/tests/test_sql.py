@@ -28,11 +28,6 @@ COMPARED = (
 )
 
 
-@pytest.fixture
-def s(db):
-    return scenario.build()
-
-
 def every_statement() -> list[str]:
     statements = []
     for team in (False, True):
