@@ -241,6 +241,14 @@ def prepare(out: Path, *, people: int, years: int, only: list[str]) -> None:
             f"The trend's counts kept per month differ from the meetings' in {len(wrong)} "
             f"months, e.g. {wrong[0]}: SELECT reports_rebuild_meeting_months() counts them again."
         )
+    from reports.selectors import held_meetings_kept_wrong
+
+    wrong = held_meetings_kept_wrong()
+    if wrong:
+        raise SystemExit(
+            f"The held meetings kept for the median gaps differ from the meetings' (e.g. "
+            f"{wrong[0]}): SELECT reports_rebuild_held_meetings() writes them again."
+        )
     cast = Cast()
     viewers = {target.viewer for target in [*TARGETS, YEARS_TARGET]} - {ANONYMOUS}
     cookies = {}

@@ -115,17 +115,39 @@ def get_series_to_change_or_404(*, viewer: User, pk: int) -> MeetingSeries:
         raise Http404("No such series.") from None
 
 
+# What a meeting's row in a list shows (``_meeting_row.html``), and no more: the two
+# people's names, not every column of theirs and of the meeting. (``series``: a series'
+# ``meetings`` manager sets it on each row it reads, a query per row when deferred.)
+MEETING_ROW_FIELDS = (
+    "series_id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "status",
+    "rescheduled_from",
+    "organiser_id",
+    "participant_id",
+    "organiser__full_name",
+    "organiser__email",
+    "participant__full_name",
+    "participant__email",
+)
+
+
+def _meeting_rows(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.select_related("organiser", "participant").only(*MEETING_ROW_FIELDS)
+
+
 def upcoming_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
     return (
-        series.meetings.filter(ends_at__gte=timezone.now())
-        .select_related("organiser", "participant")
+        _meeting_rows(series.meetings.filter(ends_at__gte=timezone.now()))
         .annotate(has_pending_request=_pending_request_exists())
         .order_by("starts_at")
     )
 
 
 def past_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
-    return series.meetings.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+    return _meeting_rows(series.meetings.filter(ends_at__lt=timezone.now())).order_by("-starts_at")
 
 
 def open_clashes(*, organiser: User, series: MeetingSeries | None = None) -> QuerySet[SlotClash]:
@@ -190,6 +212,10 @@ def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int)
         raise Http404("No such request.") from None
 
 
+# What ``MeetingSeries.cadence_text`` reads.
+SERIES_CADENCE_FIELDS = ("cadence", "start_time", "time_zone", "duration_minutes", "end_date")
+
+
 def team_overview(*, manager: User) -> QuerySet[User]:
     """``manager``'s reports with their last held and next 1:1 and open series."""
     now = timezone.now()
@@ -202,11 +228,16 @@ def team_overview(*, manager: User) -> QuerySet[User]:
     upcoming = together.filter(starts_at__gte=now, status=Meeting.Status.SCHEDULED).order_by(
         "starts_at"
     )
-    open_series = MeetingSeries.objects.filter(organiser=manager).exclude(
-        status=MeetingSeries.Status.ENDED
+    # Only what the rows show: a series' cadence text and status, a report's name.
+    open_series = (
+        MeetingSeries.objects.filter(organiser=manager)
+        .exclude(status=MeetingSeries.Status.ENDED)
+        .only(*SERIES_CADENCE_FIELDS, "participant_id", "status")
     )
     return (
         reports_of(manager=manager)
+        .select_related(None)
+        .only("full_name", "job_title")
         .annotate(
             last_held_at=Subquery(last_held.values("starts_at")[:1]),
             next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),

@@ -90,10 +90,16 @@ def seed_demo(*, org, stdout) -> None:
 
 
 def seed_bench(*, user_ids, stdout, years: int = 1) -> None:
-    """The trend's counts per month (``MeetingMonth``) counted again from the meetings:
-    the bench writes its meetings with the triggers off when the database lets it
-    (``meetings.demo.without_triggers``). Runs after the meetings' hook (apps in
-    ``INSTALLED_APPS`` order); with the triggers on it finds the same counts."""
+    """What the database keeps for the reports, written again from the meetings: the
+    trend's counts per month (``MeetingMonth``) and each held meeting with the one
+    before it (``HeldMeeting``). The bench writes its meetings with the triggers off
+    when the database lets it (``meetings.demo.without_triggers``). Runs after the
+    meetings' hook (apps in ``INSTALLED_APPS`` order); with the triggers on it finds
+    the same rows."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reports_rebuild_meeting_months()")
-    stdout.write("Reports: the trend's counts per month counted again from the meetings.")
+        cursor.execute("SELECT reports_rebuild_held_meetings()")
+    stdout.write(
+        "Reports: the trend's counts per month and the held meetings with the one before "
+        "each written again from the meetings."
+    )

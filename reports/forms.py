@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from oneonones.widgets import FlatSelect
 from people.models import Team
 from reports.selectors import (
     SORTS,
@@ -35,13 +36,13 @@ class ReportFilterForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label="All teams",
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FlatSelect(attrs={"class": "form-select"}),
     )
     sort = forms.ChoiceField(
         label="Order managers by",
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FlatSelect(attrs={"class": "form-select"}),
     )
 
     def __init__(self, data: QueryDict | None = None, *, teams: QuerySet[Team] | None = None):

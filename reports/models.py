@@ -38,3 +38,51 @@ class MeetingMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.status}: {self.meetings}"
+
+
+class HeldMeeting(models.Model):
+    """Each held meeting (status "completed") with the start of the held meeting before it
+    between the same two people, whoever organised either: the dashboard's median days
+    between held 1:1s, read as one row per held 1:1 of the period from an index, where it
+    used to sort every held 1:1 of the period with the one before it per report.
+
+    Kept by the database, never written by Django: triggers ``held_meeting_insert``,
+    ``held_meeting_update`` and ``held_meeting_delete`` on ``meetings_meeting`` (per
+    statement, function ``reports_held_meeting_sync``) write again the rows of every
+    pair of people a statement held, un-held, moved or deleted a held meeting of (a
+    pair has a few dozen held meetings a year); statements that change nothing of that
+    (agenda counts, reminders, generation's new bookings) cost a join of their own rows.
+    ``reports_rebuild_held_meetings()`` writes them all again, for a database written
+    with the triggers off (the bench's seeding).
+
+    ``previous_starts_at``: the start of the pair's held meeting before this one in
+    (start, id) order, NULL for their first. Times, not days: the days between two are
+    counted in the report's time zone when the dashboard reads them, so a person who
+    changes their zone changes no stored row.
+
+    The function names the tables, columns and the stored value "completed" as they
+    were when it was written: renaming those takes a migration that defines it again.
+    Writing the rows of one pair takes a transaction-level advisory lock on the pair,
+    so two transactions holding 1:1s of the same two people write one after the other,
+    each from what the other committed.
+    """
+
+    meeting_id = models.BigIntegerField(primary_key=True)
+    low = models.BigIntegerField(help_text="The lower id of the two people.")
+    high = models.BigIntegerField(help_text="The higher id of the two people.")
+    starts_at = models.DateTimeField()
+    previous_starts_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            # The held 1:1s of a period with what the median gap needs: index-only.
+            models.Index(
+                fields=["starts_at"],
+                include=["low", "high", "previous_starts_at"],
+                name="held_meeting_period_idx",
+            ),
+            models.Index(fields=["low", "high", "starts_at"], name="held_meeting_pair_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: held {self.starts_at:%Y-%m-%d}"

@@ -149,6 +149,21 @@ FULL JOIN (SELECT * FROM reports_meetingmonth WHERE meetings <> 0) kept USING (m
 WHERE counted.meetings IS DISTINCT FROM kept.meetings
 """
 
+# Each held meeting with the start of the pair's held meeting before it
+# (reports.HeldMeeting), against the meetings.
+HELD_DIFFERING = """
+WITH counted AS (
+    SELECT id AS meeting_id, LEAST(organiser_id, participant_id) AS low,
+        GREATEST(organiser_id, participant_id) AS high, starts_at,
+        LAG(starts_at) OVER (PARTITION BY LEAST(organiser_id, participant_id),
+            GREATEST(organiser_id, participant_id) ORDER BY starts_at, id) AS previous_starts_at
+    FROM meetings_meeting WHERE status = 'completed'
+)
+SELECT * FROM counted FULL JOIN reports_heldmeeting kept USING (meeting_id)
+WHERE (counted.low, counted.high, counted.starts_at, counted.previous_starts_at)
+    IS DISTINCT FROM (kept.low, kept.high, kept.starts_at, kept.previous_starts_at)
+"""
+
 
 @pytest.mark.parametrize("triggers_off", [True, False], ids=["triggers off", "triggers on"])
 def test_seed_bench_writes_the_counts_the_triggers_would(db, monkeypatch, triggers_off):
@@ -167,6 +182,11 @@ def test_seed_bench_writes_the_counts_the_triggers_would(db, monkeypatch, trigge
         # The trend's counts per month and status (reports.MeetingMonth), likewise.
         cursor.execute(MONTHS_DIFFERING)
         assert cursor.fetchall() == []
+        # The held meetings with the one before each (reports.HeldMeeting), likewise.
+        cursor.execute(HELD_DIFFERING)
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT count(*) FROM reports_heldmeeting")
+        assert cursor.fetchone()[0] == Meeting.objects.filter(status="completed").count()
 
 
 def test_seed_bench_books_years_of_history(db):

@@ -3,7 +3,6 @@ the meetings' own counts after every way of writing meetings."""
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -41,11 +40,6 @@ def rebuilt() -> dict[tuple[dt.date, str], int]:
     return kept()
 
 
-@pytest.fixture
-def s(db):
-    return scenario.build()
-
-
 def test_the_kept_counts_are_the_meetings_counts(s):
     assert kept() == counted()
     assert selectors.months_kept_wrong() == []
@@ -78,17 +72,7 @@ def test_every_way_of_writing_meetings_keeps_them(s):
     )
     Meeting.objects.filter(organiser=milo, status=Meeting.Status.CANCELLED).delete()
     assert kept() == counted()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO meetings_meeting (organiser_id, participant_id, kind, starts_at, ends_at,"
-            " format, location, status, cancel_reason, cancel_note, reschedule_note, sequence,"
-            " created_at, updated_at)"
-            " SELECT %s, %s, 'one_to_one', day, day + interval '30 minutes', 'video', '',"
-            " 'scheduled', '', '', '', 0, now(), now()"
-            " FROM generate_series(now() + interval '1 year', now() + interval '2 years',"
-            " interval '9 days') AS day",
-            [milo.pk, s.lou.pk],
-        )
+    scenario.insert_meetings_in_sql(milo, s.lou, status="scheduled", years=(1, 2))
     assert kept() == counted()
     assert rebuilt() == counted()
 

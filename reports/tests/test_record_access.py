@@ -8,15 +8,9 @@ from django.urls import reverse
 
 from people.models import RecordAccess
 from people.tests.factories import UserFactory
-from reports.tests import scenario
 from reports.tests.scenario import PERIOD
 
 PERIOD_QUERY = {"start": PERIOD.first.isoformat(), "end": PERIOD.last.isoformat()}
-
-
-@pytest.fixture
-def s(db):
-    return scenario.build()
 
 
 def looked_at(viewer, kind: str) -> set[str]:

@@ -19,11 +19,6 @@ from reports.tests.scenario import PERIOD, meet
 PERIOD_QUERY = {"start": PERIOD.first.isoformat(), "end": PERIOD.last.isoformat()}
 
 
-@pytest.fixture
-def s(db):
-    return scenario.build()
-
-
 def urls_of(s) -> list[str]:
     """Every page and CSV file of the reports."""
     return [
