@@ -576,8 +576,8 @@ def trend_from_meetings() -> str:
     return TREND_SELECT.format(team_filter="")
 
 
-# Each held meeting with the start of its pair's held meeting before it, from the
-# meetings: what the triggers keep in ``HeldMeeting``. The rows that differ, either way
+# Each held line meeting with the start of its pair's held line meeting before it, from
+# the meetings: what the triggers keep in ``HeldMeeting``. The rows that differ, either way
 # (none, unless meetings were written with the triggers off and not rebuilt).
 _PAIR_OF_MEETING = (
     f"LEAST({MEETING.organiser}, {MEETING.participant}),"
@@ -587,7 +587,7 @@ HELD_FROM_MEETINGS = f"""
 SELECT {MEETING.id} AS meeting_id, {_PAIR_OF_MEETING}, {MEETING.starts_at},
     LAG({MEETING.starts_at}) OVER (
         PARTITION BY {_PAIR_OF_MEETING} ORDER BY {MEETING.starts_at}, {MEETING.id})
-FROM {MEETING} WHERE {MEETING.status} = %(completed)s"""  # noqa: S608 -- constant fragments
+FROM {MEETING} WHERE {MEETING.status} = %(completed)s AND {LINE_MEETINGS}"""  # noqa: S608
 HELD_KEPT = f"""
 SELECT {HELD_MEETING.meeting_id}, {HELD_MEETING.low}, {HELD_MEETING.high},
     {HELD_MEETING.starts_at}, {HELD_MEETING.previous_starts_at}

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Kind, Meeting
 from meetings.record import services as record_services
 from meetings.scheduling import services
 from meetings.tests.factories import MeetingFactory, SeriesFactory
@@ -38,7 +38,8 @@ WITH report AS (
 held AS (
     SELECT LEAST(organiser_id, participant_id) AS low,
         GREATEST(organiser_id, participant_id) AS high, starts_at
-    FROM meetings_meeting WHERE status = 'completed'
+    FROM meetings_meeting
+    WHERE status = 'completed' AND kind NOT IN ('mentoring', 'office_hours')
 ),
 in_period AS (
     SELECT report.id AS report_id, report.time_zone, held.starts_at
@@ -176,6 +177,38 @@ def test_each_held_meeting_has_the_pairs_held_meeting_before_it(s):
     }
     assert expected <= kept()
     assert len(kept()) == Meeting.objects.filter(status=Meeting.Status.COMPLETED).count()
+
+
+def test_only_line_meetings_are_kept(s):
+    """A held mentoring check-in or office-hours sign-up between a manager and their
+    report is no line 1:1: it is not kept, so no gap is counted from it, and a line 1:1
+    after it reads the line 1:1 before it as its previous one."""
+    before = kept()
+    now = timezone.now()
+    for days, kind in ((6, Kind.OFFICE_HOURS), (5, Kind.MENTORING)):
+        other = MeetingFactory(
+            organiser=s.mara, participant=s.rob, kind=kind, starts_at=now - dt.timedelta(days)
+        )
+        Meeting.objects.filter(pk=other.pk).update(status=Meeting.Status.COMPLETED)
+    assert kept() == before
+    line = MeetingFactory(organiser=s.mara, participant=s.rob, starts_at=now - dt.timedelta(4))
+    record_services.meeting_complete(meeting=line, by=s.mara)
+    held = HeldMeeting.objects.get(meeting_id=line.pk)
+    last_line = (
+        Meeting.objects.filter(
+            organiser=s.mara,
+            participant=s.rob,
+            status=Meeting.Status.COMPLETED,
+            kind=Kind.ONE_TO_ONE,
+            starts_at__lt=line.starts_at,
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    assert held.previous_starts_at == last_line
+    assert selectors.held_meetings_kept_wrong() == []
+    assert rebuilt() == kept()
 
 
 def test_every_way_of_writing_meetings_keeps_them(s):

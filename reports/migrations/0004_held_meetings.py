@@ -6,10 +6,16 @@ The median sorted every held 1:1 of the period, with the one before it, per repo
 for ``LAG`` on each view of the dashboard: two fifths of its time. Triggers on the
 meetings table keep the previous start on each held meeting instead (see the
 model's docstring), so the dashboard reads one index entry per held 1:1.
+
+Only line 1:1s are kept, as every HR figure of 1:1s counts them
+(``meetings.models.NOT_LINE_KINDS``, as it is at this migration: mentoring check-ins
+and office hours). A meeting's kind never changes between line and not, so an update's
+old and new rows are both kept or both not.
 """
 
 from django.db import migrations, models
 
+LINE = "kind NOT IN ('mentoring', 'office_hours')"
 PAIR = "LEAST({m}.organiser_id, {m}.participant_id), GREATEST({m}.organiser_id, {m}.participant_id)"
 
 # The pairs (low, high) a statement's rows touch, as two arrays in (low, high) order.
@@ -20,18 +26,19 @@ FROM (SELECT DISTINCT LEAST(organiser_id, participant_id) AS low,
         GREATEST(organiser_id, participant_id) AS high
     FROM ({rows}) touched) pairs;"""
 
-HELD_NEW = "SELECT organiser_id, participant_id FROM new_rows WHERE status = 'completed'"
-HELD_OLD = "SELECT organiser_id, participant_id FROM old_rows WHERE status = 'completed'"
+HELD_ROWS = "SELECT organiser_id, participant_id FROM {rows} WHERE status = 'completed' AND "
+HELD_NEW = HELD_ROWS.format(rows="new_rows") + LINE
+HELD_OLD = HELD_ROWS.format(rows="old_rows") + LINE
 # An update touches a pair when a meeting held before or after it changed its status,
 # its start or its two people; not when only its agenda counts or anything else did.
-HELD_CHANGED = """
+HELD_CHANGED = f"""
 SELECT people.organiser_id, people.participant_id
 FROM old_rows o JOIN new_rows n ON n.id = o.id
 CROSS JOIN LATERAL (VALUES (o.organiser_id, o.participant_id),
     (n.organiser_id, n.participant_id)) AS people (organiser_id, participant_id)
-WHERE (o.status = 'completed' OR n.status = 'completed')
+WHERE (o.status = 'completed' OR n.status = 'completed') AND n.{LINE}
     AND (o.status, o.starts_at, o.organiser_id, o.participant_id)
-        IS DISTINCT FROM (n.status, n.starts_at, n.organiser_id, n.participant_id)"""
+        IS DISTINCT FROM (n.status, n.starts_at, n.organiser_id, n.participant_id)"""  # noqa: S608
 
 SYNC_FUNCTION = f"""
 CREATE FUNCTION reports_held_meeting_write(lows bigint[], highs bigint[]) RETURNS void
@@ -49,7 +56,7 @@ BEGIN
     FROM unnest(lows, highs) AS pair (low, high)
     JOIN meetings_meeting m ON LEAST(m.organiser_id, m.participant_id) = pair.low
         AND GREATEST(m.organiser_id, m.participant_id) = pair.high
-        AND m.status = 'completed';
+        AND m.status = 'completed' AND m.{LINE};
 END $$;
 
 CREATE FUNCTION reports_held_meeting_sync() RETURNS trigger
@@ -78,7 +85,7 @@ LANGUAGE sql AS $$
     INSERT INTO reports_heldmeeting (meeting_id, low, high, starts_at, previous_starts_at)
     SELECT m.id, {PAIR.format(m="m")}, m.starts_at,
         LAG(m.starts_at) OVER (PARTITION BY {PAIR.format(m="m")} ORDER BY m.starts_at, m.id)
-    FROM meetings_meeting m WHERE m.status = held;
+    FROM meetings_meeting m WHERE m.status = held AND m.{LINE};
 $$;
 
 CREATE TRIGGER held_meeting_insert AFTER INSERT ON meetings_meeting
@@ -113,7 +120,7 @@ DROP FUNCTION reports_rebuild_held_meetings(text);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_meeting_months"),
+        ("reports", "0003_trend_line_kinds_only"),
     ]
 
     operations = [
