@@ -119,7 +119,7 @@ class SignUpForm(_Helped):
             start = timezone.localtime(slot.starts_at, zone)
             end = timezone.localtime(slot.ends_at, zone)
             day = f"{start:%A} {start.day} {start:%B}"
-            days.setdefault(day, []).append((slot.key, f"{start:%H:%M}–{end:%H:%M}, {day}"))
+            days.setdefault(day, []).append((slot.key, f"{start:%H:%M}\u2013{end:%H:%M}, {day}"))
         self.fields["slot"].choices = list(days.items())
 
     def clean_slot(self) -> dt.datetime:

@@ -73,7 +73,9 @@ def _check(hours: OfficeHours, *, host: User) -> None:
         raise ServiceError("Choose how you meet.", field="format")
     within_limits(limits.check_first_date, hours.first_date, field="first_date")
     if hours.last_date is not None:
-        within_limits(limits.check_planning_day, hours.last_date, what="a last date", field="last_date")
+        within_limits(
+            limits.check_planning_day, hours.last_date, what="a last date", field="last_date"
+        )
         if hours.last_date < hours.first_date:
             raise ServiceError("The last date must be on or after the first.", field="last_date")
     try:

@@ -19,7 +19,13 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import BOOKABLE_KINDS, AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
+from meetings.models import (
+    BOOKABLE_KINDS,
+    AgendaTemplate,
+    CancelReason,
+    Format,
+    MeetingSeries,
+)
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits

@@ -31,10 +31,12 @@ def test_two_people_sign_up_for_the_same_slot_and_one_gets_it(
 ):
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
-    host = UserFactory(full_name="Harriet Host", email="harriet@example.org", time_zone="Europe/London")
+    host = UserFactory(
+        full_name="Harriet Host", email="harriet@example.org", time_zone="Europe/London"
+    )
     ana = UserFactory(full_name="Ana Able", email="ana@example.org", manager=host)
     ben = UserFactory(full_name="Ben Baker", email="ben@example.org", manager=host)
-    # From tomorrow, every day 14:00–16:00 London in 20-minute slots, for the team.
+    # From tomorrow, every day 14:00-16:00 London in 20-minute slots, for the team.
     publish(
         host,
         weekdays=list(range(7)),
@@ -64,7 +66,9 @@ def test_two_people_sign_up_for_the_same_slot_and_one_gets_it(
         second.get_by_role("button", name="Sign up with Harriet Host").click()
         taken = second.get_by_test_id("slot-taken")
         expect(taken).to_contain_text("Someone just took that slot; here are the next free ones")
-        expect(taken.get_by_role("listitem").first).to_have_text(re.compile(r"^\d\d:\d\d–\d\d:\d\d on "))
+        expect(taken.get_by_role("listitem").first).to_have_text(
+            re.compile(r"^\d\d:\d\d\u2013\d\d:\d\d on ")
+        )
         # The next free slot is offered first, and signing up for it works.
         card = second.get_by_test_id("host-card").filter(has_text="Harriet Host")
         assert card.get_by_label("Slot").input_value() != chosen[0]

@@ -17,7 +17,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            _months_sql.functions(line=LINE), _months_sql.functions(line="TRUE")
-        ),
+        migrations.RunSQL(_months_sql.functions(line=LINE), _months_sql.functions(line="TRUE")),
     ]
