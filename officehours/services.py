@@ -224,3 +224,11 @@ def sign_up_cancel(*, sign_up: SignUp, by: User, reason: str, note: str = "") ->
     meeting_cancel(meeting=sign_up.meeting, by=by, reason=reason, note=note)
     sign_up.meeting.refresh_from_db()
     return sign_up
+
+
+def officehours_close_for_leaver(*, person: User) -> None:
+    """A leaver is anonymised (``privacy.services.person_anonymise``, after their future
+    meetings were called off): their own office hours go, and the topics they gave when
+    signing up are removed; the sign-ups stay as the record of the meetings."""
+    OfficeHours.objects.filter(host=person).delete()
+    SignUp.objects.filter(meeting__participant=person).exclude(topic="").update(topic="")

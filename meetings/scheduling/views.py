@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
 from meetings.formatting import clash_message
-from meetings.models import ChangeRequest, Meeting
+from meetings.models import ChangeRequest, Kind, Meeting
 from meetings.record.selectors import feedback_of_series
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
@@ -345,7 +345,15 @@ def _change_meeting(request, pk: int, *, form_class, verb: str, act):
         else:
             messages.success(request, done)
             return redirect("meetings:meeting", meeting.pk)
-    context = {"meeting": meeting, "form": form, "is_organiser": is_organiser, "verb": verb}
+    # Either of the two cancels a sign-up to office hours without asking.
+    decides = is_organiser or (verb == "cancel" and meeting.kind == Kind.OFFICE_HOURS)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "is_organiser": is_organiser,
+        "decides": decides,
+        "verb": verb,
+    }
     return render(request, "meetings/meeting_change.html", context)
 
 

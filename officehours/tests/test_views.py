@@ -238,3 +238,14 @@ def test_the_index_makes_the_same_number_of_queries_for_more_hosts(
     client.force_login(employee)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("officehours:index")).status_code == 200
+
+
+def test_the_person_cancels_from_the_meeting_page_without_asking(client, booked, employee):
+    client.force_login(employee)
+    url = reverse("meetings:meeting_cancel", args=[booked.meeting.pk])
+    body = client.get(url).content.decode()
+    assert "Cancel the 1:1" in body and "Send the request" not in body
+    response = client.post(url, {"reason": "nothing_to_discuss"})
+    assert response.status_code == 302
+    booked.meeting.refresh_from_db()
+    assert booked.meeting.is_cancelled
