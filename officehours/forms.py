@@ -9,7 +9,7 @@ from meetings.models import CancelReason, Format
 from officehours.models import WEEKDAYS, OfficeHours
 from officehours.services import TOPIC_LENGTH
 from officehours.slots import Slot, parse_key
-from people.forms import TimeZoneField
+from people.forms import DateInput, TimeInput, TimeZoneField
 from people.models import User
 
 SLOT_LENGTHS = [(10, "10 minutes"), (15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes")]
@@ -24,20 +24,6 @@ class _Helped(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class OfficeHoursForm(_Helped):

@@ -62,7 +62,7 @@ def slots_between(hours: OfficeHours, *, after: dt.datetime, before: dt.datetime
     last = before.astimezone(hours.zone).date()
     if hours.last_date is not None:
         last = min(last, hours.last_date)
-    slots = []
+    slots: list[Slot] = []
     day = first
     while day <= last:
         if day.weekday() in hours.weekdays:

@@ -29,7 +29,7 @@ from meetings.models import (
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from oneonones import limits
-from people.forms import TimeZoneField
+from people.forms import DateInput, TimeInput, TimeZoneField
 from people.models import User
 from people.selectors import reports_of
 
@@ -43,20 +43,6 @@ def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class LocalDateTimeField(forms.DateTimeField):
