@@ -190,7 +190,10 @@ def sign_up(*, hours: OfficeHours, person: User, starts_at: dt.datetime, topic: 
     Raises ``SlotTaken`` when the host is busy then (someone else got the slot, or
     another meeting), ``MeetingClash`` when ``person`` is, ``NotFound`` when the
     hours are not open to them."""
-    hours = OfficeHours.objects.select_related("host").get(pk=hours.pk)
+    found = OfficeHours.objects.select_related("host").filter(pk=hours.pk).first()
+    if found is None:  # deleted since the page was shown
+        raise NotFound()
+    hours = found
     _check_audience(hours, person=person)
     if not hours.is_open:
         raise ServiceError("These office hours are paused; no new sign-ups for now.")
