@@ -8,6 +8,7 @@ from django import forms
 from objectives.models import SCORE_CHOICES, Level, Objective
 from objectives.selectors import parent_choices_for
 from oneonones import limits
+from people.forms import DateInput
 from people.models import User
 from people.selectors import reports_of
 
@@ -24,13 +25,6 @@ class _CrispyForm(forms.Form):
         self.helper.disable_csrf = True  # the template's <form> carries the token
         if self.submit_label:
             self.helper.add_input(Submit("save", self.submit_label))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 # Django's fields are generic for the type checker only (django-stubs), not at run time.

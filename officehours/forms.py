@@ -9,7 +9,7 @@ from meetings.models import CancelReason, Format
 from officehours.models import WEEKDAYS, OfficeHours
 from officehours.services import TOPIC_LENGTH
 from officehours.slots import Slot, parse_key
-from people.forms import TimeZoneField
+from people.forms import DateInput, TimeInput, TimeZoneField
 from people.models import User
 
 SLOT_LENGTHS = [(10, "10 minutes"), (15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes")]
@@ -24,20 +24,6 @@ class _Helped(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class OfficeHoursForm(_Helped):
@@ -119,7 +105,7 @@ class SignUpForm(_Helped):
             start = timezone.localtime(slot.starts_at, zone)
             end = timezone.localtime(slot.ends_at, zone)
             day = f"{start:%A} {start.day} {start:%B}"
-            days.setdefault(day, []).append((slot.key, f"{start:%H:%M}–{end:%H:%M}, {day}"))
+            days.setdefault(day, []).append((slot.key, f"{start:%H:%M}\u2013{end:%H:%M}, {day}"))
         self.fields["slot"].choices = list(days.items())
 
     def clean_slot(self) -> dt.datetime:

@@ -92,9 +92,9 @@ class OfficeHours(models.Model):
 
     @property
     def description(self) -> str:
-        """"Thursdays 14:00–16:00 (Europe/London), 20-minute slots"."""
+        """ "Thursdays 14:00\u201316:00 (Europe/London), 20-minute slots"."""
         return (
-            f"{self.weekdays_text} {self.start_time:%H:%M}–{self.end_time:%H:%M} "
+            f"{self.weekdays_text} {self.start_time:%H:%M}\u2013{self.end_time:%H:%M} "
             f"({self.time_zone}), {self.slot_minutes}-minute slots"
         )
 

@@ -59,7 +59,9 @@ def get_own_office_hours_or_404(*, viewer: User, pk: int) -> OfficeHours:
 
 def _upcoming(queryset: QuerySet[SignUp]) -> QuerySet[SignUp]:
     return (
-        queryset.filter(meeting__status=Meeting.Status.SCHEDULED, meeting__ends_at__gt=timezone.now())
+        queryset.filter(
+            meeting__status=Meeting.Status.SCHEDULED, meeting__ends_at__gt=timezone.now()
+        )
         .select_related("meeting__organiser", "meeting__participant", "office_hours")
         .order_by("meeting__starts_at", "pk")
     )

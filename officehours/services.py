@@ -73,7 +73,9 @@ def _check(hours: OfficeHours, *, host: User) -> None:
         raise ServiceError("Choose how you meet.", field="format")
     within_limits(limits.check_first_date, hours.first_date, field="first_date")
     if hours.last_date is not None:
-        within_limits(limits.check_planning_day, hours.last_date, what="a last date", field="last_date")
+        within_limits(
+            limits.check_planning_day, hours.last_date, what="a last date", field="last_date"
+        )
         if hours.last_date < hours.first_date:
             raise ServiceError("The last date must be on or after the first.", field="last_date")
     try:
@@ -188,7 +190,10 @@ def sign_up(*, hours: OfficeHours, person: User, starts_at: dt.datetime, topic: 
     Raises ``SlotTaken`` when the host is busy then (someone else got the slot, or
     another meeting), ``MeetingClash`` when ``person`` is, ``NotFound`` when the
     hours are not open to them."""
-    hours = OfficeHours.objects.select_related("host").get(pk=hours.pk)
+    found = OfficeHours.objects.select_related("host").filter(pk=hours.pk).first()
+    if found is None:  # deleted since the page was shown
+        raise NotFound()
+    hours = found
     _check_audience(hours, person=person)
     if not hours.is_open:
         raise ServiceError("These office hours are paused; no new sign-ups for now.")
@@ -222,3 +227,11 @@ def sign_up_cancel(*, sign_up: SignUp, by: User, reason: str, note: str = "") ->
     meeting_cancel(meeting=sign_up.meeting, by=by, reason=reason, note=note)
     sign_up.meeting.refresh_from_db()
     return sign_up
+
+
+def officehours_close_for_leaver(*, person: User) -> None:
+    """A leaver is anonymised (``privacy.services.person_anonymise``, after their future
+    meetings were called off): their own office hours go, and the topics they gave when
+    signing up are removed; the sign-ups stay as the record of the meetings."""
+    OfficeHours.objects.filter(host=person).delete()
+    SignUp.objects.filter(meeting__participant=person).exclude(topic="").update(topic="")

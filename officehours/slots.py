@@ -1,6 +1,6 @@
 """The slots of office hours: expanded in the host's zone, in wall-clock time.
 
-"Thursdays 14:00–16:00 in 20-minute slots" stays 14:00, 14:20, ... local time on both
+"Thursdays 14:00\u201316:00 in 20-minute slots" stays 14:00, 14:20, ... local time on both
 sides of a clock change, so its UTC times move by an hour. A local time that does not
 exist on a day (the hour the clocks skip) gives no slot; one that happens twice (the
 hour they repeat) gives its first.
@@ -55,22 +55,18 @@ def day_slots(hours: OfficeHours, day: dt.date) -> Iterator[Slot]:
         start += length
 
 
-def slots_between(
-    hours: OfficeHours, *, after: dt.datetime, before: dt.datetime
-) -> list[Slot]:
+def slots_between(hours: OfficeHours, *, after: dt.datetime, before: dt.datetime) -> list[Slot]:
     """The slots of ``hours`` that start after ``after`` and before ``before``, open
     or not (paused hours have slots too: their booked sign-ups are in them)."""
     first = max(hours.first_date, after.astimezone(hours.zone).date())
     last = before.astimezone(hours.zone).date()
     if hours.last_date is not None:
         last = min(last, hours.last_date)
-    slots = []
+    slots: list[Slot] = []
     day = first
     while day <= last:
         if day.weekday() in hours.weekdays:
-            slots.extend(
-                slot for slot in day_slots(hours, day) if after < slot.starts_at < before
-            )
+            slots.extend(slot for slot in day_slots(hours, day) if after < slot.starts_at < before)
         day += dt.timedelta(days=1)
     return slots
 

@@ -79,9 +79,9 @@ def _render_index(
         if item.hours.pk == bound_for and bound is not None:
             # The same fields and errors, offered the slots free now.
             form = bound
-            form.fields["slot"].choices = SignUpForm(
-                slots=item.free, zone=user.zone
-            ).fields["slot"].choices
+            form.fields["slot"].choices = (
+                SignUpForm(slots=item.free, zone=user.zone).fields["slot"].choices
+            )
             if taken:
                 next_free = [
                     format_span(slot.starts_at, slot.ends_at, user.zone)
@@ -168,9 +168,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _render_form(request: HttpRequest, form: OfficeHoursForm, *, hours=None, status=200):
-    return render(
-        request, "officehours/form.html", {"form": form, "hours": hours}, status=status
-    )
+    return render(request, "officehours/form.html", {"form": form, "hours": hours}, status=status)
 
 
 def publish(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,21 @@ class SignInForm(AuthenticationForm):
         self.helper.form_tag = False
 
 
+# The browser's own date and time pickers, for every app's forms.
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 def _time_zone_choices():
     return [(name, name) for name in time_zone_names()]
 

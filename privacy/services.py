@@ -10,6 +10,7 @@ from django.db import transaction
 from meetings.leavers import meetings_close_for_leaver
 from notifications.services import outbox_close_for_leaver
 from objectives.services import objectives_remove_words_of
+from officehours.services import officehours_close_for_leaver
 from people.models import PersonChange, User
 from people.services import check_anonymisable, person_anonymise_account
 from wellbeing.services import wellbeing_remove_person
@@ -20,7 +21,8 @@ def person_anonymise(*, person: User, by: User) -> PersonChange:
 
     Their account stays, switched off and nameless (``people``); their future 1:1s are
     called off and what they wrote in 1:1s is removed, while held and cancelled
-    meetings stay for HR's counts (``meetings``); their check-ins and the wellbeing
+    meetings stay for HR's counts (``meetings``); their office hours are withdrawn and
+    the topics they gave when signing up removed (``officehours``); their check-ins and the wellbeing
     notes by or about them are deleted (``wellbeing``); their comments and notes on
     objectives are removed, the objectives' facts stay (``objectives``). Records of who
     looked at whose records are kept, as they always are. Returns the account change
@@ -30,6 +32,7 @@ def person_anonymise(*, person: User, by: User) -> PersonChange:
         person = User.objects.select_for_update().get(pk=person.pk)
         check_anonymisable(person=person, by=by)
         meetings_close_for_leaver(person=person, by=by)
+        officehours_close_for_leaver(person=person)
         outbox_close_for_leaver(person=person)
         objectives_remove_words_of(person=person)
         wellbeing_remove_person(person=person)

@@ -9,7 +9,8 @@ actions, cancel or reschedule notes, objectives or wellbeing content.
 Definitions (the dashboard explains them to HR in the same words):
 
 * A person's **1:1s** are the meetings between them and their current manager,
-  whoever booked them. "Held" means completed.
+  whoever booked them, but for sign-ups to office hours (``NOT_LINE_KINDS``), which
+  count in no figure. "Held" means completed.
 * The **period** runs from the first day 00:00 UTC to the day after the last day
   00:00 UTC; a meeting counts in the period when it starts in it.
 * **Scheduled** counts every 1:1 dated in the period, whatever happened to it;

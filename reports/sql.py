@@ -68,7 +68,7 @@ HELD_MEETING = _Table(HeldMeeting)
 
 # The stored values the statements compare with. Parameters like any other value:
 # psycopg2 writes them into the statement, so PostgreSQL plans as for a constant.
-VALUES = {
+VALUES: dict[str, str | list[str]] = {
     "completed": Meeting.Status.COMPLETED.value,
     "cancelled": Meeting.Status.CANCELLED.value,
     "scheduled": Meeting.Status.SCHEDULED.value,

@@ -6,37 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0007_series_occurrences'),
+        ("meetings", "0007_series_occurrences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='meeting',
-            name='meeting_period_idx',
+            model_name="meeting",
+            name="meeting_period_idx",
         ),
         migrations.RemoveIndex(
-            model_name='meeting',
-            name='meeting_pair_idx',
+            model_name="meeting",
+            name="meeting_pair_idx",
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='kind',
-            field=models.CharField(choices=[('one_to_one', '1:1'), ('mentoring', 'Mentoring check-in'), ('wellbeing', 'Wellbeing chat'), ('office_hours', 'Office hours')], default='one_to_one', max_length=20),
+            model_name="meeting",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("one_to_one", "1:1"),
+                    ("mentoring", "Mentoring check-in"),
+                    ("wellbeing", "Wellbeing chat"),
+                    ("office_hours", "Office hours"),
+                ],
+                default="one_to_one",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='meetingseries',
-            name='kind',
-            field=models.CharField(choices=[('one_to_one', '1:1'), ('mentoring', 'Mentoring check-in'), ('wellbeing', 'Wellbeing chat'), ('office_hours', 'Office hours')], default='one_to_one', max_length=20),
+            model_name="meetingseries",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("one_to_one", "1:1"),
+                    ("mentoring", "Mentoring check-in"),
+                    ("wellbeing", "Wellbeing chat"),
+                    ("office_hours", "Office hours"),
+                ],
+                default="one_to_one",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(condition=models.Q(('kind__in', ('office_hours',)), _negated=True), fields=['starts_at'], include=('organiser', 'participant', 'status', 'cancelled_by', 'cancel_reason', 'rescheduled_from', 'agenda_count', 'agenda_by_organiser', 'agenda_by_participant', 'usefulness'), name='meeting_period_idx'),
+            model_name="meeting",
+            index=models.Index(
+                condition=models.Q(("kind__in", ("office_hours",)), _negated=True),
+                fields=["starts_at"],
+                include=(
+                    "organiser",
+                    "participant",
+                    "status",
+                    "cancelled_by",
+                    "cancel_reason",
+                    "rescheduled_from",
+                    "agenda_count",
+                    "agenda_by_organiser",
+                    "agenda_by_participant",
+                    "usefulness",
+                ),
+                name="meeting_period_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(django.db.models.functions.comparison.Least('organiser', 'participant'), django.db.models.functions.comparison.Greatest('organiser', 'participant'), models.F('status'), models.F('starts_at'), condition=models.Q(('kind__in', ('office_hours',)), _negated=True), include=('organiser', 'participant'), name='meeting_pair_idx'),
+            model_name="meeting",
+            index=models.Index(
+                django.db.models.functions.comparison.Least("organiser", "participant"),
+                django.db.models.functions.comparison.Greatest("organiser", "participant"),
+                models.F("status"),
+                models.F("starts_at"),
+                condition=models.Q(("kind__in", ("office_hours",)), _negated=True),
+                include=("organiser", "participant"),
+                name="meeting_pair_idx",
+            ),
         ),
     ]

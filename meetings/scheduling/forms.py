@@ -31,7 +31,7 @@ from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from mentoring.selectors import mentors_of
 from oneonones import limits
-from people.forms import TimeZoneField
+from people.forms import DateInput, TimeInput, TimeZoneField
 from people.models import User
 from people.selectors import reports_of
 
@@ -48,20 +48,6 @@ def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class LocalDateTimeField(forms.DateTimeField):

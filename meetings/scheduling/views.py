@@ -351,7 +351,15 @@ def _change_meeting(request, pk: int, *, form_class, verb: str, act):
         else:
             messages.success(request, done)
             return redirect("meetings:meeting", meeting.pk)
-    context = {"meeting": meeting, "form": form, "is_organiser": is_organiser, "verb": verb}
+    # Either of the two cancels a sign-up to office hours without asking.
+    decides = is_organiser or (verb == "cancel" and meeting.kind == Kind.OFFICE_HOURS)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "is_organiser": is_organiser,
+        "decides": decides,
+        "verb": verb,
+    }
     return render(request, "meetings/meeting_change.html", context)
 
 

@@ -3,65 +3,166 @@
 import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
-import people.models
 from django.conf import settings
 from django.db import migrations, models
 
+import people.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('meetings', '0008_office_hours_kind'),
+        ("meetings", "0008_office_hours_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OfficeHours',
+            name="OfficeHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=120)),
-                ('weekdays', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')]), size=7)),
-                ('start_time', models.TimeField(help_text="Local time in the host's zone.")),
-                ('end_time', models.TimeField()),
-                ('slot_minutes', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(120)])),
-                ('time_zone', models.CharField(max_length=64, validators=[people.models.validate_time_zone])),
-                ('audience', models.CharField(choices=[('team', 'My team (the people who report to me)'), ('anyone', 'Anyone in the organisation')], default='team', max_length=10)),
-                ('format', models.CharField(choices=[('room', 'Meeting room'), ('video', 'Video call'), ('phone', 'Phone call'), ('walk', 'Walk and talk'), ('cafe', 'Café')], default='room', max_length=10)),
-                ('location', models.CharField(blank=True, max_length=300)),
-                ('first_date', models.DateField()),
-                ('last_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('paused', 'Paused')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='office_hours', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=120)),
+                (
+                    "weekdays",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(
+                            choices=[
+                                (0, "Monday"),
+                                (1, "Tuesday"),
+                                (2, "Wednesday"),
+                                (3, "Thursday"),
+                                (4, "Friday"),
+                                (5, "Saturday"),
+                                (6, "Sunday"),
+                            ]
+                        ),
+                        size=7,
+                    ),
+                ),
+                ("start_time", models.TimeField(help_text="Local time in the host's zone.")),
+                ("end_time", models.TimeField()),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=20,
+                        validators=[
+                            django.core.validators.MinValueValidator(10),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(max_length=64, validators=[people.models.validate_time_zone]),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("team", "My team (the people who report to me)"),
+                            ("anyone", "Anyone in the organisation"),
+                        ],
+                        default="team",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("room", "Meeting room"),
+                            ("video", "Video call"),
+                            ("phone", "Phone call"),
+                            ("walk", "Walk and talk"),
+                            ("cafe", "Café"),
+                        ],
+                        default="room",
+                        max_length=10,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=300)),
+                ("first_date", models.DateField()),
+                ("last_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("paused", "Paused")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="office_hours",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'office hours',
-                'ordering': ['host_id', 'pk'],
+                "verbose_name_plural": "office hours",
+                "ordering": ["host_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SignUp',
+            name="SignUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sign_up', to='meetings.meeting')),
-                ('office_hours', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sign_ups', to='officehours.officehours')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sign_up",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "office_hours",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sign_ups",
+                        to="officehours.officehours",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting__starts_at', 'pk'],
+                "ordering": ["meeting__starts_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='officehours',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='office_hours_end_after_start'),
+            model_name="officehours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))),
+                name="office_hours_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officehours',
-            constraint=models.CheckConstraint(condition=models.Q(('last_date__isnull', True), ('last_date__gte', models.F('first_date')), _connector='OR'), name='office_hours_last_after_first'),
+            model_name="officehours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("last_date__isnull", True),
+                    ("last_date__gte", models.F("first_date")),
+                    _connector="OR",
+                ),
+                name="office_hours_last_after_first",
+            ),
         ),
     ]

@@ -38,5 +38,5 @@ def publish(host, **fields):
 
 @pytest.fixture
 def hours(clock, manager, employee):
-    """``manager``'s office hours for their team: Thursdays 14:00–16:00 London, 20 min."""
+    """``manager``'s office hours for their team: Thursdays 14:00\u201316:00 London, 20 min."""
     return publish(manager)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from home.selectors import team_to_meet
 from meetings.models import Kind, Meeting
@@ -54,7 +55,7 @@ def test_no_line_1_1_figure_counts_office_hours(s):
     office_hours(s, "2025-04-02", Meeting.Status.CANCELLED)
     office_hours(s, "2025-04-16", Meeting.Status.COMPLETED, person="sue", host="milo")
     office_hours(s, "2025-02-20", Meeting.Status.COMPLETED, person="ned")  # before the period
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     office_hours(s, future, Meeting.Status.SCHEDULED, person="rita")
     assert figures(s) == before
     assert selectors.months_kept_wrong() == []

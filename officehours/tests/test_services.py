@@ -33,7 +33,11 @@ def test_a_sign_up_books_a_meeting_with_the_host_and_writes_reminders_and_invita
 ):
     made = services.sign_up(hours=hours, person=employee, starts_at=at(7, 14, 20), topic="Workload")
     meeting = made.meeting
-    assert (meeting.organiser, meeting.participant, meeting.kind) == (manager, employee, Kind.OFFICE_HOURS)
+    assert (meeting.organiser, meeting.participant, meeting.kind) == (
+        manager,
+        employee,
+        Kind.OFFICE_HOURS,
+    )
     assert (meeting.starts_at, meeting.ends_at) == (at(7, 14, 20), at(7, 14, 40))
     assert meeting.location == "Room 3.14"
     assert Attendance.objects.filter(meeting=meeting, active=True).count() == 2
@@ -55,7 +59,7 @@ def test_the_slot_someone_took_is_refused_with_the_clear_message(hours, manager,
 def test_a_slot_when_the_host_is_busy_is_not_offered_and_refused(hours, manager, employee):
     MeetingFactory(organiser=manager, participant=UserFactory(manager=manager), starts_at=at(7, 15))
     starts = free_starts(employee, hours)
-    # The meeting is 15:00–15:30: the slots 15:00 and 15:20 go; 14:40–15:00 touches it only.
+    # The meeting is 15:00-15:30: the slots 15:00 and 15:20 go; 14:40-15:00 touches it only.
     assert at(7, 15) not in starts and at(7, 15, 20) not in starts
     assert at(7, 14, 40) in starts and at(7, 15, 40) in starts
     with pytest.raises(SlotTaken):
@@ -71,7 +75,9 @@ def test_a_slot_when_the_person_is_busy_is_not_offered_and_refused_in_their_word
     with pytest.raises(ServiceError) as refused:
         services.sign_up(hours=hours, person=employee, starts_at=at(7, 14))
     assert not isinstance(refused.value, SlotTaken)
-    assert refused.value.message.startswith("You already have a meeting 14:10–14:40 on Thu 7 Jan")
+    assert refused.value.message.startswith(
+        "You already have a meeting 14:10\u201314:40 on Thu 7 Jan"
+    )
 
 
 def test_only_the_audience_may_sign_up(hours, employee, other_manager, outsider):
@@ -179,7 +185,9 @@ def test_my_team_is_for_people_with_reports_anyone_for_everyone(clock, outsider)
         ({"time_zone": "Mars/Olympus"}, "not a known time zone"),
     ],
 )
-def test_bad_open_time_is_refused_clearly_and_nothing_is_saved(clock, manager, employee, fields, message):
+def test_bad_open_time_is_refused_clearly_and_nothing_is_saved(
+    clock, manager, employee, fields, message
+):
     with pytest.raises(ServiceError, match=message):
         publish(manager, **fields)
     assert not OfficeHours.objects.exists()

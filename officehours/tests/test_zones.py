@@ -60,8 +60,8 @@ def test_the_person_sees_and_books_the_slots_in_their_own_zone(march, client, ho
     ]  # fmt: skip
     client.force_login(person)
     page = client.get(reverse("officehours:index")).content.decode()
-    assert "09:00–09:20, Thursday 11 March" in page
-    assert "10:00–10:20, Thursday 18 March" in page
+    assert "09:00\u201309:20, Thursday 11 March" in page
+    assert "10:00\u201310:20, Thursday 18 March" in page
     made = services.sign_up(hours=hours, person=person, starts_at=utc(3, 18, 14))
     assert made.meeting.starts_at.astimezone(NEW_YORK).time() == dt.time(10)
     assert made.meeting.starts_at.astimezone(hours.zone).time() == dt.time(14)
@@ -80,6 +80,6 @@ def test_the_hour_the_clocks_skip_gives_no_slot(march, host):
         (slot.starts_at.astimezone(hours.zone).strftime("%H:%M"), slot.ends_at - slot.starts_at)
         for slot in slots.day_slots(hours, dt.date(2027, 3, 28))
     ]
-    # 01:00–02:00 does not exist in London that night; every slot is 30 minutes long.
+    # 01:00-02:00 does not exist in London that night; every slot is 30 minutes long.
     assert day == [("02:00", dt.timedelta(minutes=30)), ("02:30", dt.timedelta(minutes=30))]
     assert slots.is_a_slot(hours, dt.datetime(2027, 3, 28, 0, 30, tzinfo=dt.UTC)) is None

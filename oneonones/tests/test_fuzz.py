@@ -49,6 +49,8 @@ from objectives.tests.factories import (
     KeyResultFactory,
     ObjectiveFactory,
 )
+from officehours import selectors as office_hours_selectors
+from officehours import services as office_hours_services
 from oneonones.tests.fuzzing import (
     QUICK,
     QUICK_FORM,
@@ -204,6 +206,25 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
     item = now_meeting.agenda_items.first()
     action = now_meeting.actions.first()
     token = token_create(owner=employee, name="Calendar script", scope="read").token
+    # Office hours every day for the manager's team, and the employee's sign-up to one.
+    hours = office_hours_services.office_hours_publish(
+        host=manager,
+        title="Drop-in",
+        weekdays=list(range(7)),
+        start_time=dt.time(6, 0),
+        end_time=dt.time(22, 0),
+        slot_minutes=20,
+        time_zone="Europe/London",
+        audience="team",
+        format="room",
+        location="Room 1",
+        first_date=timezone.localdate(),
+        last_date=None,
+    )
+    (open_time,) = office_hours_selectors.free_slots(viewer=employee, hours=[hours])
+    sign_up = office_hours_services.sign_up(
+        hours=hours, person=employee, starts_at=open_time.free[-1].starts_at, topic="Career"
+    )
 
     args = {
         "people:person": {"pk": employee.pk},
@@ -256,6 +277,12 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
         "wellbeing:note_create": {"pk": employee.pk},
         "wellbeing:note_edit": {"pk": note.pk},
         "wellbeing:note_delete": {"pk": note.pk},
+        "officehours:sign_up": {"pk": hours.pk},
+        "officehours:sign_up_cancel": {"pk": sign_up.pk},
+        "officehours:edit": {"pk": hours.pk},
+        "officehours:pause": {"pk": hours.pk},
+        "officehours:resume": {"pk": hours.pk},
+        "officehours:delete": {"pk": hours.pk},
         "reports:export": {"table": "managers"},
         "reports:gaps": {"category": "overdue"},
         "reports:manager": {"pk": manager.pk},
