@@ -3,6 +3,7 @@ and its quick path keeps every guarantee of ``deliver``: what changed since the 
 was read is judged afresh, a failed send is recorded, nothing is sent twice."""
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.core import mail
@@ -15,6 +16,7 @@ from meetings.record import services as record_services
 from meetings.scheduling import services
 from notifications import sending
 from notifications.models import Reminder
+from people.models import User
 from people.tests.factories import UserFactory
 
 R = Reminder.Kind
@@ -33,8 +35,8 @@ def due_starting_soon(count: int, *, kind: str = R.STARTING_SOON) -> dt.datetime
     Returns when those are due."""
     starts_at = start_in(days=5)
     for number in range(count):
-        manager = UserFactory()
-        report = UserFactory(manager=manager)
+        manager = cast(User, UserFactory())
+        report = cast(User, UserFactory(manager=manager))
         meeting = services.meeting_book(
             organiser=manager,
             participant=report,
@@ -45,7 +47,7 @@ def due_starting_soon(count: int, *, kind: str = R.STARTING_SOON) -> dt.datetime
         )
         record_services.agenda_item_add(meeting=meeting, by=report, text=f"Topic {number}")
     Reminder.objects.exclude(kind=kind).delete()
-    return Reminder.objects.order_by("due_at").values_list("due_at", flat=True).first()
+    return Reminder.objects.earliest("due_at").due_at
 
 
 def sweep_queries(now: dt.datetime) -> tuple[list[str], sending.SweepResult]:
