@@ -3,6 +3,7 @@ and its quick path keeps every guarantee of ``deliver``: what changed since the 
 was read is judged afresh, a failed send is recorded, nothing is sent twice."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import cast
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.models import CancelReason
+from meetings.models import CancelReason, Meeting
 from meetings.record import services as record_services
 from meetings.scheduling import services
 from notifications import sending
@@ -99,7 +100,9 @@ def test_emails_that_show_no_agenda_do_not_read_one(db):
     assert "Topic" not in mail.outbox[0].body
 
 
-def test_a_meeting_cancelled_after_its_batch_was_read_is_not_told_as_coming(db):
+def quick_after(change: Callable[[Meeting], object]) -> list[str]:
+    """Read the one meeting's due rows as a batch, ``change`` the meeting, then send the
+    rows by the quick path; returns what happened to each."""
     now = due_starting_soon(1)
     rows = list(
         Reminder.objects.select_related(
@@ -107,12 +110,18 @@ def test_a_meeting_cancelled_after_its_batch_was_read_is_not_told_as_coming(db):
         ).order_by("pk")
     )
     batch = sending._Batch(rows)
-    meeting = rows[0].meeting
-    services.meeting_cancel(meeting=meeting, by=meeting.organiser, reason=CancelReason.AWAY)
-    outcomes = [
+    change(Meeting.objects.get(reminders=rows[0]))
+    return [
         sending._deliver_quick(row, batch=batch, connection=mail.get_connection(), now=now)
         for row in rows
     ]
+
+
+def test_a_meeting_cancelled_after_its_batch_was_read_is_not_told_as_coming(db):
+    def cancel(meeting: Meeting) -> None:
+        services.meeting_cancel(meeting=meeting, by=meeting.organiser, reason=CancelReason.AWAY)
+
+    outcomes = quick_after(cancel)
     # Its rows were cancelled with the meeting: the quick claim finds them changed and
     # the row is read afresh, as ``deliver`` always did.
     assert outcomes == ["skipped", "skipped"]
@@ -121,22 +130,13 @@ def test_a_meeting_cancelled_after_its_batch_was_read_is_not_told_as_coming(db):
 
 
 def test_a_meeting_moved_behind_the_outboxs_back_after_the_read_is_judged_afresh(db):
-    now = due_starting_soon(1)
-    rows = list(
-        Reminder.objects.select_related(
-            "recipient", "meeting__organiser", "meeting__participant"
-        ).order_by("pk")
-    )
-    batch = sending._Batch(rows)
-    meeting = rows[0].meeting
-    later = meeting.starts_at + dt.timedelta(days=1)
-    type(meeting).objects.filter(pk=meeting.pk).update(
-        starts_at=later, ends_at=later + dt.timedelta(minutes=30), updated_at=timezone.now()
-    )
-    outcomes = [
-        sending._deliver_quick(row, batch=batch, connection=mail.get_connection(), now=now)
-        for row in rows
-    ]
+    def move(meeting: Meeting) -> None:
+        later = meeting.starts_at + dt.timedelta(days=1)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=later, ends_at=later + dt.timedelta(minutes=30), updated_at=timezone.now()
+        )
+
+    outcomes = quick_after(move)
     assert outcomes == [S.CANCELLED, S.CANCELLED]
     assert mail.outbox == []
     reasons = set(Reminder.objects.values_list("reason", flat=True))
