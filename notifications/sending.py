@@ -35,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -160,15 +161,18 @@ def _summary_verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     return None
 
 
-def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
-    """None when the row should be sent now; otherwise what to record instead."""
+def verdict(
+    row: Reminder, now: dt.datetime, prefs: NotificationPreferences | None = None
+) -> Verdict | None:
+    """None when the row should be sent now; otherwise what to record instead.
+    ``prefs``: the recipient's preferences when the caller has them already."""
     if not row.recipient.is_active:
         return Verdict(Reminder.State.CANCELLED, "The person no longer works here.")
     if row.channel == Channel.EMAIL and not row.recipient.email:
         return Verdict(Reminder.State.CANCELLED, "The person has no email address.")
     if row.kind == R.SUMMARY:  # asked for by no setting: every held 1:1 has one
         return _summary_verdict(row, now)
-    prefs = preferences_for(row.recipient_id)
+    prefs = prefs if prefs is not None else preferences_for(row.recipient_id)
     if row.channel == Channel.CHAT and not prefs.chat_ready:
         return Verdict(Reminder.State.CANCELLED, "No working chat webhook.")
     if row.kind == R.INVITATION:  # email only; a cancellation goes whatever the switch
@@ -213,21 +217,29 @@ def _meeting_context(meeting: Meeting, recipient: User) -> dict[str, Any]:
         "when": format_span(meeting.starts_at, meeting.ends_at, recipient.zone),
         "place": place,
         "meeting_url": absolute("meetings:meeting", meeting.pk),
-        "agenda_items": agenda_items_of(meeting),
     }
 
 
 def agenda_items_of(meeting: Meeting) -> list[AgendaItem]:
     """The agenda so far, as the meeting page shows it (the report's items first).
-    Only ever sent to the meeting's two people, who both see it on the page."""
+    Only ever sent to the meeting's two people, who both see it on the page. (The
+    sweep reads the agendas of a whole batch at once: ``_Batch``.)"""
     if meeting._state.adding:  # a removed meeting, rebuilt for its cancellation
         return []
+    read: list[AgendaItem] | None = getattr(meeting, BATCH_AGENDA, None)
+    if read is not None:
+        return read
     return list(agenda_of(meeting))
+
+
+# Where ``_Batch`` leaves a meeting's agenda, read with the others of its batch.
+BATCH_AGENDA = "_batch_agenda"
 
 
 def _agenda_prompt(row: Reminder) -> Email:
     meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
+    context["agenda_items"] = agenda_items_of(meeting)  # the two emails that show it
     return Email(
         f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
         "agenda_prompt",
@@ -238,6 +250,7 @@ def _agenda_prompt(row: Reminder) -> Email:
 def _starting_soon(row: Reminder) -> Email:
     meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
+    context["agenda_items"] = agenda_items_of(meeting)
     return Email(
         f"Soon: your {meeting.get_kind_display()} with {context['other']}, {context['when']}",
         "starting_soon",
@@ -682,36 +695,175 @@ def _close_quietly(connection: BaseEmailBackend) -> None:
         logger.debug("Closing the mail connection failed", exc_info=True)
 
 
+# --- The sweep's quick path ----------------------------------------------------------------
+
+# A meeting's own reminders by email: what the sweep sends most. For these it reads
+# what a whole batch needs at once (``_Batch``) and claims each row in one statement.
+QUICK_KINDS = frozenset(reminders.MEETING_KINDS)
+# The emails that show the agenda so far (``_agenda.txt``): only theirs is read.
+AGENDA_KINDS = frozenset((R.AGENDA_PROMPT, R.STARTING_SOON))
+
+
+class _Batch:
+    """What a batch of due rows needs, read in a few set-based queries whatever its
+    size: the rows with their people and meetings (one query, by the sweep), every
+    recipient's preferences (one), and the agendas of the meetings whose emails show
+    one (one, only when the batch has such emails)."""
+
+    def __init__(self, rows: list[Reminder]) -> None:
+        self.prefs = preferences_of({row.recipient_id for row in rows})
+        showing = [row for row in rows if _quick(row) and row.kind in AGENDA_KINDS and row.meeting]
+        agendas: dict[int, list[AgendaItem]] = {}
+        if showing:
+            items = AgendaItem.objects.filter(
+                meeting_id__in={row.meeting_id for row in showing}
+            ).select_related("author")
+            for item in items:
+                agendas.setdefault(item.meeting_id, []).append(item)  # type: ignore[arg-type]
+        for row in showing:
+            meeting = _meeting_of(row)
+            lead = meeting.agenda_lead_id
+            # The meeting page's order (``agenda_of``): the report's items first.
+            ordered = sorted(
+                agendas.get(meeting.pk, []),
+                key=lambda item: (item.author_id != lead, item.position, item.pk),
+            )
+            setattr(meeting, BATCH_AGENDA, ordered)
+
+
+def _quick(row: Reminder) -> bool:
+    return row.channel == Channel.EMAIL and row.kind in QUICK_KINDS
+
+
+CLAIM_AS_SENT = """
+UPDATE meetings_reminder SET state = %(sent)s, sent_at = %(at)s,
+    attempts = attempts + 1, last_error = '', updated_at = %(at)s
+WHERE id = (
+    SELECT r.id FROM meetings_reminder r
+    JOIN meetings_meeting m ON m.id = r.meeting_id
+    WHERE r.id = %(id)s AND r.state = %(pending)s AND r.due_at = %(due_at)s
+      AND r.subject = %(subject)s AND r.updated_at = %(updated_at)s
+      AND m.status = %(status)s AND m.starts_at = %(starts_at)s AND m.ends_at = %(ends_at)s
+      AND m.updated_at = %(meeting_updated_at)s
+    FOR UPDATE OF r SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:
+    """Claim ``row`` and mark it sent, in one statement, inside the caller's transaction
+    (so the mark only stays if the send that follows succeeds and the transaction
+    commits). True only if neither the row nor its meeting changed since the batch
+    read them and no other sweep holds it; otherwise nothing is changed."""
+    meeting = _meeting_of(row)
+    with database.cursor() as cursor:
+        cursor.execute(
+            CLAIM_AS_SENT,
+            {
+                "sent": Reminder.State.SENT,
+                "at": at,
+                "id": row.pk,
+                "pending": Reminder.State.PENDING,
+                "due_at": row.due_at,
+                "subject": row.subject,
+                "updated_at": row.updated_at,
+                "status": meeting.status,
+                "starts_at": meeting.starts_at,
+                "ends_at": meeting.ends_at,
+                "meeting_updated_at": meeting.updated_at,
+            },
+        )
+        return cursor.fetchone() is not None
+
+
+def _deliver_quick(
+    row: Reminder, *, batch: _Batch, connection: BaseEmailBackend, now: dt.datetime
+) -> str:
+    """``deliver`` for a row read with its batch: judged and rendered from what the batch
+    read, then, in one transaction, claimed and marked sent (one statement), handed to
+    the mail server and committed. The guarantees are ``deliver``'s: a send that fails
+    rolls the mark back and is recorded as failed; a process killed after the mail
+    server took the message and before the commit leaves that one row waiting. Anything
+    else (a verdict other than "send", a row or meeting changed since the batch read
+    it, a rendering error) goes through ``deliver``, which reads the row afresh."""
+    found = verdict(row, now, prefs=batch.prefs[row.recipient_id])
+    if found is not None:
+        return deliver(row.pk, connection=connection, now=now)
+    try:
+        email = build_email(row, now)
+        message = render_message(row, email, connection) if email else None
+    except Exception:
+        logger.debug("Reminder %s: rendering from its batch failed", row.pk, exc_info=True)
+        message = None
+    if message is None:
+        return deliver(row.pk, connection=connection, now=now)
+    claimed = False
+    try:
+        with transaction.atomic():
+            claimed = _claim_as_sent(row, timezone.now())
+            if claimed:
+                message.send()
+    except Exception as error:
+        _close_quietly(connection)  # the next message opens a fresh connection
+        return _record_failure(row.pk, error, now)
+    if not claimed:
+        return deliver(row.pk, connection=connection, now=now)
+    return "sent"
+
+
+def _record_failure(reminder_id: int, error: Exception, now: dt.datetime) -> str:
+    """Record a failed send of a quick-path row (its claim was rolled back with it)."""
+    with transaction.atomic():
+        row = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=reminder_id, state=Reminder.State.PENDING, due_at__lte=now)
+            .first()
+        )
+        if row is None:
+            return "skipped"
+        return _failed(row, error)
+
+
 def send_due_reminders(
     *, now: dt.datetime | None = None, batch_size: int | None = None, seconds: float = SWEEP_SECONDS
 ) -> SweepResult:
-    """Send every due reminder, a batch of ids at a time, each claimed on its own.
+    """Send every due reminder, a batch of rows at a time, each claimed on its own.
 
-    Safe to run in several processes at once. Rows that failed stay waiting and are
-    tried again by the next sweep (not this one: the id cursor only moves forward).
+    Each batch is read at once (``_Batch``); a meeting's reminders by email then take
+    the quick path (``_deliver_quick``), every other row ``deliver``. Safe to run in
+    several processes at once. Rows that failed stay waiting and are tried again by
+    the next sweep (not this one: the id cursor only moves forward).
     """
     batch_size = batch_size or settings.REMINDER_BATCH_SIZE
     result = SweepResult()
     started = time.monotonic()
     after = 0
-    connection = mail.get_connection()
+    mail_connection = mail.get_connection()
     try:
         while time.monotonic() - started < seconds:
             moment = now or timezone.now()
-            ids = list(
+            rows = list(
                 Reminder.objects.filter(
                     state=Reminder.State.PENDING, due_at__lte=moment, pk__gt=after
                 )
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
+                .select_related("recipient", "meeting__organiser", "meeting__participant")
+                .order_by("pk")[:batch_size]
             )
-            if not ids:
+            if not rows:
                 break
-            for pk in ids:
-                result.add(deliver(pk, connection=connection, now=moment))
-            after = ids[-1]
+            batch = _Batch(rows)
+            for row in rows:
+                if _quick(row):
+                    outcome = _deliver_quick(
+                        row, batch=batch, connection=mail_connection, now=moment
+                    )
+                else:
+                    outcome = deliver(row.pk, connection=mail_connection, now=moment)
+                result.add(outcome)
+            after = rows[-1].pk
     finally:
-        _close_quietly(connection)
+        _close_quietly(mail_connection)
     return result
 
 
