@@ -68,6 +68,7 @@ class Reminder(models.Model):
         REQUEST_ANSWERED = "request_answered", "The answer to a request"
         MEETING_CHANGED = "meeting_changed", "Meeting moved or cancelled"
         OBJECTIVE_UPDATE = "objective_update", "Objective proposed, confirmed or rejected"
+        MANAGER_CHANGED = "manager_changed", "A change of manager"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"

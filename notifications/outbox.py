@@ -33,7 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
+from meetings.models import ActionItem, ChangeRequest, ManagerHandover, Meeting, MeetingSeries
 from notifications.models import NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
 from oneonones.queue import enqueue_on_commit
@@ -566,7 +566,9 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
 #   an invitation (an updated ``REQUEST`` or a ``CANCEL``, sent at once) gets a plain
 #   email (``meeting_changed``), however far ahead the meeting is;
 # - an objective is proposed, confirmed or rejected: the other side is told
-#   (``objective_changed``, called by ``objectives.services``).
+#   (``objective_changed``, called by ``objectives.services``);
+# - a report's manager changes: the report, the old manager and the new one are each
+#   told what it means for them (``manager_changed``, called by ``meetings.handover``).
 #
 # Each kind can be turned off under My profile -> Notifications
 # (``NotificationPreferences``); the rows are keyed so that each is sent once.
@@ -577,6 +579,7 @@ PREFERENCE: dict[str, str] = {
     R.REQUEST_ANSWERED: "change_requests",
     R.MEETING_CHANGED: "meeting_changes",
     R.OBJECTIVE_UPDATE: "objective_updates",
+    R.MANAGER_CHANGED: "meeting_changes",
 }
 MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
 
@@ -727,5 +730,29 @@ def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime
                 "series": first.series_id,
                 "events": [meeting_snapshot(m) for m in untold],
             },
+            now=now,
+        )
+
+
+REPORT, OLD_MANAGER, NEW_MANAGER = "report", "old_manager", "new_manager"
+
+
+def manager_changed(*, handover: ManagerHandover, now: dt.datetime | None = None) -> None:
+    """A report's manager changed: the report hears that their series with the old
+    manager ended (and is asked to choose what to bring, when there is something), the
+    old manager that it ended, the new manager that they are to book. One message each
+    per change (the subject is the handover)."""
+    for role, person_id in (
+        (REPORT, handover.person_id),
+        (OLD_MANAGER, handover.old_manager_id),
+        (NEW_MANAGER, handover.new_manager_id),
+    ):
+        if person_id is None:
+            continue
+        enqueue(
+            kind=R.MANAGER_CHANGED,
+            recipient_id=person_id,
+            subject=f"handover:{handover.pk}",
+            payload={"handover": handover.pk, "role": role},
             now=now,
         )
