@@ -48,7 +48,8 @@ def end_series_where(condition: Q) -> int:
         series.save(update_fields=["status", "updated_at"])
         doomed = untouched_future_meetings(series=series)
         reminders.meetings_removed(doomed)
-        removed += doomed.delete()[0]
+        # ``delete`` counts the rows that went with them too (attendances, reminders).
+        removed += doomed.delete()[1].get(Meeting._meta.label, 0)
         SlotClash.objects.filter(series=series).delete()
     return removed
 

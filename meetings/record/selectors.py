@@ -19,9 +19,9 @@ from meetings.models import (
     AgendaItem,
     AgendaTemplate,
     AgendaTemplateItem,
+    ManagerHandover,
     Meeting,
     MeetingFeedback,
-    ManagerHandover,
     MeetingSeries,
     Note,
 )
