@@ -212,7 +212,7 @@ def test_all_three_are_told_by_email_through_the_outbox(
     assert to_nina.subject == "Emma Employee now reports to you: book a first 1:1"
     assert f"/meetings/series/new/?participant={employee.pk}" in to_nina.body
     for message in (to_emma, to_morgan, to_nina):
-        for planted in PLANTED + ["training budget", "draft the proposal"]:
+        for planted in [*PLANTED, "training budget", "draft the proposal"]:
             assert planted not in message.body
     # Sent once: a second sweep sends nothing more.
     mail.outbox.clear()
@@ -334,7 +334,7 @@ def test_what_is_chosen_before_booking_lands_on_the_first_1_1(
     client, change, old_pair, employee, manager, new_manager
 ):
     change("import")
-    items, actions = _offered_ids(_choice_page(client, employee))
+    items, _actions = _offered_ids(_choice_page(client, employee))
     morgans = ActionItem.objects.get(description="Morgan: ask about the budget")
     response = client.post(
         reverse("meetings:bring_to_new_manager"),
@@ -475,7 +475,7 @@ def test_the_new_manager_never_sees_the_old_pairs_content(
     response = client.get(reverse("meetings:meeting", args=[first.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    for planted in PLANTED + ["training budget", "draft the proposal", "ask about the budget"]:
+    for planted in [*PLANTED, "training budget", "draft the proposal", "ask about the budget"]:
         assert planted not in body
     assert client.get(reverse("meetings:my_actions")).content.decode().count("budget") == 0
 
