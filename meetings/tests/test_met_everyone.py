@@ -1,4 +1,4 @@
-""""Met everyone" (issue 16, point 3; seed 002: a new head meets every member of staff
+""" "Met everyone" (issue 16, point 3; seed 002: a new head meets every member of staff
 within the first term, six weeks): the manager sees who they have met since a day and
 who is still to meet; HR sees only the figure per manager."""
 
