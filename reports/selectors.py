@@ -756,7 +756,7 @@ def met_everyone_rows(*, since: dt.date) -> list[MetFigure]:
         User.objects.filter(is_active=True, manager__is_active=True)
         .alias(met=Exists(met))
         .values("manager_id", "manager__full_name", "manager__team__name")
-        .annotate(reports=Count("pk"), met_count=Count("pk", filter=Q(met=True)))
+        .annotate(report_count=Count("pk"), met_count=Count("pk", filter=Q(met=True)))
         .order_by("manager__full_name", "manager_id")
     )
     return [
@@ -764,7 +764,7 @@ def met_everyone_rows(*, since: dt.date) -> list[MetFigure]:
             manager_id=row["manager_id"],
             name=row["manager__full_name"],
             team=row["manager__team__name"] or "",
-            reports=row["reports"],
+            reports=row["report_count"],
             met=row["met_count"],
         )
         for row in rows

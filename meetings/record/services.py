@@ -651,14 +651,15 @@ def handover_choose(
     """The report chooses which of the offered items and actions to bring to their new
     manager (none is a choice too). Kept on the handover and copied onto the new pair's
     next 1:1 at once when one is booked, else as soon as one is (``handovers_bring``)."""
-    handover = (
+    locked = (
         ManagerHandover.objects.select_for_update(of=("self",))
         .select_related("person")
         .filter(pk=handover.pk, person=by)
         .first()
     )
-    if handover is None:
+    if locked is None:
         raise NotFound("Nothing to choose.")
+    handover = locked
     if handover.chosen_at is not None:
         raise ServiceError("You already chose what to bring to your new manager.")
     offer = handover_offer(handover=handover)

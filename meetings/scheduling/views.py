@@ -68,7 +68,7 @@ def met_everyone(request):
         "form": form,
         "since": since,
         "reports": reports,
-        "met": sum(1 for report in reports if report.last_met_at),
+        "met": sum(1 for report in reports if getattr(report, "last_met_at", None)),
         "first_term_days": selectors.FIRST_TERM_DAYS,
     }
     return render(request, "meetings/met_everyone.html", context)

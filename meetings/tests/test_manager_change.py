@@ -107,14 +107,18 @@ def change_by_import(employee, new_manager):
     )
 
 
-def change_by_api(client: Client, admin_user, employee, new_manager):
+def _token_of(person) -> str:
     from api.tests.conftest import bearer
 
+    return bearer(person)["Authorization"]
+
+
+def change_by_api(client: Client, admin_user, employee, new_manager):
     response = client.post(
         reverse("api:person_manager", args=[employee.pk]),
         {"manager": new_manager.pk},
         content_type="application/json",
-        **{f"HTTP_{k.upper()}": v for k, v in bearer(admin_user).items()},
+        HTTP_AUTHORIZATION=_token_of(admin_user),
     )
     assert response.status_code == 200, response.content
     assert response.json()["manager"]["id"] == new_manager.pk
@@ -243,13 +247,11 @@ def test_a_first_manager_is_asked_to_book_and_nobody_chooses(db, new_manager):
 
 
 def test_the_api_refuses_a_loop_and_changes_nothing(client, admin_user, manager, employee):
-    from api.tests.conftest import bearer
-
     response = client.post(
         reverse("api:person_manager", args=[manager.pk]),
         {"manager": employee.pk},
         content_type="application/json",
-        **{f"HTTP_{k.upper()}": v for k, v in bearer(admin_user).items()},
+        HTTP_AUTHORIZATION=_token_of(admin_user),
     )
     assert response.status_code == 400
     assert response.json() == {
