@@ -273,6 +273,13 @@ def held_with_manager_since(*, since: dt.datetime, person: Any, manager: Any) ->
     )
 
 
+def _open_series_with_report(manager: User) -> QuerySet[MeetingSeries]:
+    """For a subquery over reports: ``manager``'s series with that report, not ended."""
+    return MeetingSeries.objects.filter(organiser=manager, participant=OuterRef("pk")).exclude(
+        status=MeetingSeries.Status.ENDED
+    )
+
+
 def default_met_since(*, viewer: User) -> dt.date:
     """The first day "met everyone" counts from: six weeks ago, in the viewer's zone."""
     return timezone.localdate(timezone.now(), viewer.zone) - dt.timedelta(days=FIRST_TERM_DAYS)
@@ -297,16 +304,13 @@ def met_since(*, viewer: User, since: dt.date) -> QuerySet[User]:
         status=Meeting.Status.SCHEDULED,
         ends_at__gte=timezone.now(),
     ).order_by("starts_at", "pk")
-    series = MeetingSeries.objects.filter(organiser=viewer, participant=OuterRef("pk")).exclude(
-        status=MeetingSeries.Status.ENDED
-    )
     return (
         reports_of(manager=viewer)
         .annotate(
             last_met_at=Subquery(held.values("starts_at")[:1]),
             next_meeting_id=Subquery(upcoming.values("pk")[:1]),
             next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
-            has_series=Exists(series),
+            has_series=Exists(_open_series_with_report(viewer)),
         )
         .order_by(F("last_met_at").asc(nulls_first=True), "full_name", "pk")
     )
@@ -316,7 +320,8 @@ def new_reports_to_book(*, viewer: User) -> QuerySet[User]:
     """People who came to ``viewer`` by a change of manager and still report to them,
     with no series of the two yet: the new manager is asked to book until there is one."""
     came = ManagerHandover.objects.filter(new_manager=viewer, person=OuterRef("pk"))
-    series = MeetingSeries.objects.filter(organiser=viewer, participant=OuterRef("pk")).exclude(
-        status=MeetingSeries.Status.ENDED
+    return (
+        reports_of(manager=viewer)
+        .filter(Exists(came))
+        .exclude(Exists(_open_series_with_report(viewer)))
     )
-    return reports_of(manager=viewer).filter(Exists(came)).exclude(Exists(series))
