@@ -480,6 +480,9 @@ def test_the_new_manager_never_sees_the_old_pairs_content(
     for planted in [*PLANTED, "training budget", "draft the proposal", "ask about the budget"]:
         assert planted not in body
     assert client.get(reverse("meetings:my_actions")).content.decode().count("budget") == 0
+    series_page = client.get(reverse("meetings:series", args=[first.series_id]))
+    for planted in [*PLANTED, "training budget", "draft the proposal", "ask about the budget"]:
+        assert planted not in series_page.content.decode()
 
 
 def test_the_old_pair_keep_their_past_and_private_notes_stay_with_their_author(
