@@ -231,3 +231,19 @@ class ManagerFiguresSerializer(serializers.Serializer):
 class CadenceSerializer(serializers.Serializer):
     period = PeriodSerializer()
     managers = ManagerFiguresSerializer(many=True)
+
+
+class ManagerInSerializer(serializers.Serializer):
+    manager = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="The new manager's id, or null for none."
+    )
+
+
+class PersonManagerSerializer(serializers.ModelSerializer):
+    """A person and their manager, after an administrator changed it."""
+
+    manager = PersonSerializer(allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "manager"]

@@ -26,6 +26,7 @@ urlpatterns = [
         name="objective_progress",
     ),
     path("v1/check-ins/", views.MyCheckIns.as_view(), name="checkins"),
+    path("v1/people/<int:pk>/manager/", views.PersonManager.as_view(), name="person_manager"),
     path("v1/reports/cadence/", views.Cadence.as_view(), name="cadence"),
     path("v1/<path:rest>", views.NoSuchEndpoint.as_view(), name="no_such_endpoint"),
 ]

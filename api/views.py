@@ -27,8 +27,9 @@ from meetings.scheduling import services as meeting_services
 from objectives import selectors as objective_selectors
 from objectives import services as objective_services
 from oneonones.errors import refused
+from people import selectors as people_selectors
 from people.models import RecordAccess
-from people.services import record_access
+from people.services import person_set_manager, record_access
 from reports import selectors as report_selectors
 from wellbeing import selectors as wellbeing_selectors
 from wellbeing import services as wellbeing_services
@@ -318,6 +319,22 @@ class MyCheckIns(ApiView):
         data = _valid(s.CheckInInSerializer, request.data)
         checkin = wellbeing_services.checkin_create(employee=request.user, **data)
         return Response(s.CheckInSerializer(checkin).data, status=status.HTTP_201_CREATED)
+
+
+# --- Administrators: reporting lines ------------------------------------------------------
+
+
+class PersonManager(ApiView):
+    @extend_schema(
+        request=s.ManagerInSerializer,
+        responses=s.PersonManagerSerializer,
+        summary="Administrators: give someone a new manager (their 1:1s are handed over)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        person = people_selectors.get_person_to_administer_or_404(viewer=request.user, pk=pk)
+        data = _valid(s.ManagerInSerializer, request.data)
+        person = person_set_manager(person=person, manager_id=data["manager"], by=request.user)
+        return Response(s.PersonManagerSerializer(person).data)
 
 
 # --- HR: cadence -------------------------------------------------------------------------

@@ -149,6 +149,7 @@ PAGES: list[Page] = [
     Page("reports:gaps", "hr", args=lambda c: ["overdue"]),
     Page("reports:gaps", "hr", args=lambda c: ["new_starters"], label="reports:gaps new starters"),
     Page("reports:manager", "hr", args=lambda c: [c.manager.pk]),
+    Page("reports:met_everyone", "hr"),
     Page("reports:manager", "hr", args=lambda c: [c.head.pk], label="reports:manager of the head"),
     Page("reports:manager_export", "hr", args=lambda c: [c.head.pk, "meetings"]),
     # --- meetings: booking, series and the lists ---
@@ -159,6 +160,9 @@ PAGES: list[Page] = [
     ),
     Page("meetings:team", "manager"),
     Page("meetings:team", "head"),
+    Page("meetings:met_everyone", "manager"),
+    Page("meetings:met_everyone", "head"),
+    Page("meetings:bring_to_new_manager", "employee"),
     Page("meetings:series", "manager", args=lambda c: [c.series.pk]),
     Page("meetings:series", "hr", args=lambda c: [c.series.pk]),
     Page("meetings:series_new", "manager"),

@@ -18,9 +18,9 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
-from meetings.models import NOT_LINE_KINDS, ActionItem, ChangeRequest, Meeting
-from meetings.record.selectors import AgendaShare, my_actions
-from meetings.selectors import RECENT_DAYS, meetings_of, pending_requests_for
+from meetings.models import NOT_LINE_KINDS, ActionItem, ChangeRequest, ManagerHandover, Meeting
+from meetings.record.selectors import AgendaShare, handovers_to_choose, my_actions
+from meetings.selectors import RECENT_DAYS, meetings_of, new_reports_to_book, pending_requests_for
 from objectives.models import Objective
 from objectives.selectors import proposals_awaiting
 from people.models import User
@@ -241,3 +241,16 @@ def team_to_meet(*, viewer: User) -> TeamToMeet:
         new_starters=_first(new_starters, limit=ROWS_SHOWN),
         not_met_recently=_first(not_met, limit=ROWS_SHOWN),
     )
+
+
+# --- After a change of manager -------------------------------------------------------------
+
+
+def new_reports_without_series(*, viewer: User) -> Shown[User]:
+    """People who came to ``viewer`` by a change of manager, not booked yet."""
+    return _first(list(new_reports_to_book(viewer=viewer)[: ROWS_SHOWN + 1]), limit=ROWS_SHOWN)
+
+
+def manager_change_to_choose(*, viewer: User) -> ManagerHandover | None:
+    """The viewer's latest change of manager that waits for them to choose what to bring."""
+    return handovers_to_choose(viewer=viewer).first()

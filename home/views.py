@@ -19,6 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "actions": selectors.open_actions_of(viewer=viewer),
         "checkin": selectors.checkin_this_month(viewer=viewer),
         "team": team if team.size else None,
+        "new_reports": selectors.new_reports_without_series(viewer=viewer) if team.size else None,
+        "to_choose": selectors.manager_change_to_choose(viewer=viewer),
         "manager": viewer.manager,
         "today": timezone.localdate(),
         "recent_days": RECENT_DAYS,

@@ -33,11 +33,13 @@ from people.models import User
 REMOVED_TEXT = "(removed: written by a former colleague)"
 
 
-def _end_series(*, person: User, by: User) -> int:
-    """End their series; their untouched future meetings go, as when a series ends."""
+def end_series_where(condition: Q) -> int:
+    """End the series matching ``condition``; their untouched future meetings go, as
+    when a series ends (calendars that have them get a cancellation). Also used by a
+    change of manager (``meetings.handover``). Returns how many meetings went."""
     series_list = list(
         MeetingSeries.objects.select_for_update()
-        .filter(Q(organiser=person) | Q(participant=person))
+        .filter(condition)
         .exclude(status=MeetingSeries.Status.ENDED)
     )
     removed = 0
@@ -46,18 +48,20 @@ def _end_series(*, person: User, by: User) -> int:
         series.save(update_fields=["status", "updated_at"])
         doomed = untouched_future_meetings(series=series)
         reminders.meetings_removed(doomed)
-        removed += doomed.delete()[0]
+        # ``delete`` counts the rows that went with them too (attendances, reminders).
+        removed += doomed.delete()[1].get(Meeting._meta.label, 0)
         SlotClash.objects.filter(series=series).delete()
     return removed
 
 
-def _cancel_future(*, person: User, by: User) -> int:
-    """Call off the future meetings that are left (one-offs, and meetings someone had
-    already added to): cancelled, not deleted, by nobody of the two."""
+def cancel_future_where(condition: Q, *, by: User | None) -> int:
+    """Call off the future meetings matching ``condition`` that are left (one-offs, and
+    meetings someone had already added to): cancelled, not deleted, by nobody of the
+    two; their pending requests are withdrawn (decided by ``by``)."""
     now = timezone.now()
     meetings = list(
         Meeting.objects.select_for_update(of=("self",))
-        .filter(Q(organiser=person) | Q(participant=person))
+        .filter(condition)
         .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
     )
     for meeting in meetings:
@@ -102,7 +106,8 @@ def meetings_close_for_leaver(*, person: User, by: User) -> dict[str, int]:
     """End ``person``'s series, call off their future meetings, remove what they wrote
     (their outbox is closed by ``notifications.services.outbox_close_for_leaver``, after this). Held and cancelled meetings stay.
     Returns how many future meetings were removed and cancelled."""
-    removed = _end_series(person=person, by=by)
-    cancelled = _cancel_future(person=person, by=by)
+    either = Q(organiser=person) | Q(participant=person)
+    removed = end_series_where(either)
+    cancelled = cancel_future_where(either, by=by)
     _remove_words(person=person)
     return {"removed": removed, "cancelled": cancelled}

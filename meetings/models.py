@@ -775,3 +775,49 @@ class MeetingFeedback(models.Model):
 
     def __str__(self):
         return f"Feedback on meeting {self.meeting_id}"
+
+
+class ManagerHandover(models.Model):
+    """A report's manager changed (``meetings.handover``): the old pair's series ended,
+    the new manager is asked to book, and the report chooses which of their undiscussed
+    agenda items and the pair's open actions to bring to the new manager.
+
+    Nothing is copied until the report chooses (``chosen_at``); what they chose is kept
+    here (``chosen_items``, ``chosen_actions``) and copied onto the new pair's next 1:1
+    once one is booked (``brought_at``, claimed by a conditional UPDATE so it happens
+    once). The originals stay on the old pair's meetings, which only those two see.
+    Its ``__str__`` carries no names: the admin site may list it.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manager_handovers"
+    )
+    old_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    # How many of the old pair's future 1:1s went (removed or cancelled), for the emails.
+    meetings_called_off = models.PositiveIntegerField(default=0)
+    chosen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the report chose what to bring (or that nothing was offered).",
+    )
+    chosen_items = models.ManyToManyField(AgendaItem, blank=True, related_name="+")
+    chosen_actions = models.ManyToManyField(ActionItem, blank=True, related_name="+")
+    brought_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the chosen were copied to the new pair's 1:1s."
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "-changed_at"], name="handover_person_changed"),
+            models.Index(fields=["new_manager", "person"], name="handover_new_manager"),
+        ]
+
+    def __str__(self):
+        return f"Change of manager #{self.pk}"

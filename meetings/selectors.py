@@ -7,10 +7,12 @@ else gets a 404. Only the two people may change anything.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -20,12 +22,23 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import Attendance, ChangeRequest, Kind, Meeting, MeetingSeries, SlotClash
+from meetings.models import (
+    Attendance,
+    ChangeRequest,
+    Kind,
+    ManagerHandover,
+    Meeting,
+    MeetingSeries,
+    SlotClash,
+)
 from people.models import User
 from people.selectors import reports_of
 
 # A 1:1 within this many days is recent: HR's reports and the home page both say so.
 RECENT_DAYS = 45
+# Seed 002: a new head of department meets every member of staff within the first term,
+# six weeks. "Met everyone" counts from this many days ago unless another date is chosen.
+FIRST_TERM_DAYS = 42
 
 
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
@@ -280,3 +293,71 @@ def clashes_at(
                 found[start] = attendance
                 break
     return found
+
+
+# --- "Met everyone": who a manager has met since a date ----------------------------------
+
+
+def held_with_manager_since(*, since: dt.datetime, person: Any, manager: Any) -> QuerySet[Meeting]:
+    """1:1s of ``person`` and ``manager`` (expressions or ids, either of them may have
+    booked it) marked as held, that started at ``since`` or later and before now."""
+    return Meeting.objects.filter(
+        Q(organiser=manager, participant=person) | Q(organiser=person, participant=manager),
+        status=Meeting.Status.COMPLETED,
+        starts_at__gte=since,
+        starts_at__lte=timezone.now(),
+    )
+
+
+def _open_series_with_report(manager: User) -> QuerySet[MeetingSeries]:
+    """For a subquery over reports: ``manager``'s series with that report, not ended."""
+    return MeetingSeries.objects.filter(organiser=manager, participant=OuterRef("pk")).exclude(
+        status=MeetingSeries.Status.ENDED
+    )
+
+
+def default_met_since(*, viewer: User) -> dt.date:
+    """The first day "met everyone" counts from: six weeks ago, in the viewer's zone."""
+    return timezone.localdate(timezone.now(), viewer.zone) - dt.timedelta(days=FIRST_TERM_DAYS)
+
+
+def start_of_day(day: dt.date, *, viewer: User) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=viewer.zone)
+
+
+def met_since(*, viewer: User, since: dt.date) -> QuerySet[User]:
+    """``viewer``'s current reports, each with ``last_met_at`` (their latest held 1:1
+    with the viewer since the start of ``since`` in the viewer's zone, or None),
+    ``next_meeting_id``/``next_meeting_at`` and whether an active or paused series of
+    the two exists (``has_series``). One query; those still to meet first."""
+    since_at = start_of_day(since, viewer=viewer)
+    held = held_with_manager_since(since=since_at, person=OuterRef("pk"), manager=viewer).order_by(
+        "-starts_at"
+    )
+    upcoming = Meeting.objects.filter(
+        Q(organiser=viewer, participant=OuterRef("pk"))
+        | Q(organiser=OuterRef("pk"), participant=viewer),
+        status=Meeting.Status.SCHEDULED,
+        ends_at__gte=timezone.now(),
+    ).order_by("starts_at", "pk")
+    return (
+        reports_of(manager=viewer)
+        .annotate(
+            last_met_at=Subquery(held.values("starts_at")[:1]),
+            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
+            has_series=Exists(_open_series_with_report(viewer)),
+        )
+        .order_by(F("last_met_at").asc(nulls_first=True), "full_name", "pk")
+    )
+
+
+def new_reports_to_book(*, viewer: User) -> QuerySet[User]:
+    """People who came to ``viewer`` by a change of manager and still report to them,
+    with no series of the two yet: the new manager is asked to book until there is one."""
+    came = ManagerHandover.objects.filter(new_manager=viewer, person=OuterRef("pk"))
+    return (
+        reports_of(manager=viewer)
+        .filter(Exists(came))
+        .exclude(Exists(_open_series_with_report(viewer)))
+    )

@@ -8,6 +8,8 @@ from meetings.scheduling import views
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("team/", views.team, name="team"),
+    path("team/met/", views.met_everyone, name="met_everyone"),
+    path("new-manager/", record_views.bring_to_new_manager, name="bring_to_new_manager"),
     path("new/", views.meeting_new, name="meeting_new"),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),

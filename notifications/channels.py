@@ -33,7 +33,26 @@ SWITCH: dict[str, str] = {
     R.MEETING_CHANGED: "meeting_changes",
     R.OBJECTIVE_UPDATE: "objective_updates",
     R.MENTORING_UPDATE: "mentoring_updates",
+    R.MANAGER_CHANGED: "meeting_changes",
 }
+
+# The kinds a chat can carry: those ``chat_messages.MESSAGES`` has words for (a test
+# keeps the two the same). The others are email only, whatever the switch: invitations
+# and summaries (above), and the news of a mentoring relationship or a change of manager,
+# whose emails say more than a chat line should.
+CHAT_KINDS = frozenset(
+    {
+        R.AGENDA_PROMPT,
+        R.STARTING_SOON,
+        R.FOLLOW_UP,
+        R.CHANGE_REQUESTED,
+        R.REQUEST_ANSWERED,
+        R.MEETING_CHANGED,
+        R.OBJECTIVE_UPDATE,
+        R.ACTIONS_DUE,
+        R.LAPSED_NUDGE,
+    }
+)
 
 # The switches a chat message can follow, as the page names them, in its order.
 CHAT_SWITCHES: dict[str, str] = {
@@ -54,7 +73,12 @@ def wants(prefs: NotificationPreferences, kind: str, channel: str) -> bool:
     switch = SWITCH.get(kind)
     if channel == Channel.EMAIL:
         return switch is None or bool(getattr(prefs, switch))
-    return switch in CHAT_SWITCHES and switch in prefs.chat_for and prefs.chat_ready
+    return (
+        kind in CHAT_KINDS
+        and switch in CHAT_SWITCHES
+        and switch in prefs.chat_for
+        and prefs.chat_ready
+    )
 
 
 def channels_for(prefs: NotificationPreferences, kind: str) -> list[str]:

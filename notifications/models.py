@@ -85,6 +85,7 @@ class Reminder(models.Model):
         OBJECTIVE_UPDATE = "objective_update", "Objective proposed, confirmed or rejected"
         MENTORING_UPDATE = "mentoring_update", "Mentoring proposed, accepted, declined or ended"
         CHAT_BROKEN = "chat_broken", "The chat webhook stopped working"
+        MANAGER_CHANGED = "manager_changed", "A change of manager"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"

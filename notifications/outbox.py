@@ -37,7 +37,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meetings.cadence import cadence_interval
-from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
+from meetings.models import ActionItem, ChangeRequest, ManagerHandover, Meeting, MeetingSeries
 from notifications.channels import channels_for, wants
 from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
@@ -601,7 +601,9 @@ def _not_written_yet(kind: str, rows: list[Reminder]) -> list[Reminder]:
 #   (``objective_changed``, called by ``objectives.services``);
 # - a mentoring relationship is proposed, accepted, declined, set up by HR or ended:
 #   the people it concerns are told (``mentorship_changed``, called by
-#   ``mentoring.services``).
+#   ``mentoring.services``);
+# - a report's manager changes: the report, the old manager and the new one are each
+#   told what it means for them (``manager_changed``, called by ``meetings.handover``).
 #
 # Each kind can be turned off under My profile -> Notifications
 # (``NotificationPreferences``); the rows are keyed so that each is sent once.
@@ -613,6 +615,7 @@ NOTICE_KINDS = (
     R.MEETING_CHANGED,
     R.OBJECTIVE_UPDATE,
     R.MENTORING_UPDATE,
+    R.MANAGER_CHANGED,
 )
 MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
 
@@ -793,5 +796,29 @@ def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime
                 "series": first.series_id,
                 "events": [meeting_snapshot(m) for m in untold],
             },
+            now=now,
+        )
+
+
+REPORT, OLD_MANAGER, NEW_MANAGER = "report", "old_manager", "new_manager"
+
+
+def manager_changed(*, handover: ManagerHandover, now: dt.datetime | None = None) -> None:
+    """A report's manager changed: the report hears that their series with the old
+    manager ended (and is asked to choose what to bring, when there is something), the
+    old manager that it ended, the new manager that they are to book. One message each
+    per change (the subject is the handover)."""
+    for role, person_id in (
+        (REPORT, handover.person_id),
+        (OLD_MANAGER, handover.old_manager_id),
+        (NEW_MANAGER, handover.new_manager_id),
+    ):
+        if person_id is None:
+            continue
+        enqueue(
+            kind=R.MANAGER_CHANGED,
+            recipient_id=person_id,
+            subject=f"handover:{handover.pk}",
+            payload={"handover": handover.pk, "role": role},
             now=now,
         )

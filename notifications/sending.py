@@ -42,7 +42,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from meetings.formatting import format_span
-from meetings.models import AgendaItem, ChangeRequest, Meeting, Note
+from meetings.models import AgendaItem, ChangeRequest, ManagerHandover, Meeting, Note
 from meetings.record.selectors import (
     agenda_of,
     next_meeting_of_series,
@@ -135,7 +135,7 @@ def _invitation_verdict(
 
 def notice_verdict(row: Reminder) -> Verdict | None:
     """A message about a change: still true?"""
-    if row.kind in (R.OBJECTIVE_UPDATE, R.MENTORING_UPDATE):
+    if row.kind in (R.OBJECTIVE_UPDATE, R.MENTORING_UPDATE, R.MANAGER_CHANGED):
         return None
     if row.kind == R.MEETING_CHANGED and row.payload["change"] == reminders.REMOVED:
         return None  # the meetings are gone; the email is written from their snapshots
@@ -444,12 +444,49 @@ def _mentoring_update(row: Reminder) -> Email | None:
     return Email(subjects[event], "mentoring_update", context)
 
 
+def _manager_changed(row: Reminder) -> Email | None:
+    """What a change of manager means for the reader: the report, the old manager or
+    the new one. Names and counts only; nothing of the old pair's 1:1s."""
+    handover = (
+        ManagerHandover.objects.select_related("person", "old_manager", "new_manager")
+        .filter(pk=row.payload["handover"])
+        .first()
+    )
+    if handover is None:
+        return None
+    role = row.payload["role"]
+    person = handover.person
+    context = {
+        "role": role,
+        "person": person,
+        "old_manager": handover.old_manager,
+        "new_manager": handover.new_manager,
+        "called_off": handover.meetings_called_off,
+        "to_choose": handover.chosen_at is None,
+        "choose_url": absolute("meetings:bring_to_new_manager"),
+        "book_url": absolute("meetings:series_new") + f"?participant={person.pk}",
+        "mine_url": absolute("meetings:mine"),
+    }
+    if role == reminders.REPORT:
+        subject = (
+            f"Your manager is now {handover.new_manager}"
+            if handover.new_manager
+            else "You no longer have a manager set"
+        )
+    elif role == reminders.OLD_MANAGER:
+        subject = f"{person} no longer reports to you"
+    else:
+        subject = f"{person} now reports to you: book a first 1:1"
+    return Email(subject, "manager_changed", context)
+
+
 NOTICES: dict[str, Callable[[Reminder], Email | None]] = {
     R.CHANGE_REQUESTED: _change_requested,
     R.REQUEST_ANSWERED: _request_answered,
     R.MEETING_CHANGED: _meeting_changed,
     R.OBJECTIVE_UPDATE: _objective_update,
     R.MENTORING_UPDATE: _mentoring_update,
+    R.MANAGER_CHANGED: _manager_changed,
 }
 
 

@@ -189,6 +189,7 @@ class PersonChange(models.Model):
     class Via(models.TextChoices):
         ADMIN = "admin", "admin site"
         IMPORT = "import", "CSV import"
+        API = "api", "API"
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_changes")
     changed_by = models.ForeignKey(
@@ -216,6 +217,8 @@ class PersonChange(models.Model):
     def by_text(self) -> str:
         if self.via == self.Via.IMPORT:
             return "an administrator (CSV import)"
+        if self.via == self.Via.API:
+            return f"{self.changed_by_name or 'an administrator'} (API)"
         return self.changed_by_name or "an administrator"
 
 

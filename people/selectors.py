@@ -121,3 +121,19 @@ def record_accesses_of(*, viewer: User, pk: int) -> QuerySet[RecordAccess]:
     return (
         RecordAccess.objects.filter(person=viewer).select_related("viewer").order_by("-at", "-pk")
     )
+
+
+def may_administer_people(*, viewer: User) -> bool:
+    """Who may change people's accounts outside the admin site (the API): the same
+    right the admin site asks for."""
+    return bool(viewer.is_active and viewer.is_staff and viewer.has_perm("people.change_user"))
+
+
+def get_person_to_administer_or_404(*, viewer: User, pk: int) -> User:
+    """Anyone, for an administrator who may change people; a 404 for everyone else."""
+    if not may_administer_people(viewer=viewer):
+        raise Http404("No such person.")
+    try:
+        return User.objects.select_related("manager").get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None

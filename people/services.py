@@ -29,7 +29,16 @@ from django.utils.http import urlsafe_base64_encode
 from oneonones import limits
 from oneonones.db import column, max_length
 from oneonones.errors import ServiceError, refused
-from people.models import PersonChange, RecordAccess, Team, User, validate_time_zone
+from people.models import (
+    PersonChange,
+    RecordAccess,
+    Team,
+    User,
+    manager_chain_ids,
+    validate_time_zone,
+)
+from people.selectors import may_administer_people
+from people.signals import manager_changed
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +246,7 @@ def people_import_csv(*, lines: Iterable[str]) -> ImportResult:
         )
         users = {user.email.lower(): user for user in existing_users}
         before = {user.pk: _profile_facts(user) for user in users.values()}
+        managers_before = {user.pk: user.manager_id for user in users.values()}
         for row in rows:
             user = users.get(row.email)
             if user is None:
@@ -272,6 +282,11 @@ def people_import_csv(*, lines: Iterable[str]) -> ImportResult:
                 user.manager = None
             user.save(update_fields=["manager"])
         _record_imported_changes(users=users.values(), before=before)
+        for user in users.values():
+            if user.pk in managers_before:  # a new person has no 1:1s to hand over
+                announce_manager_change(
+                    person=user, old_manager_id=managers_before[user.pk], by=None
+                )
     return result
 
 
@@ -526,7 +541,70 @@ def person_update_by_admin(
                     person_id=person.pk, change_ids=change_ids, old_email=stored.email
                 )
             )
+        announce_manager_change(person=person, old_manager_id=stored.manager_id, by=by)
     return changes
+
+
+def announce_manager_change(*, person: User, old_manager_id: int | None, by: User | None) -> None:
+    """The one place that tells the apps above people that ``person``'s manager changed
+    (``people.signals.manager_changed``), when it did. Call inside the transaction that
+    saved the new manager: the receivers (the handover of the 1:1s) act in it."""
+    if person.manager_id == old_manager_id:
+        return
+    manager_changed.send(
+        sender=User,
+        person=person,
+        old_manager_id=old_manager_id,
+        new_manager_id=person.manager_id,
+        by=by,
+    )
+
+
+def person_set_manager(*, person: User, manager_id: int | None, by: User) -> User:
+    """An administrator gives ``person`` a new manager (or none) through the API: checked
+    as the admin form checks it, recorded, told to the person, and handed over like any
+    other change of manager (``announce_manager_change``)."""
+    if not may_administer_people(viewer=by):
+        raise ServiceError("Only an administrator who may change people can do that.")
+    manager = None
+    if manager_id is not None:
+        manager = User.objects.filter(pk=manager_id).first()
+        if manager is None:
+            raise ServiceError("There is nobody with that id.", field="manager")
+    with transaction.atomic():
+        stored = (
+            User.objects.select_related("team", "manager")
+            .select_for_update(of=("self",))
+            .get(pk=person.pk)
+        )
+        if manager is not None:
+            if manager.pk == stored.pk:
+                raise ServiceError("Someone cannot be their own manager.", field="manager")
+            if not manager.is_active:
+                raise ServiceError(f"{manager} no longer works here.", field="manager")
+            if stored.pk in manager_chain_ids(manager.pk):
+                raise ServiceError(
+                    "That would make a loop in the reporting lines.", field="manager"
+                )
+        if stored.manager_id == (manager.pk if manager else None):
+            return stored
+        before = _profile_facts(stored)
+        old_manager_id = stored.manager_id
+        stored.manager = manager
+        stored.save(update_fields=["manager"])
+        changes = _record(
+            person=stored,
+            by=by,
+            via=PersonChange.Via.API,
+            before=before,
+            after=_profile_facts(stored),
+        )
+        change_ids = [change.pk for change in changes]
+        transaction.on_commit(
+            lambda: _tell_about_changes(person_id=stored.pk, change_ids=change_ids, old_email="")
+        )
+        announce_manager_change(person=stored, old_manager_id=old_manager_id, by=by)
+    return stored
 
 
 def person_send_password_reset(*, person: User, by: User) -> PersonChange:

@@ -49,12 +49,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from meetings.models import NOT_LINE_KINDS, Meeting, MeetingSeries
-from meetings.selectors import RECENT_DAYS
+from meetings.selectors import FIRST_TERM_DAYS, RECENT_DAYS, held_with_manager_since
 from oneonones import limits
 from people.models import Team, User
 from people.selectors import NEW_STARTER_DAYS
@@ -734,4 +734,50 @@ def _month_figures(months: list[dt.date], found: Mapping[dt.date, Row]) -> list[
             cancelled=found.get(month, {}).get("cancelled", 0),
         )
         for month in months
+    ]
+
+
+# --- "Met everyone": has each manager met all their reports since a day? ---------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetFigure:
+    """One manager: how many of their current reports they met since a day. Counts only."""
+
+    manager_id: int
+    name: str
+    team: str
+    reports: int
+    met: int
+
+
+def default_met_since(*, today: dt.date | None = None) -> dt.date:
+    return (today or utc_today()) - dt.timedelta(days=FIRST_TERM_DAYS)
+
+
+def met_everyone_rows(*, since: dt.date) -> list[MetFigure]:
+    """Per active manager, their active reports and how many of them had a 1:1 with
+    them marked as held since the start of ``since`` (a UTC day, like every report's
+    period). One aggregation, whatever the size of the organisation; the same rule as
+    the manager's own "Who have I met?" page (``meetings.selectors.met_since``)."""
+    since_at = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
+    met = held_with_manager_since(
+        since=since_at, person=OuterRef("pk"), manager=OuterRef("manager_id")
+    )
+    rows = (
+        User.objects.filter(is_active=True, manager__is_active=True)
+        .alias(met=Exists(met))
+        .values("manager_id", "manager__full_name", "manager__team__name")
+        .annotate(report_count=Count("pk"), met_count=Count("pk", filter=Q(met=True)))
+        .order_by("manager__full_name", "manager_id")
+    )
+    return [
+        MetFigure(
+            manager_id=row["manager_id"],
+            name=row["manager__full_name"],
+            team=row["manager__team__name"] or "",
+            reports=row["report_count"],
+            met=row["met_count"],
+        )
+        for row in rows
     ]

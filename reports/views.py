@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from meetings.selectors import RECENT_DAYS
+from meetings.scheduling.forms import MetSinceForm
+from meetings.selectors import FIRST_TERM_DAYS, RECENT_DAYS
 from oneonones.charts import LineChart, SeriesSpec, line_chart, nice_ceiling
 from oneonones.http import page_number
 from people.models import RecordAccess
@@ -253,3 +254,33 @@ def manager_export(request, pk: int, table: str):
         raise Http404("No such table.")
     record_access(viewer=request.user, person_ids=named, kind=RecordAccess.Kind.REPORT_EXPORT)
     return _csv_response(body, f"1-1-{table}-of-manager-{person.pk}")
+
+
+@require_GET
+def met_everyone(request):
+    """Seed 002 for HR: per manager, "met 7 of 9 since <day>". Figures only: which
+    reports were met is the manager's own page (``meetings:met_everyone``)."""
+    selectors.hr_or_404(viewer=request.user)
+    today = selectors.utc_today()
+    form = MetSinceForm(
+        request.GET if "since" in request.GET else None,
+        today=today,
+        default=selectors.default_met_since(today=today),
+    )
+    since = form.chosen()
+    rows = selectors.met_everyone_rows(since=since)
+    page = Paginator(rows, MANAGERS_PER_PAGE).get_page(request.GET.get("page"))
+    record_access(
+        viewer=request.user,
+        person_ids=[row.manager_id for row in page.object_list],
+        kind=RecordAccess.Kind.REPORT_DASHBOARD,
+    )
+    context = {
+        "form": form,
+        "since": since,
+        "page": page,
+        "managers": len(rows),
+        "everyone_met": sum(1 for row in rows if row.met == row.reports),
+        "first_term_days": FIRST_TERM_DAYS,
+    }
+    return render(request, "reports/met_everyone.html", context)

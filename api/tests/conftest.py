@@ -38,6 +38,7 @@ class Scenario:
     action: ActionItem
     objective: Objective
     checkin: CheckIn
+    person: User
 
 
 @pytest.fixture
@@ -55,6 +56,7 @@ def scenario(employee, manager):
         ),
         objective=objective,
         checkin=CheckInFactory(employee=employee, note="Planted check-in"),
+        person=employee,
     )
 
 

@@ -68,6 +68,8 @@ ENDPOINTS = [
         dict.fromkeys(ROLES, 201),
     ),
     ("cadence", "get", None, None, {"hr": 200}),
+    # Administrators only (the admin site's right to change people): anyone else a 404.
+    ("person_manager", "post", "person", {"manager": None}, {"admin_user": 200}),
 ]
 CASES = [
     pytest.param(name, method, target, body, expected, id=f"{method} {name}")

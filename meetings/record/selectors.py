@@ -19,6 +19,7 @@ from meetings.models import (
     AgendaItem,
     AgendaTemplate,
     AgendaTemplateItem,
+    ManagerHandover,
     Meeting,
     MeetingFeedback,
     MeetingSeries,
@@ -311,3 +312,79 @@ def meetings_discussing(*, objective: "Objective", viewer: User) -> QuerySet[Mee
         .select_related("organiser", "participant")
         .order_by("-starts_at")
     )
+
+
+# --- A change of manager -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoverOffer:
+    """What the report may bring from the old pair to the new manager."""
+
+    items: list[AgendaItem]
+    actions: list[ActionItem]
+
+
+def _of_old_pair(handover: ManagerHandover) -> Q:
+    """Rows of a meeting (either way round) or series between the report and the old
+    manager."""
+    person, old = handover.person_id, handover.old_manager_id
+    return (
+        Q(meeting__organiser_id=old, meeting__participant_id=person)
+        | Q(meeting__organiser_id=person, meeting__participant_id=old)
+        | Q(meeting__isnull=True, series__organiser_id=old, series__participant_id=person)
+    )
+
+
+def handover_offer(*, handover: ManagerHandover) -> HandoverOffer:
+    """The report's own agenda items that were never discussed nor carried on, and the
+    pair's open actions, from the old pair's 1:1s, minus what an earlier change of
+    manager already brought. The old manager's own undiscussed points are theirs, not
+    the report's to pass on. Nothing for a report who had no manager before."""
+    if handover.old_manager_id is None:
+        return HandoverOffer(items=[], actions=[])
+    through_items = ManagerHandover.chosen_items.through.objects
+    through_actions = ManagerHandover.chosen_actions.through.objects
+    items = (
+        AgendaItem.objects.filter(
+            _of_old_pair(handover),
+            author_id=handover.person_id,
+            discussed=False,
+            carried_to__isnull=True,
+        )
+        .exclude(pk__in=through_items.values("agendaitem_id"))
+        .select_related("meeting")
+        .order_by(F("meeting__starts_at").asc(nulls_last=True), "position", "pk")
+    )
+    actions = (
+        ActionItem.objects.filter(
+            _of_old_pair(handover)
+            | Q(
+                series__organiser_id=handover.old_manager_id,
+                series__participant_id=handover.person_id,
+            ),
+            done=False,
+        )
+        .exclude(pk__in=through_actions.values("actionitem_id"))
+        .select_related("owner", "meeting")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+        .distinct()
+    )
+    return HandoverOffer(items=list(items), actions=list(actions))
+
+
+def handovers_to_choose(*, viewer: User) -> QuerySet[ManagerHandover]:
+    """``viewer``'s own changes of manager that wait for them to choose what to bring.
+    Only ever the viewer's: nobody else, old or new manager included, sees the choice."""
+    return (
+        ManagerHandover.objects.filter(person=viewer, chosen_at__isnull=True)
+        .select_related("old_manager", "new_manager")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def get_handover_to_choose_or_404(*, viewer: User, pk: int) -> ManagerHandover:
+    try:
+        return handovers_to_choose(viewer=viewer).get(pk=pk)
+    except ManagerHandover.DoesNotExist:
+        raise Http404("Nothing to choose.") from None

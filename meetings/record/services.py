@@ -29,6 +29,7 @@ from meetings.models import (
     AgendaItem,
     AgendaTemplate,
     AgendaTemplateItem,
+    ManagerHandover,
     Meeting,
     MeetingFeedback,
     MeetingSeries,
@@ -37,6 +38,7 @@ from meetings.models import (
 )
 from meetings.record.selectors import (
     agenda_of,
+    handover_offer,
     next_meeting_between,
     next_meeting_of_series,
 )
@@ -637,3 +639,100 @@ def agenda_discuss_objective(
         position=_next_position(meeting.agenda_items.all()),
     )
     return DiscussResult(item=item, created=True)
+
+
+# --- A change of manager: what the report brings -----------------------------------------
+
+
+@transaction.atomic
+def handover_choose(
+    *, handover: ManagerHandover, by: User, item_ids: list[int], action_ids: list[int]
+) -> ManagerHandover:
+    """The report chooses which of the offered items and actions to bring to their new
+    manager (none is a choice too). Kept on the handover and copied onto the new pair's
+    next 1:1 at once when one is booked, else as soon as one is (``handovers_bring``)."""
+    locked = (
+        ManagerHandover.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .filter(pk=handover.pk, person=by)
+        .first()
+    )
+    if locked is None:
+        raise NotFound("Nothing to choose.")
+    handover = locked
+    if handover.chosen_at is not None:
+        raise ServiceError("You already chose what to bring to your new manager.")
+    offer = handover_offer(handover=handover)
+    offered_items = {item.pk for item in offer.items}
+    offered_actions = {action.pk for action in offer.actions}
+    if not (set(item_ids) <= offered_items and set(action_ids) <= offered_actions):
+        raise ServiceError("Choose among the items and actions listed; nothing was brought.")
+    handover.chosen_items.set(item_ids)
+    handover.chosen_actions.set(action_ids)
+    handover.chosen_at = timezone.now()
+    if not item_ids and not action_ids:
+        handover.brought_at = handover.chosen_at
+    handover.save(update_fields=["chosen_at", "brought_at"])
+    series = MeetingSeries.objects.filter(
+        organiser_id=handover.new_manager_id,
+        participant_id=handover.person_id,
+        status=MeetingSeries.Status.ACTIVE,
+    ).first()
+    if series is not None:
+        handovers_bring(series=series)
+    return handover
+
+
+def handovers_bring(*, series: MeetingSeries, now: dt.datetime | None = None) -> int:
+    """Copy what the report chose onto the series' next scheduled 1:1, when the series
+    is the report's with their new manager: agenda items as the report's, open actions
+    with the same owner when it is the report, else the new manager. Each handover is
+    claimed by a conditional UPDATE, so running this twice brings nothing twice; with
+    no meeting booked yet it waits. Returns how many handovers were brought."""
+    now = now or timezone.now()
+    waiting = ManagerHandover.objects.filter(
+        person_id=series.participant_id,
+        new_manager_id=series.organiser_id,
+        chosen_at__isnull=False,
+        brought_at__isnull=True,
+    ).values_list("pk", flat=True)
+    if not waiting:
+        return 0
+    brought = 0
+    with transaction.atomic():
+        for handover_id in list(waiting):
+            target = next_meeting_of_series(series_id=series.pk, after=now, not_over_at=now)
+            if target is None:
+                return brought
+            target = _locked(target)
+            if not ManagerHandover.objects.filter(pk=handover_id, brought_at__isnull=True).update(
+                brought_at=now
+            ):
+                continue
+            handover = ManagerHandover.objects.get(pk=handover_id)
+            position = _next_position(target.agenda_items.all())
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    meeting=target,
+                    series=series,
+                    text=item.text,
+                    author_id=series.participant_id,
+                    position=position + offset,
+                )
+                for offset, item in enumerate(handover.chosen_items.order_by("pk"))
+            )
+            ActionItem.objects.bulk_create(
+                ActionItem(
+                    series=series,
+                    meeting=target,
+                    owner_id=series.participant_id
+                    if action.owner_id == series.participant_id
+                    else series.organiser_id,
+                    description=action.description,
+                    due_date=action.due_date,
+                    created_by_id=series.participant_id,
+                )
+                for action in handover.chosen_actions.order_by("pk")
+            )
+            brought += 1
+    return brought

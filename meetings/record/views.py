@@ -27,7 +27,7 @@ from meetings.record.forms import (
 )
 from objectives.selectors import active_objectives_for, get_objective_to_change_or_404
 from oneonones.errors import ServiceError, error_text, form_error, message_error
-from oneonones.http import first_form_error, id_or_404, safe_next_url
+from oneonones.http import NOT_UNDERSTOOD, first_form_error, id_or_404, parse_int, safe_next_url
 from people.models import User
 from people.selectors import has_reports
 from wellbeing.forms import CheckInForm
@@ -491,3 +491,47 @@ def template_delete(request, pk: int):
     record_services.template_delete(template=template, by=request.user)
     messages.success(request, f"Deleted “{template.name}”.")
     return redirect("meetings:templates")
+
+
+# --- After a change of manager: what the report brings ------------------------------------
+
+
+def bring_to_new_manager(request):
+    """The report's page after their manager changed: their undiscussed agenda items and
+    the old pair's open actions, with a box each, to bring to the new manager. Only ever
+    the viewer's own: nobody else (the old or the new manager included) sees or sends
+    it. Nothing is copied until they choose."""
+    user = request.user
+    if request.method == "POST":
+        handover = record_selectors.get_handover_to_choose_or_404(
+            viewer=user, pk=id_or_404(request.POST.get("handover"))
+        )
+        item_ids = [parse_int(value) for value in request.POST.getlist("items")]
+        action_ids = [parse_int(value) for value in request.POST.getlist("actions")]
+        try:
+            if None in item_ids or None in action_ids:
+                raise ServiceError(NOT_UNDERSTOOD)
+            record_services.handover_choose(
+                handover=handover,
+                by=user,
+                item_ids=[pk for pk in item_ids if pk is not None],
+                action_ids=[pk for pk in action_ids if pk is not None],
+            )
+        except ServiceError as error:
+            message_error(request, error)
+        else:
+            chosen = len(item_ids) + len(action_ids)
+            to = handover.new_manager or "your next manager"
+            messages.success(
+                request,
+                f"Brought {chosen} to your 1:1s with {to}: they go on your next 1:1 "
+                "as soon as one is booked."
+                if chosen
+                else f"Nothing brought: your 1:1s with {to} start afresh.",
+            )
+        return redirect("meetings:bring_to_new_manager")
+    offers = [
+        (handover, record_selectors.handover_offer(handover=handover))
+        for handover in record_selectors.handovers_to_choose(viewer=user)
+    ]
+    return render(request, "meetings/bring_to_new_manager.html", {"offers": offers})

@@ -355,3 +355,34 @@ class CancelForm(HelpedForm):
 class MoveForm(FutureStartMixin, HelpedForm):
     starts_at = LocalDateTimeField(label="New time")
     note = note_field()
+
+
+class MetSinceForm(forms.Form):
+    """The day "met everyone" counts from (a GET form): not in the future, and within the
+    last five years."""
+
+    since = forms.DateField(
+        label="Met since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        help_text="A 1:1 counts from this day, once it is marked as held.",
+    )
+
+    def __init__(self, data: Any = None, *, today: dt.date, default: dt.date) -> None:
+        super().__init__(data, initial={"since": default})
+        self.today = today
+        self.default = default
+
+    def clean_since(self) -> dt.date:
+        since = self.cleaned_data.get("since") or self.default
+        if since > self.today:
+            raise forms.ValidationError("Choose a day that has come, today or before.")
+        if since < self.today - dt.timedelta(days=5 * 366):
+            raise forms.ValidationError("Choose a day within the last five years.")
+        return since
+
+    def chosen(self) -> dt.date:
+        """The day asked for when it makes sense, else the default."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["since"]
+        return self.default

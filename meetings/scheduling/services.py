@@ -54,7 +54,7 @@ from meetings.models import (
     MeetingSeries,
     SlotClash,
 )
-from meetings.record.services import carry_over, next_time_land
+from meetings.record.services import carry_over, handovers_bring, next_time_land
 from mentoring.selectors import has_active_mentorship
 from notifications import outbox as reminders
 from oneonones import limits
@@ -718,8 +718,10 @@ def series_generate(*, series_id: int, now: dt.datetime | None = None) -> Genera
         if series.generated_until != generated_until:  # a second run the same day writes nothing
             series.generated_until = generated_until
             series.save(update_fields=["generated_until"])
-        # The next-time list lands on the next meeting as soon as it exists.
+        # The next-time list lands on the next meeting as soon as it exists, and so does
+        # what a report chose to bring from their previous manager.
         next_time_land(series_id=series.pk, now=now)
+        handovers_bring(series=series, now=now)
     return result
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +15,7 @@ from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
     CancelForm,
+    MetSinceForm,
     MoveForm,
     OneOffForm,
     SeriesForm,
@@ -45,6 +47,31 @@ def mine(request):
         "feed": notification_selectors.feed_of(viewer=user),
     }
     return render(request, "meetings/mine.html", context)
+
+
+@require_GET
+def met_everyone(request):
+    """Seed 002: which of my reports I have met since a day (six weeks ago unless
+    another is chosen), and who is still to meet, with a way to book. Managers only."""
+    user = request.user
+    if not has_reports(person=user):
+        raise Http404("No such page.")
+    today = timezone.localdate(timezone.now(), user.zone)
+    form = MetSinceForm(
+        request.GET if "since" in request.GET else None,
+        today=today,
+        default=selectors.default_met_since(viewer=user),
+    )
+    since = form.chosen()
+    reports = list(selectors.met_since(viewer=user, since=since))
+    context = {
+        "form": form,
+        "since": since,
+        "reports": reports,
+        "met": sum(1 for report in reports if getattr(report, "last_met_at", None)),
+        "first_term_days": selectors.FIRST_TERM_DAYS,
+    }
+    return render(request, "meetings/met_everyone.html", context)
 
 
 def team(request):

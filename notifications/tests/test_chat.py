@@ -551,3 +551,21 @@ def test_an_origin_no_longer_allowed_is_not_posted_to(manager, employee, receive
     row = Reminder.objects.get(channel=Channel.CHAT)
     assert row.state == S.PENDING and "The address is not allowed" in row.last_error
     assert receiver.tried(hook) == []
+
+
+def test_the_chat_kinds_are_those_with_words_for_a_chat(db):
+    """A kind is posted to a chat only when a chat line says it; the others (the news
+    of a mentoring relationship, of a change of manager, invitations, summaries) are
+    emailed whatever the person ticked for chats."""
+    from notifications.channels import CHAT_KINDS, SWITCH, channels_for
+    from notifications.chat_messages import MESSAGES
+
+    assert set(MESSAGES) == set(CHAT_KINDS)
+    prefs = NotificationPreferences(
+        chat_for=list(CHAT_SWITCHES),
+        chat_webhook_url="https://hooks.slack.com/services/T0/B0/x",
+    )
+    assert prefs.chat_ready
+    for kind in SWITCH:
+        wanted = channels_for(prefs, kind)
+        assert (Channel.CHAT in wanted) == (kind in CHAT_KINDS), kind

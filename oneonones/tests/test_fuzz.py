@@ -295,6 +295,7 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
         "api:action_done": {"pk": action.pk},
         "api:objective": {"pk": objective.pk},
         "api:objective_progress": {"pk": objective.pk},
+        "api:person_manager": {"pk": employee.pk},
         "api:no_such_endpoint": {"rest": "nothing/here/"},
         "password_reset_confirm": {
             "uidb64": urlsafe_base64_encode(force_bytes(employee.pk)),
