@@ -42,11 +42,11 @@ from meetings.cadence import (
 )
 from meetings.formatting import clash_message
 from meetings.models import (
-    AgendaItem,
     DOUBLE_BOOKING_CONSTRAINT,
     OCCURRENCE_UNIQUE_CONSTRAINT,
     ONE_ACTIVE_SERIES_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
+    AgendaItem,
     AgendaTemplate,
     Attendance,
     CancelReason,

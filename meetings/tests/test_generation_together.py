@@ -4,6 +4,7 @@ and reminders included, and its statements must not grow with series that have
 nothing new."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -245,7 +246,7 @@ def test_the_clashes_are_the_ones_one_by_one_records(company, clock, employee):
             ),
             key=lambda during: during.lower,
         )
-        assert all(a.upper <= b.lower for a, b in zip(rows, rows[1:], strict=False))
+        assert all(a.upper <= b.lower for a, b in itertools.pairwise(rows))
 
 
 def test_each_new_meeting_gets_its_reminders(company, clock):
