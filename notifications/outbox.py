@@ -36,6 +36,7 @@ from meetings.cadence import cadence_interval
 from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
 from notifications.models import NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
+from oneonones.db import column, insert_rows
 from oneonones.queue import enqueue_on_commit
 from people.models import User
 
@@ -256,20 +257,27 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
 
 
 REMINDER_KEY = ("kind", "recipient", "subject")
+# From this many rows on, reminders are loaded with COPY (``oneonones.db.insert_rows``).
+COPY_FROM_ROWS = 500
+KEY_COLUMNS = ", ".join(column(Reminder, name) for name in REMINDER_KEY)
 
 
 def insert_once(rows: list[Reminder]) -> None:
     """Insert reminders, keeping the row already there for a (kind, recipient, subject).
 
     The conflict clause names that one unique key, so a clash with any other
-    constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
-    targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
+    constraint still raises, unlike a blanket ``ignore_conflicts``; the no-op DO UPDATE
+    of ``kind`` keeps what ``bulk_create(update_conflicts=...)`` did before.
     """
     first_of_key: dict[tuple[str, int, str], Reminder] = {}
     for row in rows:
         first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
     unique = list(first_of_key.values())
-    if unique:
+    if len(unique) >= COPY_FROM_ROWS:  # generation's thousands: a bulk load
+        insert_rows(
+            unique, on_conflict=f"ON CONFLICT ({KEY_COLUMNS}) DO UPDATE SET kind = EXCLUDED.kind"
+        )
+    elif unique:
         Reminder.objects.bulk_create(
             unique, update_conflicts=True, unique_fields=REMINDER_KEY, update_fields=["kind"]
         )

@@ -59,6 +59,7 @@ from meetings.models import (
 from meetings.record.services import carry_over, next_time_land
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.db import insert_rows
 from oneonones.errors import ServiceError, refused, within_limits
 from oneonones.queue import enqueue_on_commit
 from people.models import User
@@ -1023,19 +1024,18 @@ class SetBooking:
                     self.freed.append(self.existing_clashes[(series.pk, slot)])
 
     def _write(self) -> None:
-        Meeting.objects.bulk_create(self.meetings, batch_size=BULK_BATCH)
-        Attendance.objects.bulk_create(
+        insert_rows(self.meetings, with_ids=True)
+        insert_rows(
             [
                 Attendance(
-                    meeting=meeting,
+                    meeting_id=meeting.pk,
                     person_id=person_id,
                     during=DateTimeTZRange(meeting.starts_at, meeting.ends_at),
                     active=True,
                 )
                 for meeting in self.meetings
                 for person_id in (meeting.organiser_id, meeting.participant_id)
-            ],
-            batch_size=BULK_BATCH,
+            ]
         )
         if self.freed:
             SlotClash.objects.filter(pk__in=self.freed).delete()
