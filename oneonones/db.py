@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +41,38 @@ def column(model: type[Model], name: str) -> str:
     return field.column
 
 
+# Fields whose value on the instance is what the database gets (``get_db_prep_save``
+# would only check it): read as they are, which is most of ``insert_rows``' time saved.
+PLAIN_FIELDS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _reader(field: Field[Any, Any], connection: Any) -> Callable[[Model], Any]:
+    """How ``insert_rows`` reads ``field``'s value for the database off an instance."""
+    stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if field.get_internal_type() in PLAIN_FIELDS and not stamped:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
 def _copy_text(value: Any) -> str:
     """``value``, as a field's ``get_db_prep_save`` gives it, in COPY's text format."""
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES)
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -98,14 +129,10 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
             )
             for obj, (value,) in zip(objects, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
+        readers = [_reader(field, connection) for field in fields]
         text = io.StringIO()
         for obj in objects:
-            text.write(
-                "\t".join(
-                    _copy_text(field.get_db_prep_save(field.pre_save(obj, True), connection))
-                    for field in fields
-                )
-            )
+            text.write("\t".join([_copy_text(read(obj)) for read in readers]))
             text.write("\n")
         text.seek(0)
         target = table
