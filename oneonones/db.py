@@ -42,31 +42,36 @@ def column(model: type[Model], name: str) -> str:
 
 
 # Fields whose value on the instance is what the database gets (``get_db_prep_save``
-# would only check it): read as they are, which is most of ``insert_rows``' time saved.
-PLAIN_FIELDS = {
+# would only check it): written as they are, which is most of ``insert_rows``' time saved.
+TEXT_FIELDS = {"CharField", "TextField"}
+NUMBER_FIELDS = {
     "AutoField",
     "BigAutoField",
     "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "DateField",
-    "DateTimeField",
     "ForeignKey",
     "IntegerField",
     "OneToOneField",
     "PositiveIntegerField",
     "PositiveSmallIntegerField",
     "SmallIntegerField",
-    "TextField",
 }
+TIME_FIELDS = {"DateField", "DateTimeField"}
 
 
-def _reader(field: Field[Any, Any], connection: Any) -> Callable[[Model], Any]:
-    """How ``insert_rows`` reads ``field``'s value for the database off an instance."""
+def _writer(field: Field[Any, Any], connection: Any) -> Callable[[Model], str]:
+    """How ``insert_rows`` writes ``field`` of an instance in COPY's text format."""
+    kind = field.get_internal_type()
+    read = operator.attrgetter(field.attname)
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if field.get_internal_type() in PLAIN_FIELDS and not stamped:
-        return operator.attrgetter(field.attname)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+    if stamped:
+        return lambda obj: _copy_text(field.pre_save(obj, True))
+    if kind in TEXT_FIELDS and not field.null:
+        return lambda obj: read(obj).translate(COPY_ESCAPES)
+    if kind in NUMBER_FIELDS:
+        return lambda obj: "\\N" if (value := read(obj)) is None else str(int(value))
+    if kind in TIME_FIELDS or kind in TEXT_FIELDS or kind == "BooleanField":
+        return lambda obj: _copy_text(read(obj))
+    return lambda obj: _copy_text(field.get_db_prep_save(field.pre_save(obj, True), connection))
 
 
 def _copy_text(value: Any) -> str:
@@ -129,10 +134,10 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
             )
             for obj, (value,) in zip(objects, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
-        readers = [_reader(field, connection) for field in fields]
+        writers = [_writer(field, connection) for field in fields]
         text = io.StringIO()
         for obj in objects:
-            text.write("\t".join([_copy_text(read(obj)) for read in readers]))
+            text.write("\t".join([write(obj) for write in writers]))
             text.write("\n")
         text.seek(0)
         target = table
