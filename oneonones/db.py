@@ -124,7 +124,7 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
     fields = [field for field in model._meta.concrete_fields if with_ids or not field.primary_key]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(column(model, field.name)) for field in fields)
     # A transaction of its own when there is none, for the temporary table's sake.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if with_ids:

@@ -12,7 +12,7 @@ import recurrence
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Attendance, Meeting, MeetingSeries, SlotClash
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries, SlotClash
 from meetings.scheduling import services
 from meetings.tests.conftest import MONDAY
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly
@@ -180,7 +180,7 @@ def snapshot() -> dict:
         "horizons": sorted(MeetingSeries.objects.values_list("pk", "generated_until")),
         "agenda": sorted(
             (str(key_of(item.meeting_id, keys)), item.text, item.position)
-            for item in services.AgendaItem.objects.all()
+            for item in AgendaItem.objects.all()
         ),
     }
 
