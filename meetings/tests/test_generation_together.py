@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries, SlotClash
 from meetings.scheduling import services
+from meetings.tests.concurrency import run_at_once
 from meetings.tests.conftest import MONDAY
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory, weekly
 from notifications.models import Reminder
@@ -299,3 +300,29 @@ def test_a_series_changed_in_between_is_reconciled_on_its_own(company, clock, ma
         for m in tuesday.meetings.filter(status=Meeting.Status.SCHEDULED)
     }
     assert times == {dt.time(15, 0)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_book_nobody_twice(clock, manager, employee, other_manager):
+    """Two chunks of a manager's series, the same hour each week, generated at once:
+    whichever commits second finds its slots taken (the exclusion constraint says so
+    if its reads came first, and it goes one by one) and records clashes instead."""
+    made = [
+        SeriesFactory(organiser=manager, participant=employee, cadence=weekly()),
+        SeriesFactory(
+            organiser=manager, participant=UserFactory(manager=manager), cadence=weekly()
+        ),
+    ]
+    MeetingSeries.objects.update(generated_until=MONDAY.date())
+    chunks = iter([[made[0].pk], [made[1].pk]])
+    results, errors = run_at_once(
+        lambda: services.generate_many(series_ids=next(chunks), now=MONDAY), times=2
+    )
+    assert errors == []
+    slots = services.series_starts(made[0], after=MONDAY, before=MONDAY + dt.timedelta(days=190))
+    booked = sorted(Meeting.objects.values_list("slot", flat=True))
+    assert booked == sorted(set(booked)) and set(booked) <= set(slots)
+    assert len(booked) + SlotClash.objects.count() == 2 * len(booked)
+    assert sorted(r.created for r in results)[0] == 0
+    assert sum(r.clashes for r in results) == len(booked) > 20
+    assert {c.person_id for c in SlotClash.objects.all()} == {manager.pk}
