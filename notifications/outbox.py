@@ -41,6 +41,7 @@ from meetings.models import ActionItem, ChangeRequest, ManagerHandover, Meeting,
 from notifications.channels import channels_for, wants
 from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
+from oneonones.db import column, insert_rows
 from oneonones.queue import enqueue_on_commit
 from people.models import User
 
@@ -285,19 +286,28 @@ def row_key(row: Reminder) -> tuple[str, int, str, str]:
     return (row.kind, row.recipient_id, row.subject, row.channel)
 
 
+# From this many rows on, reminders are loaded with COPY (``oneonones.db.insert_rows``).
+COPY_FROM_ROWS = 500
+KEY_COLUMNS = ", ".join(column(Reminder, name) for name in REMINDER_KEY)
+
+
 def insert_once(rows: list[Reminder]) -> None:
     """Insert reminders, keeping the row already there for a (kind, recipient, subject,
     channel).
 
     The conflict clause names that one unique key, so a clash with any other
-    constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
-    targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
+    constraint still raises, unlike a blanket ``ignore_conflicts``; the no-op DO UPDATE
+    of ``kind`` keeps what ``bulk_create(update_conflicts=...)`` did before.
     """
     first_of_key: dict[tuple[str, int, str, str], Reminder] = {}
     for row in rows:
         first_of_key.setdefault(row_key(row), row)
     unique = list(first_of_key.values())
-    if unique:
+    if len(unique) >= COPY_FROM_ROWS:  # generation's thousands: a bulk load
+        insert_rows(
+            unique, on_conflict=f"ON CONFLICT ({KEY_COLUMNS}) DO UPDATE SET kind = EXCLUDED.kind"
+        )
+    elif unique:
         Reminder.objects.bulk_create(
             unique, update_conflicts=True, unique_fields=REMINDER_KEY, update_fields=["kind"]
         )

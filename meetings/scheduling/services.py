@@ -17,6 +17,7 @@ A rule that refuses raises the error family of ``oneonones.errors`` (``MeetingCl
 is a ``ServiceError`` too); the views show its message.
 """
 
+import bisect
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -45,6 +46,7 @@ from meetings.models import (
     OCCURRENCE_UNIQUE_CONSTRAINT,
     ONE_ACTIVE_SERIES_CONSTRAINT,
     SLOT_UNIQUE_CONSTRAINT,
+    AgendaItem,
     AgendaTemplate,
     Attendance,
     CancelReason,
@@ -58,6 +60,7 @@ from meetings.record.services import carry_over, handovers_bring, next_time_land
 from mentoring.selectors import has_active_mentorship
 from notifications import outbox as reminders
 from oneonones import limits
+from oneonones.db import insert_rows
 from oneonones.errors import ServiceError, refused, within_limits
 from oneonones.queue import enqueue_on_commit
 from people.models import User
@@ -77,6 +80,9 @@ SERIES_ONLY_FIELDS = ("default_template",)
 # booked in the request that creates or changes it, so it never waits for the broker;
 # a larger one (a custom daily rule) is left to the task, and the daily job catches up.
 INLINE_GENERATION_SLOTS = 60
+# Series per transaction in ``generate_many``; rows per insert statement.
+GENERATION_CHUNK = 200
+BULK_BATCH = 2000
 # Without a rule to measure, a meeting follows a change to an occurrence at most this far.
 DEFAULT_FOLLOW_DISTANCE = dt.timedelta(days=3, hours=12)
 # Rows hung on a meeting that do not mean anyone worked on it (the outbox's are the
@@ -902,15 +908,306 @@ def active_series_ids() -> list[int]:
     )
 
 
+def _generate_one(series_id: int, now: dt.datetime | None) -> GenerationResult:
+    try:
+        return series_generate(series_id=series_id, now=now)
+    except Exception:  # one broken series must not stop the others
+        logger.exception("Could not generate meetings for series %s", series_id)
+        return GenerationResult()
+
+
 def generate_many(*, series_ids: Iterable[int], now: dt.datetime | None = None) -> GenerationResult:
-    """Generate several series, each in its own transaction."""
+    """Generate several series: what ``series_generate`` does for each, in order, but
+    set-based, ``GENERATION_CHUNK`` series per transaction (``_generate_set``). A
+    series whose rule changed (no ``generated_until`` yet) is reconciled and generated
+    on its own, in its place in the order."""
+    now = now or timezone.now()
+    ids = list(series_ids)
     total = GenerationResult()
-    for series_id in series_ids:
-        try:
-            total += series_generate(series_id=series_id, now=now)
-        except Exception:  # one broken series must not stop the others
-            logger.exception("Could not generate meetings for series %s", series_id)
+    for start in range(0, len(ids), GENERATION_CHUNK):
+        chunk = ids[start : start + GENERATION_CHUNK]
+        changed = set(
+            MeetingSeries.objects.filter(
+                pk__in=chunk, status=MeetingSeries.Status.ACTIVE, generated_until__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        settled: list[int] = []
+        for series_id in chunk:
+            if series_id not in changed:
+                settled.append(series_id)
+                continue
+            total += _generate_set(settled, now)
+            settled = []
+            total += _generate_one(series_id, now)
+        total += _generate_set(settled, now)
     return total
+
+
+def _generate_set(series_ids: list[int], now: dt.datetime) -> GenerationResult:
+    """``series_generate`` for settled series, in one transaction, with a few statements
+    whatever their number. Should anything fail (a booking made meanwhile that the
+    check could not see, a deadlock, a broken series), nothing of it stays and each
+    series goes through ``series_generate`` alone, as before."""
+    if not series_ids:
+        return GenerationResult()
+    try:
+        with transaction.atomic():
+            booking = SetBooking(series_ids=series_ids, now=now)
+            booking.run()
+    except Exception:
+        logger.warning(
+            "Generating %s series together failed; generating them one by one",
+            len(series_ids),
+            exc_info=True,
+        )
+        total = GenerationResult()
+        for series_id in series_ids:
+            total += _generate_one(series_id, now)
+        return total
+    for series_id in booking.changed_meanwhile:
+        booking.result += _generate_one(series_id, now)
+    return booking.result
+
+
+@dataclass
+class _Busy:
+    """One person busy in one meeting: an attendance row, or a meeting of this run."""
+
+    starts: dt.datetime
+    ends: dt.datetime
+    meeting_starts: dt.datetime
+    meeting_id: int | None = None
+    meeting: Meeting | None = None  # booked in this run: its id comes with the insert
+
+
+class _Calendar:
+    """The active attendances of some people, to find a clash as the database would
+    (``Attendance``'s exclusion constraint) and name it as ``_first_clash`` does. A
+    person's active attendances never overlap, so sorted by start their ends are
+    sorted too."""
+
+    def __init__(self) -> None:
+        self.starts: dict[int, list[dt.datetime]] = {}
+        self.busy: dict[int, list[_Busy]] = {}
+
+    def add(self, person_id: int, busy: _Busy) -> None:
+        starts = self.starts.setdefault(person_id, [])
+        index = bisect.bisect_right(starts, busy.starts)
+        starts.insert(index, busy.starts)
+        self.busy.setdefault(person_id, []).insert(index, busy)
+
+    def overlapping(self, person_id: int, starts: dt.datetime, ends: dt.datetime) -> list[_Busy]:
+        found = []
+        index = bisect.bisect_left(self.starts.get(person_id, []), ends) - 1
+        entries = self.busy.get(person_id, [])
+        while index >= 0 and entries[index].ends > starts:
+            found.append(entries[index])
+            index -= 1
+        return found
+
+    def first_clash(
+        self, *, organiser_id: int, participant_id: int, starts: dt.datetime, ends: dt.datetime
+    ) -> tuple[int, _Busy] | None:
+        """Who of the two is busy then, and with what: the earliest meeting, the
+        organiser first when both are busy with meetings starting together."""
+        found = [
+            (busy.meeting_starts, rank, person_id, busy)
+            for rank, person_id in enumerate((organiser_id, participant_id))
+            for busy in self.overlapping(person_id, starts, ends)
+        ]
+        if not found:
+            return None
+        _, _, person_id, busy = min(found, key=lambda entry: entry[:2])
+        return person_id, busy
+
+
+class SetBooking:
+    """Book the missing slots of many settled series at once (``_generate_set``).
+
+    It decides slot by slot in the order ``series_generate`` would, series after
+    series, reading first in a few queries what the database holds: the series (row
+    locked, as there), their meetings from now on, their clashes, the active
+    attendances of their people over the slots' span. A slot booked, skipped or
+    whose day is held is passed; one where someone is busy (then or in an earlier
+    slot of this run) is a clash; the others are booked with one insert of meetings
+    and one of attendances, whose exclusion constraint still has the last word.
+    """
+
+    def __init__(self, *, series_ids: list[int], now: dt.datetime) -> None:
+        self.series_ids = series_ids
+        self.now = now
+        self.result = GenerationResult()
+        self.changed_meanwhile: list[int] = []
+        self.meetings: list[Meeting] = []
+        self.clashes: list[tuple[MeetingSeries, dt.datetime, int, _Busy]] = []
+        self.freed: list[int] = []  # clashes of slots booked now
+        self.horizons: dict[int, dt.datetime] = {}
+        self.existing_clashes: dict[tuple[int, dt.datetime], int] = {}
+
+    def run(self) -> None:
+        locked = {
+            series.pk: series
+            for series in MeetingSeries.objects.select_for_update(no_key=True)
+            .filter(pk__in=self.series_ids, status=MeetingSeries.Status.ACTIVE)
+            .order_by("pk")
+        }
+        # Changed since generate_many looked: reconciled on its own after this.
+        self.changed_meanwhile = [pk for pk, s in locked.items() if s.generated_until is None]
+        series_list = [
+            locked[pk]
+            for pk in self.series_ids
+            if pk in locked and locked[pk].generated_until is not None
+        ]
+        if not series_list:
+            return
+        wanted = self._wanted_slots(series_list)
+        if wanted:
+            self._decide(wanted)
+            self._write()
+        self._set_horizons(series_list)
+        self._land_next_time_items(series_list)
+
+    def _wanted_slots(
+        self, series_list: list[MeetingSeries]
+    ) -> list[tuple[MeetingSeries, list[dt.datetime]]]:
+        """Per series, in order, the slots ``series_generate`` would try to book."""
+        self.horizons = {series.pk: _horizon_end(series, self.now) for series in series_list}
+        ids = list(self.horizons)
+        booked: dict[int, set[dt.datetime]] = {}
+        held: dict[int, set[dt.date]] = {}
+        # Meetings from now on, and those of days from yesterday on (held this morning,
+        # say): an occurrence's day is at most a day before its slot's date in UTC.
+        since = (self.now - dt.timedelta(days=1)).date()
+        rows = Meeting.objects.filter(series_id__in=ids).filter(
+            Q(slot__gte=self.now) | Q(occurrence__gte=since)
+        )
+        for series_id, slot, occurrence, status in rows.values_list(
+            "series_id", "slot", "occurrence", "status"
+        ):
+            if slot is not None and slot >= self.now:
+                booked.setdefault(series_id, set()).add(slot)
+            if occurrence is not None and status != Meeting.Status.CANCELLED:
+                held.setdefault(series_id, set()).add(occurrence)
+        skipped: dict[int, set[dt.datetime]] = {}
+        clashes = SlotClash.objects.filter(series_id__in=ids, slot__gte=self.now)
+        for pk, series_id, slot, is_skipped in clashes.values_list(
+            "pk", "series_id", "slot", "skipped"
+        ):
+            self.existing_clashes[(series_id, slot)] = pk
+            if is_skipped:
+                skipped.setdefault(series_id, set()).add(slot)
+        wanted = []
+        for series in series_list:
+            slots = series_starts(series, after=self.now, before=self.horizons[series.pk])
+            passed = booked.get(series.pk, set()) | skipped.get(series.pk, set())
+            days = held.get(series.pk, set())
+            missing = [
+                slot
+                for slot in slots
+                if slot not in passed and occurrence_of(series, slot) not in days
+            ]
+            if missing:
+                wanted.append((series, missing))
+        return wanted
+
+    def _calendar(self, wanted: list[tuple[MeetingSeries, list[dt.datetime]]]) -> _Calendar:
+        people = {s.organiser_id for s, _ in wanted} | {s.participant_id for s, _ in wanted}
+        first = min(slots[0] for _, slots in wanted)
+        last = max(
+            slots[-1] + dt.timedelta(minutes=series.duration_minutes) for series, slots in wanted
+        )
+        calendar = _Calendar()
+        busy = Attendance.objects.filter(
+            person_id__in=people, active=True, during__overlap=DateTimeTZRange(first, last)
+        ).values_list("person_id", "meeting_id", "during", "meeting__starts_at")
+        for person_id, meeting_id, during, meeting_starts in busy:
+            if during.isempty:
+                continue
+            calendar.add(
+                person_id,
+                _Busy(during.lower, during.upper, meeting_starts, meeting_id=meeting_id),
+            )
+        return calendar
+
+    def _decide(self, wanted: list[tuple[MeetingSeries, list[dt.datetime]]]) -> None:
+        calendar = self._calendar(wanted)
+        for series, slots in wanted:
+            days: set[dt.date] = set()  # a rule giving two slots a day books the first
+            for slot in slots:
+                day = occurrence_of(series, slot)
+                if day in days:
+                    continue
+                ends = slot + dt.timedelta(minutes=series.duration_minutes)
+                clash = calendar.first_clash(
+                    organiser_id=series.organiser_id,
+                    participant_id=series.participant_id,
+                    starts=slot,
+                    ends=ends,
+                )
+                if clash is not None:
+                    self.clashes.append((series, slot, *clash))
+                    continue
+                meeting = series_meeting(series, slot=slot, starts_at=slot)
+                self.meetings.append(meeting)
+                days.add(day)
+                for person_id in (series.organiser_id, series.participant_id):
+                    calendar.add(person_id, _Busy(slot, ends, slot, meeting=meeting))
+                if (series.pk, slot) in self.existing_clashes:
+                    self.freed.append(self.existing_clashes[(series.pk, slot)])
+
+    def _write(self) -> None:
+        insert_rows(self.meetings, with_ids=True)
+        insert_rows(
+            [
+                Attendance(
+                    meeting_id=meeting.pk,
+                    person_id=person_id,
+                    during=DateTimeTZRange(meeting.starts_at, meeting.ends_at),
+                    active=True,
+                )
+                for meeting in self.meetings
+                for person_id in (meeting.organiser_id, meeting.participant_id)
+            ]
+        )
+        if self.freed:
+            SlotClash.objects.filter(pk__in=self.freed).delete()
+        new_clashes = []
+        for series, slot, person_id, busy in self.clashes:
+            clashing_id = busy.meeting.pk if busy.meeting is not None else busy.meeting_id
+            fields = {
+                "ends_at": slot + dt.timedelta(minutes=series.duration_minutes),
+                "person_id": person_id,
+                "clashing_meeting_id": clashing_id,
+            }
+            if (series.pk, slot) in self.existing_clashes:  # found busy again
+                SlotClash.objects.update_or_create(series=series, slot=slot, defaults=fields)
+            else:
+                new_clashes.append(SlotClash(series=series, slot=slot, **fields))
+        SlotClash.objects.bulk_create(new_clashes, batch_size=BULK_BATCH)
+        reminders.sync_meetings(self.meetings, now=self.now)
+        self.result.created += len(self.meetings)
+        self.result.clashes += len(self.clashes)
+
+    def _set_horizons(self, series_list: list[MeetingSeries]) -> None:
+        moved = []
+        for series in series_list:
+            generated_until = (self.horizons[series.pk] - dt.timedelta(days=1)).date()
+            if series.generated_until != generated_until:  # the same day: nothing to write
+                series.generated_until = generated_until
+                moved.append(series)
+        MeetingSeries.objects.bulk_update(moved, ["generated_until"], batch_size=BULK_BATCH)
+
+    def _land_next_time_items(self, series_list: list[MeetingSeries]) -> None:
+        """The next-time lists land on the next meeting as soon as it exists."""
+        waiting = (
+            AgendaItem.objects.filter(
+                series_id__in=[series.pk for series in series_list], meeting__isnull=True
+            )
+            .values_list("series_id", flat=True)
+            .distinct()
+        )
+        for series_id in sorted(waiting):
+            next_time_land(series_id=series_id, now=self.now)
 
 
 def generate_all(*, now: dt.datetime | None = None) -> GenerationResult:
