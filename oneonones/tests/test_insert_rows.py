@@ -8,6 +8,7 @@ from django.forms.models import model_to_dict
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import MeetingFactory
 from notifications.models import Reminder
+from notifications.outbox import KEY_COLUMNS
 from oneonones.db import insert_rows
 from people.tests.factories import UserFactory
 
@@ -72,7 +73,7 @@ def test_the_conflict_clause_keeps_the_row_already_there(db):
     ]
     insert_rows(
         rows,
-        on_conflict="ON CONFLICT (kind, recipient_id, subject) DO UPDATE SET kind = EXCLUDED.kind",
+        on_conflict=f"ON CONFLICT ({KEY_COLUMNS}) DO UPDATE SET kind = EXCLUDED.kind",
     )
     kept = Reminder.objects.get(pk=first.pk)
     assert model_to_dict(kept) == model_to_dict(first)
