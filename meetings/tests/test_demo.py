@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -62,7 +62,8 @@ def test_seed_demo_is_idempotent(db):
 def test_seed_demo_writes_the_reminders_of_upcoming_meetings(db):
     call_command("seed_demo")
     emma = User.objects.get(email="employee@example.com")
-    upcoming = Meeting.objects.filter(participant=emma, status="scheduled")
+    # Her line 1:1s and the mentoring check-ins she books with Jordan.
+    upcoming = Meeting.objects.filter(Q(participant=emma) | Q(organiser=emma), status="scheduled")
     soon = Reminder.objects.filter(kind="starting_soon", recipient=emma, state="pending")
     assert soon.count() == upcoming.count() > 0
     assert not Reminder.objects.filter(meeting__status="completed").exists()
@@ -100,7 +101,10 @@ def test_seed_demo_fills_the_1_1s_with_what_people_wrote(db):
     actions = ActionItem.objects.filter(meeting__in=held)
     assert actions.filter(done=True).exists() and actions.filter(done=False).exists()
     assert MeetingFeedback.objects.filter(meeting__in=held).exists()
-    upcoming = Meeting.objects.filter(participant=emma, status="scheduled").order_by("starts_at")
+    # Her line 1:1s and the mentoring check-ins she books with Jordan.
+    upcoming = Meeting.objects.filter(
+        Q(participant=emma) | Q(organiser=emma), status="scheduled"
+    ).order_by("starts_at")
     assert upcoming[0].agenda_items.count() == 3
     assert AgendaTemplate.objects.filter(owner__email="manager@example.com").count() == 2
     assert not MeetingSeries.objects.filter(default_template__isnull=True).exists()
