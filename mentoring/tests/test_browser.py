@@ -29,7 +29,8 @@ def test_a_mentee_finds_a_mentor_books_check_ins_and_leads_the_agenda(page, tran
 
     # Emma looks for a mentor, without any script needed: a search, then a choice.
     sign_in(page, "emma@example.org", PASSWORD)
-    page.get_by_role("link", name="Mentoring", exact=True).first.click()
+    page.get_by_role("link", name="My 1:1s").click()
+    page.get_by_role("link", name="Mentoring", exact=True).click()
     expect(page.get_by_role("heading", name="Mentoring", level=1)).to_be_visible()
     page.get_by_label("Find a person").fill("sales")
     page.get_by_role("button", name="Search").click()
