@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
-from meetings.models import ActionItem, ChangeRequest, Meeting
+from meetings.models import NOT_LINE_KINDS, ActionItem, ChangeRequest, Meeting
 from meetings.record.selectors import AgendaShare, my_actions
 from meetings.selectors import RECENT_DAYS, meetings_of, pending_requests_for
 from objectives.models import Objective
@@ -197,10 +197,16 @@ def team_to_meet(*, viewer: User) -> TeamToMeet:
     # The pair as the index meeting_pair_idx has it (lower id, higher id, status,
     # starts_at), as the HR reports read it: the newest held and the next booked are
     # then the first row of an index range, however many 1:1s the manager ever had.
-    together = Meeting.objects.alias(
-        low=Least("organiser", "participant"), high=Greatest("organiser", "participant")
-    ).filter(
-        low=Least(OuterRef("pk"), Value(viewer.pk)), high=Greatest(OuterRef("pk"), Value(viewer.pk))
+    # Office hours are no line 1:1 (and the index leaves them out).
+    together = (
+        Meeting.objects.alias(
+            low=Least("organiser", "participant"), high=Greatest("organiser", "participant")
+        )
+        .filter(
+            low=Least(OuterRef("pk"), Value(viewer.pk)),
+            high=Greatest(OuterRef("pk"), Value(viewer.pk)),
+        )
+        .exclude(kind__in=NOT_LINE_KINDS)
     )
     held = together.filter(status=Meeting.Status.COMPLETED).order_by("-starts_at")
     booked = together.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=now).order_by(

@@ -61,6 +61,7 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("office-hours/", include("officehours.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
     path("privacy/", include("privacy.urls")),

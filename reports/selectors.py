@@ -52,7 +52,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import NOT_LINE_KINDS, Meeting, MeetingSeries
 from meetings.selectors import RECENT_DAYS
 from oneonones import limits
 from people.models import Team, User
@@ -470,6 +470,7 @@ def manager_meetings(*, manager: User, period: Period, team: Team | None) -> Que
             starts_at__gte=period.start,
             starts_at__lt=period.end,
         )
+        .exclude(kind__in=NOT_LINE_KINDS)
         .select_related("organiser", "participant")
         .only(
             "starts_at",

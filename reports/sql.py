@@ -34,7 +34,7 @@ models' attribute names (``organiser_id``, ``status``).
 from django.db import connection
 from django.db.models import Model
 
-from meetings.models import PERIOD_COLUMNS, CancelReason, Kind, Meeting, MeetingSeries
+from meetings.models import NOT_LINE_KINDS, PERIOD_COLUMNS, CancelReason, Meeting, MeetingSeries
 from oneonones.db import column, concrete_field
 from people.models import Team, User
 from reports.models import MeetingMonth
@@ -68,10 +68,15 @@ VALUES = {
     "completed": Meeting.Status.COMPLETED.value,
     "cancelled": Meeting.Status.CANCELLED.value,
     "scheduled": Meeting.Status.SCHEDULED.value,
-    "mentoring": Kind.MENTORING.value,
     "nothing_to_discuss": CancelReason.NOTHING_TO_DISCUSS.value,
     "active_series": MeetingSeries.Status.ACTIVE.value,
+    # Kinds that are not line 1:1s (mentoring, office hours): no figure counts them.
+    "not_line_kinds": list(NOT_LINE_KINDS),
 }
+# The condition ``meeting_period_idx`` and ``meeting_pair_idx`` are partial on: every
+# read of the meetings carries it, so that a sign-up to someone's office hours is never
+# counted as a 1:1 with one's manager and the scans stay on those indexes.
+LINE_MEETINGS = f"{MEETING.kind} <> ALL(%(not_line_kinds)s)"
 
 COUNT_COLUMNS = (
     "scheduled",
@@ -137,7 +142,7 @@ def _scanned(*, ranges: int, meeting_filter: str) -> str:
         f"SELECT {SCANNED_COLUMNS} FROM {MEETING}"  # noqa: S608 -- constant fragments
         f" WHERE {MEETING.starts_at} >= %(range{number}_from)s"
         f" AND {MEETING.starts_at} < %(range{number}_to)s"
-        f" {meeting_filter}"
+        f" AND {LINE_MEETINGS} {meeting_filter}"
         for number in range(ranges)
     )
     return f"scanned AS NOT MATERIALIZED ({scans})"
@@ -221,7 +226,8 @@ def _look_up(aggregate: str, condition: str, *, of: str) -> str:
     pair = f"m.{MEETING.organiser}, m.{MEETING.participant}"
     return (
         f"(SELECT {aggregate}(m.{MEETING.starts_at}) FROM {MEETING} m"  # noqa: S608
-        f" WHERE LEAST({pair}) = {of}.low AND GREATEST({pair}) = {of}.high AND {condition})"
+        f" WHERE LEAST({pair}) = {of}.low AND GREATEST({pair}) = {of}.high"
+        f" AND m.{LINE_MEETINGS} AND {condition})"
     )
 
 
@@ -452,11 +458,9 @@ TREND_COLUMNS = f"""date_trunc('month', {MEETING.starts_at} AT TIME ZONE 'UTC'):
     COUNT(*) AS scheduled,
     COUNT(*) FILTER (WHERE {MEETING.status} = %(completed)s) AS held,
     COUNT(*) FILTER (WHERE {MEETING.status} = %(cancelled)s) AS cancelled"""
-# Mentoring check-ins are not line 1:1s: HR sees them apart (mentoring's own figures),
-# and the counts the database keeps leave them out too (reports.0002).
 TREND_WINDOW = (
     f"{MEETING.starts_at} >= %(trend_start)s AND {MEETING.starts_at} < %(trend_end)s"
-    f" AND {MEETING.kind} <> %(mentoring)s"
+    f" AND {LINE_MEETINGS}"
 )
 TREND_TEAM_FILTER = (
     f"AND {MEETING.participant} IN"  # noqa: S608 -- constant fragments

@@ -19,7 +19,14 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
+from meetings.models import (
+    BOOKABLE_KINDS,
+    AgendaTemplate,
+    CancelReason,
+    Format,
+    Kind,
+    MeetingSeries,
+)
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
 from mentoring.selectors import mentors_of
@@ -34,7 +41,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 WEEKLY_PATTERNS = "weekly fortnightly four_weekly monthly_weekday"
 # Kinds of a line meeting (manager and report); a mentoring check-in is booked only by
 # the mentee with their mentor (``services.may_book_with``).
-LINE_KINDS = [(value, label) for value, label in Kind.choices if value != Kind.MENTORING]
+LINE_KINDS = [(value, label) for value, label in BOOKABLE_KINDS if value != Kind.MENTORING]
 
 
 def _helper() -> FormHelper:
@@ -108,7 +115,7 @@ class SeriesForm(forms.Form):
     participant = forms.ModelChoiceField(
         queryset=User.objects.none(), label="With", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
+    kind = forms.ChoiceField(choices=BOOKABLE_KINDS, label="Kind of meeting")
     pattern = forms.ChoiceField(
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
     )

@@ -159,6 +159,11 @@ def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
             raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
 
 
+def _check_bookable_kind(kind: str) -> None:
+    if kind == Kind.OFFICE_HOURS:
+        raise ServiceError("Office hours are booked by signing up for a slot.", field="kind")
+
+
 def _check_pair(*, organiser: User, participant: User) -> None:
     if organiser.pk == participant.pk:
         raise ServiceError("A 1:1 needs two different people.")
@@ -213,6 +218,30 @@ def meeting_book(
         raise ServiceError(MENTORING_ONE_OFF, field="kind")
     if not may_book_with(user=organiser, other=participant, kind=kind):
         raise ServiceError("You can book 1:1s with your reports and with your manager.")
+    _check_bookable_kind(kind)
+    return _book_one_off(
+        organiser=organiser,
+        participant=participant,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        format=format,
+        location=location,
+        viewer=organiser,
+    )
+
+
+def _book_one_off(
+    *,
+    organiser: User,
+    participant: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    kind: str,
+    format: str,
+    location: str,
+    viewer: User,
+) -> Meeting:
     within_limits(limits.check_meeting_start, starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
@@ -223,9 +252,37 @@ def meeting_book(
         format=format,
         location=location,
     )
-    save_attendances(meeting=meeting, viewer=organiser)
+    save_attendances(meeting=meeting, viewer=viewer)
     reminders.sync_meetings([meeting])
     return meeting
+
+
+@transaction.atomic
+def office_hours_meeting_book(
+    *,
+    host: User,
+    person: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    format: str,
+    location: str = "",
+) -> Meeting:
+    """A sign-up to ``host``'s office hours, booked by ``person``: a one-off of kind
+    office hours with the host as organiser. Whom a host's time is open to is the
+    officehours app's rule (it calls this after checking); the no-double-booking rule is
+    the same as for any meeting: raises MeetingClash (its message for ``person``) when
+    either is busy, also when someone else took the slot a moment before."""
+    _check_pair(organiser=host, participant=person)
+    return _book_one_off(
+        organiser=host,
+        participant=person,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        kind=Kind.OFFICE_HOURS,
+        format=format,
+        location=location,
+        viewer=person,
+    )
 
 
 # --- Series ------------------------------------------------------------------------
@@ -269,6 +326,7 @@ def series_create(
     in an active relationship; the mentee owns it (books, changes, ends it), the mentor
     asks for changes as a report does."""
     _check_pair(organiser=organiser, participant=participant)
+    _check_bookable_kind(kind)
     if kind == Kind.MENTORING:
         if not may_book_with(user=organiser, other=participant, kind=kind):
             raise ServiceError(MENTORING_ONLY_WITH_MENTOR, field="kind")
@@ -430,6 +488,8 @@ def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> Meeting
         raise TypeError(f"Cannot change {sorted(unknown)}")
     if "default_template" in changes:
         _check_template(changes["default_template"], organiser=series.organiser)
+    if "kind" in changes:
+        _check_bookable_kind(changes["kind"])
     changes_kind = "kind" in changes and changes["kind"] != series.kind
     if changes_kind and Kind.MENTORING in {changes["kind"], series.kind}:
         # Who may see a meeting follows its kind (meetings.selectors): a line series
@@ -976,11 +1036,19 @@ def _locked(meeting: Meeting) -> Meeting:
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str, note: str = "") -> Meeting:
     """The organiser cancels a meeting."""
     meeting = _locked(meeting)
-    if by.pk != meeting.organiser_id:
+    if by.pk not in _may_cancel(meeting):
         raise ServiceError("Only the organiser can cancel; ask them instead.")
     _check_changeable(meeting)
     _withdraw_pending_requests(meeting, by=by)
     return _cancel(meeting=meeting, by=by, reason=reason, note=note)
+
+
+def _may_cancel(meeting: Meeting) -> tuple[int, ...]:
+    """Who cancels without asking: the organiser; for a sign-up to office hours, either
+    of the two (the person signed up on a needs basis and may free the slot again)."""
+    if meeting.kind == Kind.OFFICE_HOURS:
+        return (meeting.organiser_id, meeting.participant_id)
+    return (meeting.organiser_id,)
 
 
 @transaction.atomic
@@ -1087,8 +1155,9 @@ class ChangeOutcome:
 def meeting_cancel_or_ask(
     *, meeting: Meeting, by: User, reason: str, note: str = ""
 ) -> ChangeOutcome:
-    """The organiser cancels; the participant asks the organiser to."""
-    if by.pk == meeting.organiser_id:
+    """The organiser cancels; the participant asks the organiser to (but cancels a
+    sign-up to office hours)."""
+    if by.pk in _may_cancel(meeting):
         meeting_cancel(meeting=meeting, by=by, reason=reason, note=note)
         return ChangeOutcome(
             meeting, asked=False, message="Cancelled. It is marked cancelled in both calendars."

@@ -62,7 +62,8 @@ def test_seed_demo_is_idempotent(db):
 def test_seed_demo_writes_the_reminders_of_upcoming_meetings(db):
     call_command("seed_demo")
     emma = User.objects.get(email="employee@example.com")
-    # Her line 1:1s and the mentoring check-ins she books with Jordan.
+    # Every upcoming meeting of hers: her line 1:1s and, as a mentee, the check-ins she
+    # organises.
     upcoming = Meeting.objects.filter(Q(participant=emma) | Q(organiser=emma), status="scheduled")
     soon = Reminder.objects.filter(kind="starting_soon", recipient=emma, state="pending")
     assert soon.count() == upcoming.count() > 0
