@@ -64,7 +64,7 @@ MEETING_MONTH = _Table(MeetingMonth)
 
 # The stored values the statements compare with. Parameters like any other value:
 # psycopg2 writes them into the statement, so PostgreSQL plans as for a constant.
-VALUES = {
+VALUES: dict[str, str | list[str]] = {
     "completed": Meeting.Status.COMPLETED.value,
     "cancelled": Meeting.Status.CANCELLED.value,
     "scheduled": Meeting.Status.SCHEDULED.value,
