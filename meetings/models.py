@@ -338,6 +338,11 @@ class Meeting(models.Model):
         return self.organiser if self.agenda_lead_id == self.organiser_id else self.participant
 
     @property
+    def other_person_of_lead(self) -> "User":
+        """The other of the two: the manager, or the mentor of a mentoring check-in."""
+        return self.participant if self.agenda_lead_id == self.organiser_id else self.organiser
+
+    @property
     def video_url(self) -> str:
         """The location as a link when the meeting is a video call and the location is
         an http(s) address; empty otherwise (never a ``javascript:`` or other scheme)."""

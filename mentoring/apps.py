@@ -1,12 +1,8 @@
 from django.apps import AppConfig
 
-from people.navigation import NavItem
-
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = "Mentoring"
-    nav_items = (
-        NavItem(label="Mentoring", url_name="mentoring:mine", audience="everyone", order=45),
-        NavItem(label="Mentoring pairs", url_name="mentoring:hr", audience="hr", order=62),
-    )
+    # No links of its own in the navigation bar, which is full at HR's widest: My 1:1s
+    # links to My mentoring, and HR's 1:1 reports to the mentoring pairs.

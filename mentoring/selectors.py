@@ -97,44 +97,39 @@ def mentors_of(*, viewer: User) -> QuerySet[User]:
     ).order_by("full_name", "pk")
 
 
-def people_to_propose(*, viewer: User, query: str) -> QuerySet[User]:
-    """People whose name, email or role matches ``query``, for a mentoring proposal:
-    anyone still working here but ``viewer``, their line manager and their reports
-    (they meet in their 1:1s already)."""
+def _people_matching(query: str) -> QuerySet[User]:
+    """People still working here whose name, email or role holds ``query`` (none for an
+    empty one), by name, with their team."""
     query = query.strip()
     if not query:
         return User.objects.none()
     return (
         User.objects.filter(is_active=True)
-        .exclude(pk=viewer.pk)
-        .exclude(pk=viewer.manager_id or 0)
-        .exclude(manager=viewer)
         .filter(
             Q(full_name__icontains=query)
             | Q(email__icontains=query)
             | Q(job_title__icontains=query)
         )
         .select_related("team")
-        .order_by("full_name", "pk")[:SEARCH_LIMIT]
+        .order_by("full_name", "pk")
+    )
+
+
+def people_to_propose(*, viewer: User, query: str) -> QuerySet[User]:
+    """People matching ``query``, for a mentoring proposal: anyone still working here but
+    ``viewer``, their line manager and their reports (they meet in their 1:1s already)."""
+    return (
+        _people_matching(query)
+        .exclude(pk=viewer.pk)
+        .exclude(pk=viewer.manager_id or 0)
+        .exclude(manager=viewer)[:SEARCH_LIMIT]
     )
 
 
 def people_for_hr(*, viewer: User, query: str) -> QuerySet[User]:
-    """For HR's set-up form: anyone still working here whose name, email or role matches."""
+    """For HR's set-up form: anyone still working here matching ``query``."""
     hr_or_404(viewer=viewer)
-    query = query.strip()
-    if not query:
-        return User.objects.none()
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(full_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(job_title__icontains=query)
-        )
-        .select_related("team")
-        .order_by("full_name", "pk")[:SEARCH_LIMIT]
-    )
+    return _people_matching(query)[:SEARCH_LIMIT]
 
 
 def hr_or_404(*, viewer: User) -> None:

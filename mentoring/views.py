@@ -18,42 +18,43 @@ def _search_text(form: SearchForm | HrSearchForm, name: str) -> str:
 # --- My mentoring ---------------------------------------------------------------------
 
 
-def _mine_context(request, *, propose_form: ProposeForm | None = None) -> dict:
+def mine(request):
     user = request.user
     search = SearchForm(request.GET or None)
     query = _search_text(search, "q")
-    overview = selectors.mentoring_overview(viewer=user)
-    return {
+    context = {
         "search": search,
         "query": query,
         "results": list(selectors.people_to_propose(viewer=user, query=query)),
-        "propose_form": propose_form or ProposeForm(),
-        "overview": overview,
+        "propose_form": ProposeForm(),
+        "overview": selectors.mentoring_overview(viewer=user),
     }
+    return render(request, "mentoring/mine.html", context)
 
 
-def mine(request):
-    return render(request, "mentoring/mine.html", _mine_context(request))
+def _submit(request, form, act) -> None:
+    """Call ``act(data)`` with a valid ``form``'s data, saying what it did (its return)
+    or what was wrong as a message for the next page."""
+    if not form.is_valid():
+        messages.error(request, first_form_error(form))
+        return
+    try:
+        done = act(form.cleaned_data)
+    except ServiceError as error:
+        message_error(request, error)
+    else:
+        messages.success(request, done)
 
 
 @require_POST
 def propose(request):
-    form = ProposeForm(request.POST)
-    if form.is_valid():
-        try:
-            mentorship = services.mentorship_propose(
-                by=request.user,
-                other=form.cleaned_data["person"],
-                as_role=form.cleaned_data["as_role"],
-            )
-        except ServiceError as error:
-            message_error(request, error)
-        else:
-            other = mentorship.other_of(request.user)
-            messages.success(request, f"Proposed to {other}. You will hear when they answer.")
-            return redirect("mentoring:mine")
-    else:
-        messages.error(request, first_form_error(form))
+    def act(data) -> str:
+        mentorship = services.mentorship_propose(
+            by=request.user, other=data["person"], as_role=data["as_role"]
+        )
+        return f"Proposed to {mentorship.other_of(request.user)}. You will hear when they answer."
+
+    _submit(request, ProposeForm(request.POST), act)
     return redirect("mentoring:mine")
 
 
@@ -98,7 +99,7 @@ def end(request, pk: int):
 # --- HR: set up pairs, and their cadence ------------------------------------------------
 
 
-def hr(request, *, set_up_form: SetUpForm | None = None):
+def hr(request):
     selectors.hr_or_404(viewer=request.user)
     search = HrSearchForm(request.GET or None)
     pairs = list(selectors.mentorships_for_hr(viewer=request.user))
@@ -117,7 +118,7 @@ def hr(request, *, set_up_form: SetUpForm | None = None):
         "mentee_results": list(
             selectors.people_for_hr(viewer=request.user, query=_search_text(search, "mentee_q"))
         ),
-        "set_up_form": set_up_form or SetUpForm(),
+        "set_up_form": SetUpForm(),
         "figures": selectors.mentoring_figures(viewer=request.user),
         "pairs": pairs,
     }
@@ -127,21 +128,12 @@ def hr(request, *, set_up_form: SetUpForm | None = None):
 @require_POST
 def hr_set_up(request):
     selectors.hr_or_404(viewer=request.user)
-    form = SetUpForm(request.POST)
-    if form.is_valid():
-        try:
-            mentorship = services.mentorship_set_up(
-                by=request.user,
-                mentor=form.cleaned_data["mentor"],
-                mentee=form.cleaned_data["mentee"],
-            )
-        except ServiceError as error:
-            message_error(request, error)
-        else:
-            messages.success(
-                request,
-                f"{mentorship.mentor} now mentors {mentorship.mentee}; both are told.",
-            )
-    else:
-        messages.error(request, first_form_error(form))
+
+    def act(data) -> str:
+        mentorship = services.mentorship_set_up(
+            by=request.user, mentor=data["mentor"], mentee=data["mentee"]
+        )
+        return f"{mentorship.mentor} now mentors {mentorship.mentee}; both are told."
+
+    _submit(request, SetUpForm(request.POST), act)
     return redirect(reverse("mentoring:hr"))

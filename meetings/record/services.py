@@ -493,9 +493,10 @@ def feedback_save(
     help_more: str = "",
     preferred_frequency: str = "",
 ) -> MeetingFeedback:
-    """The report's feedback on a held 1:1: one per meeting, which they may edit."""
+    """The feedback of the person the 1:1 is for (the report; the mentee of a mentoring
+    check-in: ``Meeting.agenda_lead_id``) on a held 1:1: one per meeting, editable."""
     meeting = _locked(meeting)
-    if by.pk != meeting.participant_id:
+    if by.pk != meeting.agenda_lead_id:
         raise ServiceError("Only the person the 1:1 is for gives feedback on it.")
     if meeting.status != Meeting.Status.COMPLETED:
         raise ServiceError("Feedback opens once the 1:1 has been completed.")

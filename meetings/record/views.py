@@ -391,7 +391,9 @@ def feedback(request, pk: int):
     except ServiceError as error:
         message_error(request, error)
     else:
-        messages.success(request, f"Thank you. {meeting.organiser} can see your feedback.")
+        messages.success(
+            request, f"Thank you. {meeting.other_person_of_lead} can see your feedback."
+        )
     return redirect("meetings:meeting", meeting.pk)
 
 

@@ -184,6 +184,11 @@ def series_detail(request, pk: int):
         "series": series,
         "one_of_two": one_of_two,
         "is_organiser": request.user.pk == series.organiser_id,
+        # The report gives feedback; in a mentoring series, the mentee (the organiser).
+        "gives_feedback": request.user.pk == series.agenda_lead_id,
+        "feedback_giver": series.organiser
+        if series.agenda_lead_id == series.organiser_id
+        else series.participant,
         "upcoming": selectors.upcoming_meetings_of_series(series),
         "past": selectors.past_meetings_of_series(series)[:10],
         "clashes": selectors.open_clashes(organiser=series.organiser, series=series),

@@ -102,7 +102,10 @@ def test_seed_demo_fills_the_1_1s_with_what_people_wrote(db):
     actions = ActionItem.objects.filter(meeting__in=held)
     assert actions.filter(done=True).exists() and actions.filter(done=False).exists()
     assert MeetingFeedback.objects.filter(meeting__in=held).exists()
-    upcoming = Meeting.objects.filter(participant=emma, status="scheduled").order_by("starts_at")
+    # Her line 1:1s and the mentoring check-ins she books with Jordan.
+    upcoming = Meeting.objects.filter(
+        Q(participant=emma) | Q(organiser=emma), status="scheduled"
+    ).order_by("starts_at")
     assert upcoming[0].agenda_items.count() == 3
     assert AgendaTemplate.objects.filter(owner__email="manager@example.com").count() == 2
     assert not MeetingSeries.objects.filter(default_template__isnull=True).exists()

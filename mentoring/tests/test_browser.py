@@ -2,9 +2,11 @@
 mentee books fortnightly check-ins and prepares the agenda, which the mentee's items
 lead. The pages pass axe-core as they are used."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from conftest import page_errors, sign_in, sign_out
@@ -21,6 +23,11 @@ def blocking_violations(page) -> list[dict]:
 
 
 def test_a_mentee_finds_a_mentor_books_check_ins_and_leads_the_agenda(page, transactional_db):
+    # A transactional test may start from tables emptied by another: the built-in
+    # templates, which a data migration writes, are written again.
+    importlib.import_module("meetings.migrations.0008_mentoring_kind_for_mentorships_only").forward(
+        django_apps, None
+    )
     boss = UserFactory(full_name="Morgan Manager", email="morgan@example.org")
     UserFactory(full_name="Emma Employee", email="emma@example.org", manager=boss)
     UserFactory(full_name="Max Mentor", email="max@example.org", job_title="Head of Sales")
@@ -29,7 +36,8 @@ def test_a_mentee_finds_a_mentor_books_check_ins_and_leads_the_agenda(page, tran
 
     # Emma looks for a mentor, without any script needed: a search, then a choice.
     sign_in(page, "emma@example.org", PASSWORD)
-    page.get_by_role("link", name="Mentoring", exact=True).first.click()
+    page.get_by_role("link", name="My 1:1s").click()
+    page.get_by_role("link", name="Mentoring", exact=True).click()
     expect(page.get_by_role("heading", name="Mentoring", level=1)).to_be_visible()
     page.get_by_label("Find a person").fill("sales")
     page.get_by_role("button", name="Search").click()

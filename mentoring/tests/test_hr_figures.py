@@ -2,7 +2,7 @@
 
 The line figures were pair-based already (a report and their current manager), and a
 mentor is never one's line manager; the trend counted every meeting, and now counts
-line meetings only (reports.0002). Comparing every figure of every report statement
+line meetings only (reports.0003). Comparing every figure of every report statement
 before and after a mentoring pair's check-ins exist proves both."""
 
 import datetime as dt

@@ -41,6 +41,7 @@ from meetings.tests.factories import (
     weekly,
 )
 from meetings.tests.test_record_services import started_meeting
+from mentoring.models import Mentorship
 from notifications import services as notification_services
 from objectives.models import Level, State
 from objectives.tests.factories import (
@@ -205,6 +206,13 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
     UserFactory(full_name="New Starter", manager=other_manager, start_date=timezone.localdate())
     item = now_meeting.agenda_items.first()
     action = now_meeting.actions.first()
+    # Emma asks the other manager to mentor her (he answers).
+    mentorship = Mentorship.objects.create(
+        mentor=other_manager,
+        mentee=employee,
+        proposed_by=employee,
+        created_at=timezone.now(),
+    )
     token = token_create(owner=employee, name="Calendar script", scope="read").token
     # Office hours every day for the manager's team, and the employee's sign-up to one.
     hours = office_hours_services.office_hours_publish(
@@ -287,6 +295,9 @@ def world(employee, manager, other_manager, hr, admin_user, outsider, grand_mana
         "reports:gaps": {"category": "overdue"},
         "reports:manager": {"pk": manager.pk},
         "reports:manager_export": {"pk": manager.pk, "table": "meetings"},
+        "mentoring:accept": {"pk": mentorship.pk},
+        "mentoring:decline": {"pk": mentorship.pk},
+        "mentoring:end": {"pk": mentorship.pk},
         "api:token_revoke": {"pk": token.pk},
         "api:meeting": {"pk": later.pk},
         "api:agenda": {"pk": now_meeting.pk},
