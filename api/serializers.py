@@ -196,6 +196,14 @@ class CheckInInSerializer(serializers.Serializer):
     )
 
 
+class MeetingsWhenInSerializer(serializers.Serializer):
+    when = serializers.ChoiceField(
+        choices=["upcoming", "past"],
+        default="upcoming",
+        help_text="Upcoming (default) or past 1:1s.",
+    )
+
+
 class ReportPeriodInSerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="First day (UTC); default 90 days ago.")
     end = serializers.DateField(required=False, help_text="Last day (UTC); default today.")

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -90,21 +90,20 @@ class Me(ApiView):
 
 # --- Meetings ----------------------------------------------------------------------------
 
-WHEN = OpenApiParameter(
-    "when", str, enum=["upcoming", "past"], description="Upcoming (default) or past 1:1s."
-)
-
-
 class MyMeetings(ApiView):
     @extend_schema(
-        parameters=[WHEN],
+        parameters=[s.MeetingsWhenInSerializer],
         responses=s.MeetingSerializer(many=True),
         summary="My 1:1s (as organiser or participant)",
     )
     def get(self, request: Request) -> Response:
+        # Anything but the two words is a 400 that says so, not the default list; a
+        # plain dict, so that an empty ``when=`` is refused too rather than read as absent.
+        asked = {"when": request.query_params.get("when", "upcoming")}
+        when = _valid(s.MeetingsWhenInSerializer, asked)["when"]
         now = timezone.now()
         meetings = meeting_selectors.meetings_of(viewer=request.user)
-        if request.query_params.get("when") == "past":
+        if when == "past":
             meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
         else:
             meetings = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")

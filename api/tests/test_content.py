@@ -49,6 +49,14 @@ def test_my_meetings_are_mine_upcoming_then_past(employee, manager, outsider, sc
         assert text not in str(upcoming)
 
 
+@pytest.mark.parametrize("when", ["", "Past", "yesterday", "past\x00"])
+def test_my_meetings_refuse_any_other_when(employee, scenario, when):
+    answer = _get(employee, reverse("api:meetings"), when=when)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == "when"
+    assert "not a valid choice" in answer.json()["detail"]
+
+
 @pytest.mark.parametrize("role", ["grand_manager", "hr"])
 def test_those_who_see_when_see_no_content(request, role, scenario):
     NoteFactory(meeting=scenario.meeting, body="Planted note")
