@@ -24,6 +24,7 @@ from meetings.models import (
     MeetingSeries,
     Note,
 )
+from meetings.selectors import attach_people
 from people.models import User
 
 if TYPE_CHECKING:
@@ -153,16 +154,20 @@ def get_action_for_user_or_404(*, viewer: User, pk: int) -> ActionItem:
         raise Http404("No such action.") from None
 
 
-def actions_on(meeting: Meeting) -> QuerySet[ActionItem]:
-    """What a meeting page lists: actions agreed at it, and actions from earlier
-    meetings of the series that were still open when it began (with their state now)."""
+def _shown_actions(meeting: Meeting) -> Q:
     shown = Q(meeting_id=meeting.pk)
     if meeting.series_id:
         shown |= Q(series_id=meeting.series_id, meeting__starts_at__lt=meeting.starts_at) & (
             Q(done=False) | Q(done_at__gte=meeting.starts_at)
         )
+    return shown
+
+
+def actions_on(meeting: Meeting) -> QuerySet[ActionItem]:
+    """What a meeting page lists: actions agreed at it, and actions from earlier
+    meetings of the series that were still open when it began (with their state now)."""
     return (
-        ActionItem.objects.filter(shown)
+        ActionItem.objects.filter(_shown_actions(meeting))
         .select_related("owner", "meeting", "done_by")
         .order_by("done", F("due_date").asc(nulls_last=True), "pk")
     )
@@ -226,19 +231,57 @@ class MeetingRecord:
     prompts: list[AgendaTemplateItem] = field(default_factory=list)
 
 
+def _sort_agenda(items: list[AgendaItem], *, participant_id: int) -> list[AgendaItem]:
+    """The order of ``agenda_of``: the report's items first, then by position."""
+    return sorted(items, key=lambda item: (item.author_id != participant_id, item.position, item.pk))
+
+
 def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | None:
     """Everything written in and for ``meeting``, as ``viewer`` may see it; None for
-    anyone but its two people. A fixed number of queries however much is written."""
+    anyone but its two people. A fixed number of queries however much is written:
+    four, plus one when someone other than the two wrote something (the people are
+    the meeting's own, not joined to every row), plus the prompts of an open agenda."""
     if viewer.pk not in (meeting.organiser_id, meeting.participant_id):
         return None
-    agenda = list(agenda_of(meeting))
-    notes = {
-        note.visibility: note
-        for note in notes_visible_to(viewer=viewer)
-        .filter(meeting_id=meeting.pk)
-        .select_related("author", "updated_by")
-    }
-    series = meeting.series
+    people = {meeting.organiser_id: meeting.organiser, meeting.participant_id: meeting.participant}
+    series_id = meeting.series_id
+    # The agenda and the series' next-time list in one read; the dates and titles the
+    # page shows of related rows as columns, not joined model rows.
+    shown = Q(meeting_id=meeting.pk)
+    if series_id:
+        shown |= Q(series_id=series_id, meeting__isnull=True)
+    items = list(
+        AgendaItem.objects.filter(shown).annotate(
+            carried_from_starts_at=F("carried_over_from__meeting__starts_at"),
+            objective_title=F("objective__title"),
+        )
+    )
+    notes = list(
+        Note.objects.filter(meeting_id=meeting.pk).filter(
+            Q(visibility=Note.Visibility.SHARED) | Q(author=viewer)
+        )
+    )
+    actions = list(
+        ActionItem.objects.filter(_shown_actions(meeting)).annotate(
+            agreed_at=F("meeting__starts_at")
+        )
+    )
+    attach_people(items, ("author",), people)
+    attach_people(notes, ("author", "updated_by"), people)
+    attach_people(actions, ("owner",), people)
+    agenda = _sort_agenda(
+        [item for item in items if item.meeting_id == meeting.pk],
+        participant_id=meeting.participant_id,
+    )
+    next_time = []
+    series = None
+    if series_id:
+        series = meeting.series
+        next_time = _sort_agenda(
+            [item for item in items if item.meeting_id is None],
+            participant_id=series.participant_id,
+        )
+    by_visibility = {note.visibility: note for note in notes}
     prompts = []
     if (
         series is not None
@@ -253,10 +296,14 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
     return MeetingRecord(
         agenda=agenda,
         share=agenda_share(agenda, participant_id=meeting.participant_id),
-        next_time=list(next_time_items(series)) if series is not None else [],
-        actions=list(actions_on(meeting)),
-        shared_note=notes.get(Note.Visibility.SHARED),
-        private_note=notes.get(Note.Visibility.PRIVATE),
+        next_time=next_time,
+        # The order of ``actions_on``: open first, then by due date (none last).
+        actions=sorted(
+            actions,
+            key=lambda a: (a.done, a.due_date is None, a.due_date or dt.date.min, a.pk),
+        ),
+        shared_note=by_visibility.get(Note.Visibility.SHARED),
+        private_note=by_visibility.get(Note.Visibility.PRIVATE),
         feedback=MeetingFeedback.objects.filter(meeting_id=meeting.pk).first(),
         prompts=prompts,
     )

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +21,7 @@ from notifications import selectors as notification_selectors
 from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import id_or_404
 from people.models import RecordAccess
-from people.selectors import get_person_for_user_or_404, has_reports
+from people.selectors import get_person_for_user_or_404
 from people.services import record_access
 
 PAGE_SIZE = 20
@@ -34,12 +33,12 @@ PAGE_SIZE = 20
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    meetings = selectors.my_meetings(viewer=user, past=past)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.my_meetings_page(
+        viewer=user, past=past, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "page": page,
         "past": past,
-        "is_manager": has_reports(person=user),
         "my_requests": selectors.requests_made_by(viewer=user),
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),
