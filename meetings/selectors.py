@@ -209,7 +209,10 @@ def requests_of_meeting(*, viewer: User, meeting: Meeting, limit: int = 5) -> li
     """The latest requests about ``meeting``, for the two people only (others: none)."""
     if not is_one_of_the_two(viewer=viewer, meeting_or_series=meeting):
         return []
-    return list(meeting.change_requests.select_related("requested_by", "decided_by")[:limit])
+    requests = list(meeting.change_requests.all()[:limit])
+    people = {meeting.organiser_id: meeting.organiser, meeting.participant_id: meeting.participant}
+    attach_people(requests, ("requested_by", "decided_by"), people)
+    return requests
 
 
 def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int) -> ChangeRequest:

@@ -233,7 +233,9 @@ class MeetingRecord:
 
 def _sort_agenda(items: list[AgendaItem], *, participant_id: int) -> list[AgendaItem]:
     """The order of ``agenda_of``: the report's items first, then by position."""
-    return sorted(items, key=lambda item: (item.author_id != participant_id, item.position, item.pk))
+    return sorted(
+        items, key=lambda item: (item.author_id != participant_id, item.position, item.pk)
+    )
 
 
 def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | None:

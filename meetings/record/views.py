@@ -52,6 +52,9 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     scheduled = meeting.status == Meeting.Status.SCHEDULED
     context = {
         "record": record,
+        # What the forms post to is under these two addresses (see _meeting_record.html).
+        "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
+        "actions_url": reverse("meetings:my_actions"),
         "is_participant": is_participant,
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
