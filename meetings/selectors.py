@@ -21,6 +21,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from meetings.formatting import list_times
 from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
 from people.models import User
 from people.selectors import reports_of
@@ -74,13 +75,18 @@ def my_meetings(*, viewer: User, past: bool) -> QuerySet[Meeting]:
 
 
 def my_meetings_page(*, viewer: User, past: bool, number, per_page: int) -> Page:
-    """One page of ``my_meetings``, each with its organiser and participant. Joined to
+    """One page of ``my_meetings``, each with its organiser and participant and its
+    times as the list shows them (``formatting.list_times``). Joined to
     every row, the people (and a series the list does not show) made PostgreSQL hash
     the whole people and series tables before it could sort and take the page; the
     viewer is one of the two of each, so the others are read by key, in one query."""
     page = Paginator(my_meetings(viewer=viewer, past=past), per_page).get_page(number)
     meetings = list(page.object_list)
     attach_people(meetings, ("organiser", "participant"), {viewer.pk: viewer})
+    for meeting in meetings:
+        meeting.starts_iso, meeting.starts_text, meeting.ends_text = list_times(
+            meeting.starts_at, meeting.ends_at
+        )
     page.object_list = meetings
     return page
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,6 +40,7 @@ def mine(request):
     context = {
         "page": page,
         "past": past,
+        "mine_url": reverse("meetings:mine"),
         "my_requests": selectors.requests_made_by(viewer=user),
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),

@@ -210,3 +210,20 @@ def test_my_1_1s_reads_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(url + "?when=past").status_code == 200
+
+
+def test_my_1_1s_rows_link_to_their_meeting_at_my_time(client, manager, employee, clock):
+    """The row's link and times are written by the view and selector, not by {% url %}
+    and the date filters: the same address and the same words in the viewer's zone."""
+    manager.time_zone = "America/New_York"
+    manager.save(update_fields=["time_zone"])
+    meeting = MeetingFactory(
+        organiser=manager,
+        participant=employee,
+        starts_at=dt.datetime(2027, 1, 5, 9, 30, tzinfo=dt.UTC),
+    )
+    client.force_login(manager)
+    html = client.get(reverse("meetings:mine")).content.decode()
+    link = f'<a href="{reverse("meetings:meeting", args=[meeting.pk])}" class="fw-semibold">'
+    assert link in html
+    assert '<time datetime="2027-01-05T04:30:00-05:00">Tue 5 Jan 2027, 04:30–05:00</time>' in html
