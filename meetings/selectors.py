@@ -211,16 +211,6 @@ def requests_made_by(*, viewer: User) -> QuerySet[ChangeRequest]:
     )
 
 
-def requests_of_meeting(*, viewer: User, meeting: Meeting, limit: int = 5) -> list[ChangeRequest]:
-    """The latest requests about ``meeting``, for the two people only (others: none)."""
-    if not is_one_of_the_two(viewer=viewer, meeting_or_series=meeting):
-        return []
-    requests = list(meeting.change_requests.all()[:limit])
-    people = {meeting.organiser_id: meeting.organiser, meeting.participant_id: meeting.participant}
-    attach_people(requests, ("requested_by", "decided_by"), people)
-    return requests
-
-
 def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int) -> ChangeRequest:
     try:
         return ChangeRequest.objects.select_related("meeting").get(

@@ -314,7 +314,10 @@ def meeting_detail(request, pk: int):
     one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=meeting)
     if not one_of_two:
         _record_look(request, meeting, kind=RecordAccess.Kind.MEETING)
-    requests = selectors.requests_of_meeting(viewer=request.user, meeting=meeting)
+    # Agenda, notes, actions, panels and the change requests: for the two people only
+    # (the selector decides; its record reads them in one statement).
+    page = meeting_page_context(request, meeting)
+    requests = page["record"].requests if page["record"] is not None else []
     context = {
         "meeting": meeting,
         "one_of_two": one_of_two,
@@ -326,8 +329,7 @@ def meeting_detail(request, pk: int):
         "pending": next((r for r in requests if r.status == ChangeRequest.Status.PENDING), None),
         "skipped_note": skipped_start_note(meeting),
     }
-    # Agenda, notes, actions and panels: for the two people only (the selector decides).
-    context.update(meeting_page_context(request, meeting))
+    context.update(page)
     return render(request, "meetings/meeting_detail.html", context)
 
 
