@@ -7,11 +7,13 @@ else gets a 404. Only the two people may change anything.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.paginator import Page, Paginator
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     Exists,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -74,7 +76,9 @@ def my_meetings(*, viewer: User, past: bool) -> QuerySet[Meeting]:
     return mine.filter(ends_at__gte=now).order_by("starts_at")
 
 
-def my_meetings_page(*, viewer: User, past: bool, number, per_page: int) -> Page:
+def my_meetings_page(
+    *, viewer: User, past: bool, number: str | int | None, per_page: int
+) -> Page[Meeting]:
     """One page of ``my_meetings``, each with its organiser and participant and its
     times as the list shows them (``formatting.list_times``). Joined to
     every row, the people (and a series the list does not show) made PostgreSQL hash
@@ -84,14 +88,14 @@ def my_meetings_page(*, viewer: User, past: bool, number, per_page: int) -> Page
     meetings = list(page.object_list)
     attach_people(meetings, ("organiser", "participant"), {viewer.pk: viewer})
     for meeting in meetings:
-        meeting.starts_iso, meeting.starts_text, meeting.ends_text = list_times(
-            meeting.starts_at, meeting.ends_at
-        )
+        times = list_times(meeting.starts_at, meeting.ends_at)
+        for name, text in zip(("starts_iso", "starts_text", "ends_text"), times, strict=True):
+            setattr(meeting, name, text)
     page.object_list = meetings
     return page
 
 
-def attach_people(rows, fields: tuple[str, ...], people: dict[int, User]) -> None:
+def attach_people(rows: Sequence[Model], fields: tuple[str, ...], people: dict[int, User]) -> None:
     """Set each row's ``fields`` (foreign keys to User) from ``people``, reading those
     not in it in one query, instead of joining a whole person row to every row."""
     missing = {
@@ -106,7 +110,7 @@ def attach_people(rows, fields: tuple[str, ...], people: dict[int, User]) -> Non
         for name in fields:
             person_id = getattr(row, f"{name}_id")
             if person_id is not None:
-                row._meta.get_field(name).set_cached_value(row, people[person_id])
+                setattr(row, name, people[person_id])
 
 
 def is_one_of_the_two(*, viewer: User, meeting_or_series: Meeting | MeetingSeries) -> bool:

@@ -9,7 +9,7 @@ that; ``meeting_record_for`` returns nothing at all for anyone else.
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -33,6 +33,8 @@ from people.models import User
 
 if TYPE_CHECKING:
     from objectives.models import Objective
+
+M = TypeVar("M", bound=models.Model)
 
 # The change requests a meeting page lists (the latest).
 REQUESTS_SHOWN = 5
@@ -247,7 +249,7 @@ def _sort_agenda(items: list[AgendaItem], *, participant_id: int) -> list[Agenda
     )
 
 
-def _table(model) -> str:
+def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -295,7 +297,7 @@ SELECT
 """  # noqa: S608
 
 
-def _from_json(field, value):
+def _from_json(field: "models.Field[Any, Any]", value: Any) -> Any:
     if value is None:
         return None
     if isinstance(field, models.DateTimeField):
@@ -305,9 +307,15 @@ def _from_json(field, value):
     return value
 
 
-def _instances(model, rows: list[dict], *, datetimes: tuple[str, ...] = ()) -> list:
-    """Instances of ``model`` as if read from the database, from ``_json_rows``; the
-    names in ``datetimes`` are extra columns read as moments."""
+def _instances(
+    model: type[M],
+    rows: list[dict[str, Any]],
+    *,
+    datetimes: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
+) -> list[M]:
+    """Instances of ``model`` as if read from the database, from rows of RECORD_SQL;
+    ``datetimes`` and ``texts`` name the extra columns (moments and plain values)."""
     fields = model._meta.concrete_fields
     names = [field.attname for field in fields]
     instances = []
@@ -317,6 +325,8 @@ def _instances(model, rows: list[dict], *, datetimes: tuple[str, ...] = ()) -> l
         )
         for name in datetimes:
             setattr(instance, name, parse_datetime(row[name]) if row[name] else None)
+        for name in texts:
+            setattr(instance, name, row[name])
         instances.append(instance)
     return instances
 
@@ -350,9 +360,12 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         # Django has psycopg2 hand jsonb over as text (JSONField decodes its own).
         columns = ("items_json", "notes_json", "actions_json", "feedback_json", "requests_json")
         read = dict(zip(columns, map(json.loads, cursor.fetchone()), strict=True))
-    items = _instances(AgendaItem, read["items_json"], datetimes=("carried_from_starts_at",))
-    for item, row in zip(items, read["items_json"], strict=True):
-        item.objective_title = row["objective_title"]
+    items = _instances(
+        AgendaItem,
+        read["items_json"],
+        datetimes=("carried_from_starts_at",),
+        texts=("objective_title",),
+    )
     notes = _instances(Note, read["notes_json"])
     actions = _instances(ActionItem, read["actions_json"], datetimes=("agreed_at",))
     requests = sorted(
@@ -369,9 +382,8 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         participant_id=meeting.participant_id,
     )
     next_time = []
-    series = None
-    if series_id:
-        series = meeting.series
+    series = meeting.series if series_id else None
+    if series is not None:
         next_time = _sort_agenda(
             [item for item in items if item.meeting_id is None],
             participant_id=series.participant_id,
