@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
-from meetings.models import ActionItem, ChangeRequest, Meeting
+from meetings.models import NOT_LINE_KINDS, ActionItem, ChangeRequest, Meeting
 from meetings.record.selectors import AgendaShare, my_actions
 from meetings.selectors import RECENT_DAYS, meetings_of, pending_requests_for
 from objectives.models import Objective
@@ -57,6 +57,9 @@ class NextMeeting:
     meeting: Meeting
     with_person: User
     viewer_is_participant: bool
+    # Whether the viewer leads the agenda: the report, or the mentee in a mentoring
+    # check-in (``Meeting.agenda_lead_id``).
+    viewer_leads: bool
     share: AgendaShare
 
 
@@ -91,7 +94,13 @@ def next_meetings_of(*, viewer: User) -> Shown[NextMeeting]:
             if meeting.participant_id == viewer.pk
             else meeting.participant,
             viewer_is_participant=meeting.participant_id == viewer.pk,
-            share=AgendaShare(by_report=meeting.agenda_by_participant, total=meeting.agenda_count),
+            viewer_leads=meeting.agenda_lead_id == viewer.pk,
+            share=AgendaShare(
+                by_report=meeting.agenda_by_organiser
+                if meeting.agenda_lead_id == meeting.organiser_id
+                else meeting.agenda_by_participant,
+                total=meeting.agenda_count,
+            ),
         )
         for meeting in meetings
     ]
@@ -188,10 +197,16 @@ def team_to_meet(*, viewer: User) -> TeamToMeet:
     # The pair as the index meeting_pair_idx has it (lower id, higher id, status,
     # starts_at), as the HR reports read it: the newest held and the next booked are
     # then the first row of an index range, however many 1:1s the manager ever had.
-    together = Meeting.objects.alias(
-        low=Least("organiser", "participant"), high=Greatest("organiser", "participant")
-    ).filter(
-        low=Least(OuterRef("pk"), Value(viewer.pk)), high=Greatest(OuterRef("pk"), Value(viewer.pk))
+    # Office hours are no line 1:1 (and the index leaves them out).
+    together = (
+        Meeting.objects.alias(
+            low=Least("organiser", "participant"), high=Greatest("organiser", "participant")
+        )
+        .filter(
+            low=Least(OuterRef("pk"), Value(viewer.pk)),
+            high=Greatest(OuterRef("pk"), Value(viewer.pk)),
+        )
+        .exclude(kind__in=NOT_LINE_KINDS)
     )
     held = together.filter(status=Meeting.Status.COMPLETED).order_by("-starts_at")
     booked = together.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=now).order_by(

@@ -41,7 +41,7 @@ DEMO_SERIES = [
     ("manager", "priya", Picked("fortnightly", weekday=WEDNESDAY), "15:00", "Asia/Kolkata",
      Format.VIDEO, Kind.ONE_TO_ONE, True),
     ("manager", "leo", Picked("monthly_weekday", weekday=TUESDAY, week_of_month=1), "13:00",
-     "Europe/Paris", Format.WALK, Kind.MENTORING, True),
+     "Europe/Paris", Format.WALK, Kind.ONE_TO_ONE, True),
     ("manager2", "aisha", Picked("weekly", weekday=MONDAY), "10:00", "America/New_York",
      Format.VIDEO, Kind.ONE_TO_ONE, True),
     ("manager2", "tom", Picked("fortnightly", weekday=FRIDAY), "10:00", "America/New_York",

@@ -54,6 +54,20 @@ class Kind(models.TextChoices):
     ONE_TO_ONE = "one_to_one", "1:1"
     MENTORING = "mentoring", "Mentoring check-in"
     WELLBEING = "wellbeing", "Wellbeing chat"
+    # A sign-up to someone's published open time (the officehours app): booked by the
+    # person who signs up, with the host as organiser; never a line 1:1.
+    OFFICE_HOURS = "office_hours", "Office hours"
+
+
+# Kinds the HR figures about line 1:1s leave out: they are not the regular 1:1 of a
+# report and their manager, even when the two are a report and their manager. A
+# mentoring check-in belongs to a mentoring pair (HR sees its cadence apart, on the
+# mentoring page); a sign-up to office hours is open time. The period index is partial
+# on this, so the reports' scans stay index-only.
+NOT_LINE_KINDS = (Kind.MENTORING.value, Kind.OFFICE_HOURS.value)
+# What a manager books by hand (a series or a one-off); a sign-up to office hours is
+# booked by signing up.
+BOOKABLE_KINDS = [(value, label) for value, label in Kind.choices if value != Kind.OFFICE_HOURS]
 
 
 class Format(models.TextChoices):
@@ -140,6 +154,10 @@ class MeetingSeries(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def agenda_lead_id(self) -> int:
+        return agenda_lead_id(self)
 
     @property
     def cadence_text(self) -> str:
@@ -270,6 +288,7 @@ class Meeting(models.Model):
                 fields=["starts_at"],
                 include=PERIOD_COLUMNS,
                 name="meeting_period_idx",
+                condition=~Q(kind__in=NOT_LINE_KINDS),
             ),
             # The one meeting a report needs of a pair of people, whichever of the two
             # organised it: the last held before a date, the next one booked.
@@ -280,6 +299,7 @@ class Meeting(models.Model):
                 "starts_at",
                 include=["organiser", "participant"],
                 name="meeting_pair_idx",
+                condition=~Q(kind__in=NOT_LINE_KINDS),
             ),
         ]
 
@@ -309,12 +329,29 @@ class Meeting(models.Model):
         return self.participant if user.pk == self.organiser_id else self.organiser
 
     @property
+    def agenda_lead_id(self) -> int:
+        return agenda_lead_id(self)
+
+    @property
+    def agenda_lead(self) -> "User":
+        """Whose items lead the agenda (see ``agenda_lead_id``)."""
+        return self.organiser if self.agenda_lead_id == self.organiser_id else self.participant
+
+    @property
     def video_url(self) -> str:
         """The location as a link when the meeting is a video call and the location is
         an http(s) address; empty otherwise (never a ``javascript:`` or other scheme)."""
         if self.format != Format.VIDEO:
             return ""
         return web_address(self.location)
+
+
+def agenda_lead_id(meeting_or_series: "Meeting | MeetingSeries") -> int:
+    """Whose items lead the agenda: the report's in a line 1:1 (the participant), the
+    mentee's in a mentoring check-in (the organiser: the mentee books and owns it)."""
+    if meeting_or_series.kind == Kind.MENTORING:
+        return meeting_or_series.organiser_id
+    return meeting_or_series.participant_id
 
 
 def web_address(text: str) -> str:

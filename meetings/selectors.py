@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from meetings.formatting import list_times
-from meetings.models import Attendance, ChangeRequest, Meeting, MeetingSeries, SlotClash
+from meetings.models import Attendance, ChangeRequest, Kind, Meeting, MeetingSeries, SlotClash
 from people.models import User
 from people.selectors import reports_of
 
@@ -36,12 +36,16 @@ RECENT_DAYS = 45
 
 
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
-    """Rows where ``user`` is one of the two people, or above the participant."""
+    """Rows where ``user`` is one of the two people, or above the participant in a line
+    meeting. A mentoring check-in is the pair's alone: neither person's line sees it,
+    not even its time (DESIGN.md, "Who may see what"); HR sees its cadence."""
+    above = Q(**{f"{prefix}participant__manager": user}) | Q(
+        **{f"{prefix}participant__manager__manager": user}
+    )
     return (
         Q(**{f"{prefix}organiser": user})
         | Q(**{f"{prefix}participant": user})
-        | Q(**{f"{prefix}participant__manager": user})
-        | Q(**{f"{prefix}participant__manager__manager": user})
+        | (above & ~Q(**{f"{prefix}kind": Kind.MENTORING}))
     )
 
 

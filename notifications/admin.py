@@ -11,18 +11,20 @@ from people.models import RecordAccess
 @admin.register(Reminder)
 class ReminderAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
     """The outbox, for seeing what went out, what waits and what failed. Read-only: the
-    payload (event times for a cancellation) is left out like everything else."""
+    payload (event times for a cancellation) is left out like everything else. A chat
+    webhook's address is nowhere in the admin site: it is its person's secret."""
 
     look_kind = RecordAccess.Kind.ADMIN_MESSAGES
     look_people = ("recipient_id",)
 
-    list_display = ("kind", "recipient", "due_at", "state", "sent_at", "attempts")
-    list_filter = ("state", "kind")
+    list_display = ("kind", "channel", "recipient", "due_at", "state", "sent_at", "attempts")
+    list_filter = ("state", "channel", "kind")
     search_fields = ("recipient__full_name", "recipient__email", "subject")
     list_select_related = ("recipient",)
     date_hierarchy = "due_at"
     fields = (
         "kind",
+        "channel",
         "recipient",
         "meeting",
         "subject",

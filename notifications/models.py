@@ -36,14 +36,29 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.user_id}"
 
 
+class Channel(models.TextChoices):
+    """How a message reaches its person. Every channel shares the one outbox row, claim,
+    retry and stale-drop model: a message sent by two channels is two rows, each sent
+    once (see ``notifications.channels`` for which kinds go where)."""
+
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat (Slack or Microsoft Teams)"
+
+
+class ChatService(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+
+
 class Reminder(models.Model):
-    """The outbox: one row for one message to one person about one subject.
+    """The outbox: one row for one message to one person about one subject, by one channel.
 
     Rows are written in the same transaction as the meeting change they follow
     (``notifications.outbox``) and sent by a frequent sweep (``notifications.sending``)
     that claims due rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks
-    them sent in the transaction that sent them. ``(kind, recipient, subject)``
-    is unique, so writing the same reminder twice yields one row, and one email.
+    them sent in the transaction that sent them. ``(kind, recipient, subject,
+    ``channel``) is unique, so writing the same reminder twice yields one row, and one
+    message.
 
     ``subject`` names what the message is about: ``meeting:<id>@<start, UTC>`` for
     the reminders of a meeting at one start (a moved meeting's reminders are due
@@ -68,6 +83,8 @@ class Reminder(models.Model):
         REQUEST_ANSWERED = "request_answered", "The answer to a request"
         MEETING_CHANGED = "meeting_changed", "Meeting moved or cancelled"
         OBJECTIVE_UPDATE = "objective_update", "Objective proposed, confirmed or rejected"
+        MENTORING_UPDATE = "mentoring_update", "Mentoring proposed, accepted, declined or ended"
+        CHAT_BROKEN = "chat_broken", "The chat webhook stopped working"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting"
@@ -85,6 +102,11 @@ class Reminder(models.Model):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
     )
     subject = models.CharField(max_length=100)
+    # Email unless said otherwise, in the database too: the bulk seeding's raw INSERTs
+    # (meetings.demo) write email rows without naming the column.
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL, db_default=Channel.EMAIL
+    )
     # What the message needs beyond the meeting: an invitation's method and, for a
     # cancellation, the event as it was (the meeting itself may be gone).
     payload = models.JSONField(default=dict, blank=True)
@@ -102,7 +124,8 @@ class Reminder(models.Model):
         ordering = ["due_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "recipient", "subject"], name="reminder_once_per_subject"
+                fields=["kind", "recipient", "subject", "channel"],
+                name="reminder_once_per_subject_channel",
             ),
             models.CheckConstraint(
                 condition=Q(state="sent") | Q(sent_at__isnull=True),
@@ -117,10 +140,20 @@ class Reminder(models.Model):
                 name="reminder_pending_due_idx",
             ),
             models.Index(fields=["meeting", "state"], name="reminder_meeting_idx"),
+            # What a chat message asks before it goes: is an earlier one to the same
+            # person still waiting (``sending.held_back``)? Only waiting chat rows.
+            models.Index(
+                fields=["recipient", "due_at", "id"],
+                condition=Q(state="pending", channel="chat"),
+                name="reminder_chat_queue_idx",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient_id} ({self.subject}, {self.state})"
+        return (
+            f"{self.get_kind_display()} to {self.recipient_id} by {self.channel} "
+            f"({self.subject}, {self.state})"
+        )
 
 
 WEEKDAY_CHOICES = [
@@ -135,7 +168,13 @@ WEEKDAY_CHOICES = [
 
 
 class NotificationPreferences(models.Model):
-    """Which emails a person wants, and when. No row means the defaults below."""
+    """Which messages a person wants, by which channel, and when. No row means the
+    defaults below: every switch below turns an email on; ``chat_for`` names the same
+    switches for the chat channel (none by default), which needs a working webhook.
+
+    The webhook address is a secret (whoever has it can post to the person's channel):
+    it is never shown back in full (``chat.masked``), not in the admin site, not in
+    anyone's export, and is emptied when a leaver is anonymised."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
@@ -192,12 +231,24 @@ class NotificationPreferences(models.Model):
         "Tell me when an objective is proposed to me, or mine is confirmed or rejected",
         default=True,
     )
+    mentoring_updates = models.BooleanField(
+        "Tell me when someone proposes mentoring with me, and when a mentoring "
+        "relationship of mine starts, is declined or ends",
+        default=True,
+    )
     # Off unless chosen: the shared notes leave the app only when both people want it.
     summary_shared_notes = models.BooleanField(
         "Include the shared notes in the wrap-up email (only when the other person "
         "turned this on too)",
         default=False,
     )
+    # Which of the switches above also (or, with the switch off, only) post to chat.
+    chat_for = models.JSONField(default=list, blank=True)
+    chat_service = models.CharField(max_length=10, choices=ChatService.choices, blank=True)
+    chat_webhook_url = models.URLField(max_length=1000, blank=True)
+    # Set when the service said the webhook is gone (404/410): nothing more goes to it.
+    chat_broken_at = models.DateTimeField(null=True, blank=True)
+    chat_broken_reason = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -206,3 +257,8 @@ class NotificationPreferences(models.Model):
 
     def __str__(self):
         return f"Notification preferences of {self.user_id}"
+
+    @property
+    def chat_ready(self) -> bool:
+        """A webhook is saved and has not been reported gone."""
+        return bool(self.chat_webhook_url) and self.chat_broken_at is None

@@ -14,12 +14,16 @@ transaction, so a meeting and its reminders change together or not at all:
   edited or ended), before they go, and (given who did it) tells each of the two
   by one email of those no cancellation tells them of.
 - the notices at the end (``change_requested``, ``request_answered``,
-  ``meeting_changed``, ``objective_changed``) tell people at once what changed.
+  ``meeting_changed``, ``objective_changed``, ``mentorship_changed``) tell people at
+  once what changed.
 - ``meeting_completed`` when a meeting is recorded as held: the follow-up is no
   longer needed, and both people's summaries are queued.
 
 Nothing here sends anything: ``notifications.sending`` does, and it checks again at
 send time that a reminder still matches its meeting.
+
+Callers never name a channel: each message is written once per channel by which its
+person wants it (``notifications.channels.channels_for``), email, chat or both.
 """
 
 import datetime as dt
@@ -34,7 +38,8 @@ from django.utils import timezone
 
 from meetings.cadence import cadence_interval
 from meetings.models import ActionItem, ChangeRequest, Meeting, MeetingSeries
-from notifications.models import NotificationPreferences, Reminder
+from notifications.channels import channels_for, wants
+from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
 from oneonones.queue import enqueue_on_commit
 from people.models import User
@@ -71,25 +76,29 @@ def invitation_subject(meeting_id: int, sequence: int) -> str:
 
 
 def meeting_reminder_due(
-    *, kind: str, meeting: Meeting, person_id: int, prefs: NotificationPreferences
+    *,
+    kind: str,
+    meeting: Meeting,
+    person_id: int,
+    prefs: NotificationPreferences,
+    channel: str = Channel.EMAIL,
 ) -> dt.datetime | None:
-    """When ``kind`` about ``meeting`` is due for the person, or None if they get none.
+    """When ``kind`` about ``meeting`` is due for the person by ``channel``, or None if
+    they get none that way. Every channel's is due at the same moment.
 
     Counted in UTC (elapsed time): a freshly generated meeting's start is in its
     series' zone, where Python's arithmetic would be wall-clock time instead."""
     organiser = person_id == meeting.organiser_id
     starts_at, ends_at = meeting.starts_at.astimezone(dt.UTC), meeting.ends_at.astimezone(dt.UTC)
+    if not wants(prefs, kind, channel):
+        return None
     if kind == R.AGENDA_PROMPT:
-        if not prefs.agenda_prompt:
-            return None
         days = prefs.agenda_days_as_organiser if organiser else prefs.agenda_days_as_participant
         return starts_at - dt.timedelta(days=days)
     if kind == R.STARTING_SOON:
-        if not prefs.starting_soon:
-            return None
         return starts_at - dt.timedelta(minutes=prefs.starting_soon_minutes)
     if kind == R.FOLLOW_UP:
-        if not (organiser and prefs.follow_up):
+        if not organiser:
             return None
         return ends_at + dt.timedelta(hours=prefs.follow_up_hours)
     raise ValueError(f"{kind} is not a reminder of a meeting")
@@ -149,6 +158,11 @@ class Wanted:
     subject: str
     due_at: dt.datetime | None  # None: the person does not want it
     payload: dict[str, Any]
+    channel: str = Channel.EMAIL
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        return (self.kind, self.recipient_id, self.subject, self.channel)
 
 
 def _wanted_rows(
@@ -160,10 +174,17 @@ def _wanted_rows(
     wanted = []
     for person_id in (meeting.organiser_id, meeting.participant_id):
         for kind in MEETING_KINDS:
-            due = meeting_reminder_due(
-                kind=kind, meeting=meeting, person_id=person_id, prefs=prefs[person_id]
-            )
-            wanted.append(Wanted(kind, person_id, meeting_subject(meeting), due, {}))
+            for channel in Channel.values:
+                due = meeting_reminder_due(
+                    kind=kind,
+                    meeting=meeting,
+                    person_id=person_id,
+                    prefs=prefs[person_id],
+                    channel=channel,
+                )
+                subject = meeting_subject(meeting)
+                wanted.append(Wanted(kind, person_id, subject, due, {}, channel))
+        # Invitations are email only: a calendar file means nothing in a chat.
         due = None
         if prefs[person_id].invitations:
             update = (meeting.pk, person_id) in invited
@@ -194,7 +215,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
     people = {m.organiser_id for m in meetings} | {m.participant_id for m in meetings}
     prefs = preferences_of(people)
     existing = {
-        (row.kind, row.recipient_id, row.subject): row
+        row_key(row): row
         for row in Reminder.objects.filter(
             meeting_id__in=by_id, kind__in=SYNCED_KINDS
         ).select_for_update()
@@ -207,7 +228,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
     to_create, to_update, wanted_keys = [], [], set()
     for meeting in meetings:
         for want in _wanted_rows(meeting, prefs, invited, now):
-            key = (want.kind, want.recipient_id, want.subject)
+            key = want.key
             wanted_keys.add(key)
             row = existing.get(key)
             if row is None:
@@ -220,6 +241,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
                             subject=want.subject,
                             payload=want.payload,
                             due_at=want.due_at,
+                            channel=want.channel,
                         )
                     )
             elif row.state == Reminder.State.PENDING:
@@ -255,19 +277,25 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
         Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
 
 
-REMINDER_KEY = ("kind", "recipient", "subject")
+REMINDER_KEY = ("kind", "recipient", "subject", "channel")
+
+
+def row_key(row: Reminder) -> tuple[str, int, str, str]:
+    """What makes a row unique: one message about one subject to one person by one channel."""
+    return (row.kind, row.recipient_id, row.subject, row.channel)
 
 
 def insert_once(rows: list[Reminder]) -> None:
-    """Insert reminders, keeping the row already there for a (kind, recipient, subject).
+    """Insert reminders, keeping the row already there for a (kind, recipient, subject,
+    channel).
 
     The conflict clause names that one unique key, so a clash with any other
     constraint still raises, unlike a blanket ``ignore_conflicts``. (Django has no
     targeted DO NOTHING; the no-op DO UPDATE of ``kind`` is its equivalent.)
     """
-    first_of_key: dict[tuple[str, int, str], Reminder] = {}
+    first_of_key: dict[tuple[str, int, str, str], Reminder] = {}
     for row in rows:
-        first_of_key.setdefault((row.kind, row.recipient_id, row.subject), row)
+        first_of_key.setdefault(row_key(row), row)
     unique = list(first_of_key.values())
     if unique:
         Reminder.objects.bulk_create(
@@ -380,13 +408,16 @@ def sync_person(*, user: User, now: dt.datetime | None = None) -> None:
     )
     sync_meetings(list(meetings), now=now)
     prefs = preferences_for(user.pk)
-    for kind, wanted in ((R.LAPSED_NUDGE, prefs.lapsed_nudge), (R.ACTIONS_DUE, prefs.actions_due)):
-        if not wanted:
-            Reminder.objects.filter(recipient=user, kind=kind, state=Reminder.State.PENDING).update(
-                state=Reminder.State.CANCELLED,
-                reason="Turned off in the person's notification settings.",
-                updated_at=now,
-            )
+    unwanted = Q(pk__in=[])
+    for kind in (R.LAPSED_NUDGE, R.ACTIONS_DUE):
+        for channel in Channel.values:
+            if not wants(prefs, kind, channel):
+                unwanted |= Q(kind=kind, channel=channel)
+    Reminder.objects.filter(unwanted, recipient=user, state=Reminder.State.PENDING).update(
+        state=Reminder.State.CANCELLED,
+        reason="Turned off in the person's notification settings.",
+        updated_at=now,
+    )
 
 
 # --- The weekly nudge about lapsed 1:1s --------------------------------------------------
@@ -453,36 +484,30 @@ def queue_lapsed_nudges(*, now: dt.datetime | None = None) -> int:
         .only("pk", "time_zone")
     )
     prefs = preferences_of(m.pk for m in managers)
-    rows = []
+    rows: list[Reminder] = []
     for manager in managers:
         mine = prefs[manager.pk]
         local = timezone.localtime(now, manager.zone)
-        if not mine.lapsed_nudge or local.weekday() != mine.lapsed_nudge_weekday:
+        if local.weekday() != mine.lapsed_nudge_weekday:
             continue
         if not MORNING <= local.time() < NOON:
             continue
-        rows.append(
+        rows.extend(
             Reminder(
                 kind=R.LAPSED_NUDGE,
                 recipient_id=manager.pk,
                 subject=week_subject(local.date()),
                 due_at=now,
+                channel=channel,
             )
+            for channel in channels_for(mine, R.LAPSED_NUDGE)
         )
-    subjects = {(row.recipient_id, row.subject) for row in rows}
-    already = set(
-        Reminder.objects.filter(
-            kind=R.LAPSED_NUDGE,
-            recipient_id__in={r for r, _ in subjects},
-            subject__in={s for _, s in subjects},
-        ).values_list("recipient_id", "subject")
-    )
-    rows = [
-        row
-        for row in rows
-        if (row.recipient_id, row.subject) not in already
-        and lapsed_series_of(manager_id=row.recipient_id, now=now)
-    ]
+    rows = _not_written_yet(R.LAPSED_NUDGE, rows)
+    lapsed = {
+        manager_id: bool(lapsed_series_of(manager_id=manager_id, now=now))
+        for manager_id in {row.recipient_id for row in rows}
+    }
+    rows = [row for row in rows if lapsed[row.recipient_id]]
     insert_once(rows)
     return len(rows)
 
@@ -535,20 +560,26 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
             recipient_id=owner_id,
             subject=actions_subject(day),
             due_at=now,
+            channel=channel,
         )
         for owner_id, day in wanted.items()
-        if prefs[owner_id].actions_due
+        for channel in channels_for(prefs[owner_id], R.ACTIONS_DUE)
     ]
-    already = set(
-        Reminder.objects.filter(
-            kind=R.ACTIONS_DUE,
-            recipient_id__in=[row.recipient_id for row in rows],
-            subject__in={row.subject for row in rows},
-        ).values_list("recipient_id", "subject")
-    )
-    rows = [row for row in rows if (row.recipient_id, row.subject) not in already]
+    rows = _not_written_yet(R.ACTIONS_DUE, rows)
     insert_once(rows)
     return len(rows)
+
+
+def _not_written_yet(kind: str, rows: list[Reminder]) -> list[Reminder]:
+    """``rows`` (all of ``kind``) less those already in the outbox, in whatever state."""
+    already = set(
+        Reminder.objects.filter(
+            kind=kind,
+            recipient_id__in={row.recipient_id for row in rows},
+            subject__in={row.subject for row in rows},
+        ).values_list("kind", "recipient_id", "subject", "channel")
+    )
+    return [row for row in rows if row_key(row) not in already]
 
 
 # --- Telling people, at once, what changed between them ---------------------------------
@@ -564,25 +595,26 @@ def queue_action_reminders(*, now: dt.datetime | None = None) -> int:
 #   and the answer goes back to them (``request_answered``);
 # - a meeting is moved or cancelled: each person whose calendar is not being told by
 #   an invitation (an updated ``REQUEST`` or a ``CANCEL``, sent at once) gets a plain
-#   email (``meeting_changed``), however far ahead the meeting is;
+#   email (``meeting_changed``), however far ahead the meeting is; a chat, which has
+#   no calendar, is told whenever the person wants chat messages of changes;
 # - an objective is proposed, confirmed or rejected: the other side is told
-#   (``objective_changed``, called by ``objectives.services``).
+#   (``objective_changed``, called by ``objectives.services``);
+# - a mentoring relationship is proposed, accepted, declined, set up by HR or ended:
+#   the people it concerns are told (``mentorship_changed``, called by
+#   ``mentoring.services``).
 #
 # Each kind can be turned off under My profile -> Notifications
 # (``NotificationPreferences``); the rows are keyed so that each is sent once.
 
-# The preference that turns each kind off.
-PREFERENCE: dict[str, str] = {
-    R.CHANGE_REQUESTED: "change_requests",
-    R.REQUEST_ANSWERED: "change_requests",
-    R.MEETING_CHANGED: "meeting_changes",
-    R.OBJECTIVE_UPDATE: "objective_updates",
-}
+# The notices; the switch that turns each off is in ``notifications.channels.SWITCH``.
+NOTICE_KINDS = (
+    R.CHANGE_REQUESTED,
+    R.REQUEST_ANSWERED,
+    R.MEETING_CHANGED,
+    R.OBJECTIVE_UPDATE,
+    R.MENTORING_UPDATE,
+)
 MOVED, CANCELLED, REMOVED = "moved", "cancelled", "removed"
-
-
-def wanted_by(prefs: NotificationPreferences, kind: str) -> bool:
-    return bool(getattr(prefs, PREFERENCE[kind]))
 
 
 def enqueue(
@@ -593,22 +625,33 @@ def enqueue(
     payload: dict[str, Any],
     meeting: Meeting | None = None,
     now: dt.datetime | None = None,
+    not_by: Iterable[str] = (),
 ) -> bool:
-    """Write one message to the outbox, due at once, unless the person turned its kind
-    off. Call inside the transaction of the change. Writing the same (kind, recipient,
-    subject) twice keeps one row. True when a row is wanted."""
-    if not wanted_by(preferences_for(recipient_id), kind):
-        return False
-    row = Reminder(
-        kind=kind,
-        recipient_id=recipient_id,
-        meeting=meeting,
-        subject=subject,
-        payload=payload,
-        due_at=now or timezone.now(),
+    """Write one message to the outbox, due at once, by each channel the person wants
+    it by (less ``not_by``). Call inside the transaction of the change. Writing the
+    same (kind, recipient, subject) twice keeps one row per channel. True when a row
+    is wanted."""
+    skipped = set(not_by)
+    chosen = [
+        channel
+        for channel in channels_for(preferences_for(recipient_id), kind)
+        if channel not in skipped
+    ]
+    insert_once(
+        [
+            Reminder(
+                kind=kind,
+                recipient_id=recipient_id,
+                meeting=meeting,
+                subject=subject,
+                payload=payload,
+                due_at=now or timezone.now(),
+                channel=channel,
+            )
+            for channel in chosen
+        ]
     )
-    insert_once([row])
-    return True
+    return bool(chosen)
 
 
 def request_subject(request: ChangeRequest) -> str:
@@ -670,8 +713,6 @@ def meeting_changed(
     if was is not None:
         payload["was"] = was.isoformat()
     for person_id in (meeting.organiser_id, meeting.participant_id):
-        if person_id in calendars:
-            continue
         enqueue(
             kind=R.MEETING_CHANGED,
             recipient_id=person_id,
@@ -679,6 +720,8 @@ def meeting_changed(
             payload=payload,
             meeting=meeting,
             now=now,
+            # Their calendar's email tells them; a chat has no calendar and is told.
+            not_by=[Channel.EMAIL] if person_id in calendars else [],
         )
 
 
@@ -700,6 +743,27 @@ def objective_changed(
     )
 
 
+# What happened to a mentoring relationship (``Mentorship.Status`` and HR's set-up).
+MENTORING_PROPOSED, MENTORING_ACCEPTED, MENTORING_DECLINED = "proposed", "accepted", "declined"
+MENTORING_SET_UP, MENTORING_ENDED = "set_up", "ended"
+
+
+def mentorship_changed(
+    *, mentorship_id: int, event: str, recipient_ids: Iterable[int], by: User
+) -> None:
+    """Tell ``recipient_ids`` (never the person who acted) what happened to a mentoring
+    relationship: one message per relationship, event and person."""
+    for recipient_id in recipient_ids:
+        if recipient_id == by.pk:
+            continue
+        enqueue(
+            kind=R.MENTORING_UPDATE,
+            recipient_id=recipient_id,
+            subject=f"mentorship:{mentorship_id}:{event}",
+            payload={"mentorship": mentorship_id, "event": event, "by": by.pk},
+        )
+
+
 def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime) -> None:
     """Meetings of one pair removed together (a series edited or ended): each of the
     two gets one plain email listing those of them no ``CANCEL`` tells them of (their
@@ -717,6 +781,8 @@ def meetings_removed_told(meetings: list[Meeting], *, by: User, now: dt.datetime
         )
         if not untold:
             continue
+        # A chat is told of the same meetings as the email (the others' cancellations
+        # are calendar files, email only).
         enqueue(
             kind=R.MEETING_CHANGED,
             recipient_id=person_id,

@@ -1,7 +1,9 @@
-"""Reads of the notifications app: each person's preferences and calendar feed."""
+"""Reads of the notifications app: each person's preferences, chat webhook and calendar
+feed."""
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from notifications.calendar import ICAL_UTC, FeedRow
+from notifications.chat import masked
 from notifications.models import CalendarFeed, NotificationPreferences
 from people.models import User
 
@@ -72,3 +75,26 @@ def _ical_utc(field: str) -> Func:
     than the rest of the feed."""
     in_utc = Func(F(field), Value("UTC"), template="(%(expressions)s)", arg_joiner=" AT TIME ZONE ")
     return Func(in_utc, Value(ICAL_UTC), function="to_char", output_field=CharField())
+
+
+@dataclass(frozen=True)
+class ChatWebhookStatus:
+    """What a person's Notifications page says of their webhook: never the address."""
+
+    service: str
+    address: str  # masked
+    broken_at: dt.datetime | None
+    broken_reason: str
+
+
+def chat_webhook_of(*, viewer: User) -> ChatWebhookStatus | None:
+    """``viewer``'s own chat webhook, masked, or None when they saved none."""
+    prefs = preferences_for(viewer.pk)
+    if not prefs.chat_webhook_url:
+        return None
+    return ChatWebhookStatus(
+        service=prefs.get_chat_service_display(),
+        address=masked(prefs.chat_webhook_url),
+        broken_at=prefs.chat_broken_at,
+        broken_reason=prefs.chat_broken_reason,
+    )

@@ -13,6 +13,14 @@ A reminder whose moment passed more than ``REMINDER_STALE_AFTER_MINUTES`` ago
 is dropped (recorded, not sent late). Calendar invitations are worth sending up
 to the start of the meeting, so for them that start is the limit; a held meeting's
 summary is worth sending for two days (``SUMMARY_STALE_AFTER``).
+
+Every channel goes through the same claim: a chat row (``Reminder.channel``) is
+posted to the person's webhook (``notifications.chat``) where an email row is handed
+to the mail server. Chat messages to one person also keep their order: one is not
+posted while an earlier one to them, by ``(due_at, id)``, still waits to be sent
+(``held_back``), so a failing webhook delays what follows until the failed message
+is sent, dropped or given up on. A webhook the service says is gone (404, 410) is
+marked broken: nothing more is posted to it and its person is told by email.
 """
 
 import datetime as dt
@@ -28,8 +36,8 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from meetings.formatting import format_span
@@ -40,10 +48,13 @@ from meetings.record.selectors import (
     notes_visible_to,
     summary_actions,
 )
+from notifications import chat, chat_messages, services
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
-from notifications.models import NotificationPreferences, Reminder
+from notifications.channels import wants
+from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
+from notifications.wording import absolute, span_from
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -53,11 +64,6 @@ R = Reminder.Kind
 SWEEP_SECONDS = 50
 # A summary that could not go out for this long (the mail server was down) is dropped.
 SUMMARY_STALE_AFTER = dt.timedelta(days=2)
-
-
-def absolute(url_name: str, *args: object) -> str:
-    site: str = settings.SITE_URL
-    return site + reverse(url_name, args=args)
 
 
 def _meeting_of(row: Reminder) -> Meeting:
@@ -92,7 +98,7 @@ def _meeting_verdict(
     if row.subject != reminders.meeting_subject(meeting):
         return Verdict(Reminder.State.CANCELLED, "The meeting moved; its new time has its own.")
     expected = reminders.meeting_reminder_due(
-        kind=row.kind, meeting=meeting, person_id=row.recipient_id, prefs=prefs
+        kind=row.kind, meeting=meeting, person_id=row.recipient_id, prefs=prefs, channel=row.channel
     )
     if expected is None:
         return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
@@ -126,11 +132,9 @@ def _invitation_verdict(
     return None
 
 
-def notice_verdict(row: Reminder, prefs: NotificationPreferences) -> Verdict | None:
-    """A message about a change: still wanted, and still true?"""
-    if not reminders.wanted_by(prefs, row.kind):
-        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
-    if row.kind == R.OBJECTIVE_UPDATE:
+def notice_verdict(row: Reminder) -> Verdict | None:
+    """A message about a change: still true?"""
+    if row.kind in (R.OBJECTIVE_UPDATE, R.MENTORING_UPDATE):
         return None
     if row.kind == R.MEETING_CHANGED and row.payload["change"] == reminders.REMOVED:
         return None  # the meetings are gone; the email is written from their snapshots
@@ -160,25 +164,25 @@ def verdict(row: Reminder, now: dt.datetime) -> Verdict | None:
     """None when the row should be sent now; otherwise what to record instead."""
     if not row.recipient.is_active:
         return Verdict(Reminder.State.CANCELLED, "The person no longer works here.")
-    if not row.recipient.email:
+    if row.channel == Channel.EMAIL and not row.recipient.email:
         return Verdict(Reminder.State.CANCELLED, "The person has no email address.")
     if row.kind == R.SUMMARY:  # asked for by no setting: every held 1:1 has one
         return _summary_verdict(row, now)
     prefs = preferences_for(row.recipient_id)
-    if row.kind == R.INVITATION:
+    if row.channel == Channel.CHAT and not prefs.chat_ready:
+        return Verdict(Reminder.State.CANCELLED, "No working chat webhook.")
+    if row.kind == R.INVITATION:  # email only; a cancellation goes whatever the switch
         return _invitation_verdict(row, prefs, now)
+    if not wants(prefs, row.kind, row.channel):
+        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     if row.kind in reminders.MEETING_KINDS:
         found = _meeting_verdict(row, prefs, now)
         if found is not None:
             return found
-    if row.kind in reminders.PREFERENCE:
-        found = notice_verdict(row, prefs)
+    if row.kind in reminders.NOTICE_KINDS:
+        found = notice_verdict(row)
         if found is not None:
             return found
-    if (row.kind == R.ACTIONS_DUE and not prefs.actions_due) or (
-        row.kind == R.LAPSED_NUDGE and not prefs.lapsed_nudge
-    ):
-        return Verdict(Reminder.State.CANCELLED, "Turned off in the person's settings.")
     late = now - row.due_at
     if late > dt.timedelta(minutes=settings.REMINDER_STALE_AFTER_MINUTES):
         minutes = int(late.total_seconds() // 60)
@@ -296,19 +300,13 @@ def _actions_due(row: Reminder) -> Email | None:
     )
 
 
-def _span_from(meeting: Meeting, starts_at: dt.datetime, recipient: User) -> str:
-    """The meeting's length from another start (asked for, or before a move), as the
-    recipient reads it."""
-    return format_span(starts_at, starts_at + (meeting.ends_at - meeting.starts_at), recipient.zone)
-
-
 def _change_requested(row: Reminder) -> Email:
     request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
     meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient)
     context["request"] = request
     if request.proposed_starts_at:
-        context["proposed"] = _span_from(meeting, request.proposed_starts_at, row.recipient)
+        context["proposed"] = span_from(meeting, request.proposed_starts_at, row.recipient)
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
     return Email(
         f"{request.requested_by} asks to {what} your 1:1, {context['when']}",
@@ -364,7 +362,7 @@ def _meeting_changed(row: Reminder) -> Email:
     context["cancelled"] = row.payload["change"] == reminders.CANCELLED
     if "was" in row.payload:
         was = dt.datetime.fromisoformat(row.payload["was"])
-        context["was"] = _span_from(meeting, was, row.recipient)
+        context["was"] = span_from(meeting, was, row.recipient)
     kind = meeting.get_kind_display()
     if context["cancelled"]:
         subject = f"Cancelled: your {kind} with {context['other']}, {context['when']}"
@@ -398,11 +396,47 @@ def _objective_update(row: Reminder) -> Email | None:
     return Email(subject, "objective_update", context)
 
 
+def _mentoring_update(row: Reminder) -> Email | None:
+    from mentoring.models import Mentorship
+
+    mentorship = (
+        Mentorship.objects.select_related("mentor", "mentee")
+        .filter(pk=row.payload["mentorship"])
+        .first()
+    )
+    by = User.objects.filter(pk=row.payload["by"]).first()
+    if mentorship is None or by is None:
+        return None
+    event = row.payload["event"]
+    recipient_is_mentee = row.recipient_id == mentorship.mentee_id
+    other = mentorship.mentor if recipient_is_mentee else mentorship.mentee
+    context = {
+        "event": event,
+        "by": by,
+        "other": other,
+        "recipient_is_mentee": recipient_is_mentee,
+        "url": absolute("mentoring:mine"),
+    }
+    subjects = {
+        reminders.MENTORING_PROPOSED: (
+            f"{by} offers to mentor you" if recipient_is_mentee else f"{by} asks you to mentor them"
+        ),
+        reminders.MENTORING_ACCEPTED: f"{by} accepted: mentoring starts",
+        reminders.MENTORING_DECLINED: f"{by} declined your mentoring proposal",
+        reminders.MENTORING_SET_UP: (
+            f"HR set up mentoring: {other} is your {'mentor' if recipient_is_mentee else 'mentee'}"
+        ),
+        reminders.MENTORING_ENDED: f"Mentoring with {other} has ended",
+    }
+    return Email(subjects[event], "mentoring_update", context)
+
+
 NOTICES: dict[str, Callable[[Reminder], Email | None]] = {
     R.CHANGE_REQUESTED: _change_requested,
     R.REQUEST_ANSWERED: _request_answered,
     R.MEETING_CHANGED: _meeting_changed,
     R.OBJECTIVE_UPDATE: _objective_update,
+    R.MENTORING_UPDATE: _mentoring_update,
 }
 
 
@@ -454,6 +488,11 @@ def summary_shared_note(meeting: Meeting, *, viewer: User) -> str:
     return note.body.strip() if note else ""
 
 
+def _chat_broken(row: Reminder) -> Email:
+    context = {key: row.payload[key] for key in ("service", "address", "reason")}
+    return Email(f"Your {row.payload['service']} webhook stopped working", "chat_broken", context)
+
+
 def build_email(row: Reminder, now: dt.datetime) -> Email | None:
     """What to send for ``row``; None when there is nothing to say any more."""
     if row.kind == R.AGENDA_PROMPT:
@@ -472,6 +511,8 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
         return NOTICES[row.kind](row)
     if row.kind == R.SUMMARY:
         return _summary(row, now)
+    if row.kind == R.CHAT_BROKEN:
+        return _chat_broken(row)
     raise ValueError(f"No email for {row.kind}")
 
 
@@ -518,6 +559,7 @@ class SweepResult:
     failed: int = 0
     moved: int = 0
     skipped: int = 0  # another sweep held it, or it was done already
+    held: int = 0  # a chat message waiting for an earlier one to the same person
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -525,7 +567,7 @@ class SweepResult:
 
 def _record(row: Reminder, state: str, reason: str) -> str:
     row.state, row.reason = state, reason
-    row.save(update_fields=["state", "reason", "updated_at"])
+    row.save(update_fields=["state", "reason", "attempts", "last_error", "updated_at"])
     return state
 
 
@@ -550,6 +592,8 @@ def deliver(
             return "moved"
         if found is not None:
             return _record(row, found.state, found.reason)
+        if row.channel == Channel.CHAT:
+            return _post_chat(row, now)
         try:
             with transaction.atomic():  # a failed query in rendering must not spoil the claim
                 email = build_email(row, now)
@@ -560,17 +604,62 @@ def deliver(
         except Exception as error:
             _close_quietly(connection)  # the next message opens a fresh connection
             return _failed(row, error)
-        row.state = Reminder.State.SENT
-        row.sent_at = timezone.now()
+        return _sent(row)
+
+
+def _sent(row: Reminder) -> str:
+    row.state = Reminder.State.SENT
+    row.sent_at = timezone.now()
+    row.attempts += 1
+    row.last_error = ""
+    row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
+    if row.kind == R.SUMMARY:
+        # What the meeting page says: "The summary was emailed to you both".
+        Meeting.objects.filter(pk=_meeting_of(row).pk, summary_sent_at__isnull=True).update(
+            summary_sent_at=row.sent_at
+        )
+    return "sent"
+
+
+def held_back(row: Reminder) -> bool:
+    """Whether an earlier chat message to the same person, by ``(due_at, id)``, is still
+    waiting: then ``row`` waits too, so a webhook that fails and recovers gets its
+    messages in order. The earlier one holds this one until it is sent, cancelled,
+    dropped when stale or given up on (``REMINDER_MAX_ATTEMPTS``)."""
+    earlier = Q(due_at__lt=row.due_at) | Q(due_at=row.due_at, pk__lt=row.pk)
+    return (
+        Reminder.objects.filter(
+            earlier,
+            recipient_id=row.recipient_id,
+            channel=Channel.CHAT,
+            state=Reminder.State.PENDING,
+        )
+        .exclude(pk=row.pk)
+        .exists()
+    )
+
+
+def _post_chat(row: Reminder, now: dt.datetime) -> str:
+    """Post a claimed chat row to its person's webhook (inside the claim's transaction)."""
+    if held_back(row):
+        return "held"
+    prefs = preferences_for(row.recipient_id)
+    try:
+        with transaction.atomic():  # a failed query in rendering must not spoil the claim
+            message = chat_messages.chat_message(row, now)
+        if message is None:
+            return _record(row, Reminder.State.CANCELLED, "Nothing to tell any more.")
+        chat.post(url=prefs.chat_webhook_url, service=prefs.chat_service, message=message)
+    except chat.WebhookGone as error:
+        services.chat_webhook_broken(
+            user_id=row.recipient_id, url=prefs.chat_webhook_url, reason=str(error), now=now
+        )
         row.attempts += 1
-        row.last_error = ""
-        row.save(update_fields=["state", "sent_at", "attempts", "last_error", "updated_at"])
-        if row.kind == R.SUMMARY:
-            # What the meeting page says: "The summary was emailed to you both".
-            Meeting.objects.filter(pk=_meeting_of(row).pk, summary_sent_at__isnull=True).update(
-                summary_sent_at=row.sent_at
-            )
-        return "sent"
+        row.last_error = str(error)
+        return _record(row, Reminder.State.FAILED, "The chat webhook is gone.")
+    except Exception as error:
+        return _failed(row, error)
+    return _sent(row)
 
 
 def _failed(row: Reminder, error: Exception) -> str:

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from meetings import selectors as meeting_selectors
 from notifications import selectors, services
 from notifications.calendar import calendar_bytes, feed_bytes, feed_etag
-from notifications.forms import NotificationPreferencesForm
-from oneonones.errors import ServiceError, form_error
+from notifications.forms import ChatWebhookForm, NotificationPreferencesForm
+from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.middleware import keeps_own_cache_headers
 from people.selectors import has_reports
 
@@ -70,12 +70,29 @@ def calendar_feed(request, token: str):
 # --- Notification settings ---------------------------------------------------------------
 
 
+def _notifications_page(request, *, form=None, webhook_form=None):
+    """The page with the person's own preferences and (masked) webhook, either form
+    bound to what they just sent when it needs correcting."""
+    if form is None:
+        prefs = selectors.preferences_for(request.user.pk)
+        manager = has_reports(person=request.user)
+        form = NotificationPreferencesForm(instance=prefs, manager=manager)
+    context = {
+        "form": form,
+        "webhook_form": webhook_form or ChatWebhookForm(),
+        "webhook": selectors.chat_webhook_of(viewer=request.user),
+    }
+    return render(request, "meetings/notifications.html", context)
+
+
 def notifications(request):
-    """Which reminder emails the signed-in person gets, and when (their own only)."""
+    """Which messages the signed-in person gets, by which channel and when (their own only)."""
+    if request.method != "POST":
+        return _notifications_page(request)
     prefs = selectors.preferences_for(request.user.pk)
     manager = has_reports(person=request.user)
-    form = NotificationPreferencesForm(request.POST or None, instance=prefs, manager=manager)
-    if request.method == "POST" and form.is_valid():
+    form = NotificationPreferencesForm(request.POST, instance=prefs, manager=manager)
+    if form.is_valid():
         try:
             services.preferences_update(
                 user=request.user,
@@ -86,4 +103,41 @@ def notifications(request):
         else:
             messages.success(request, "Your notification settings are saved.")
             return redirect("meetings:notifications")
-    return render(request, "meetings/notifications.html", {"form": form})
+    return _notifications_page(request, form=form)
+
+
+@require_POST
+def chat_webhook(request):
+    """Save the signed-in person's own chat webhook (there is no one else's to name)."""
+    form = ChatWebhookForm(request.POST)
+    if form.is_valid():
+        try:
+            services.chat_webhook_save(
+                user=request.user,
+                service=form.cleaned_data["chat_service"],
+                url=form.cleaned_data["chat_webhook_url"],
+            )
+        except ServiceError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "Your chat webhook is saved.")
+            return redirect("meetings:notifications")
+    return _notifications_page(request, webhook_form=form)
+
+
+@require_POST
+def chat_webhook_remove(request):
+    services.chat_webhook_remove(user=request.user)
+    messages.success(request, "Your chat webhook is removed. Nothing more is posted to it.")
+    return redirect("meetings:notifications")
+
+
+@require_POST
+def chat_webhook_test(request):
+    try:
+        services.chat_webhook_test(user=request.user)
+    except ServiceError as error:
+        message_error(request, error)
+    else:
+        messages.success(request, "A test message was posted. Look in your chat.")
+    return redirect("meetings:notifications")

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "notifications",
     "objectives",
     "wellbeing",
+    "mentoring",
+    "officehours",
     "reports",
     "home",
     # The JSON API (api/): Django REST framework, its OpenAPI schema, and the reference
@@ -251,6 +253,14 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=50)
 # A series' meetings are invited (.ics by email) this many days before they happen.
 REMINDER_INVITATION_LEAD_DAYS = env.int("REMINDER_INVITATION_LEAD_DAYS", default=14)
+
+# Chat notifications (README: "Chat notifications"). A person's webhook must be https on
+# Slack's or Teams' own hosts, or on one of these origins (scheme://host[:port]) that
+# the operator trusts, e.g. a chat server of your own. Never list an internal address
+# you would not let any signed-in person post to.
+CHAT_WEBHOOK_EXTRA_ORIGINS = env.list("CHAT_WEBHOOK_EXTRA_ORIGINS", default=[])
+# How long one POST to a webhook may take before it counts as failed (retried later).
+CHAT_WEBHOOK_TIMEOUT_SECONDS = env.float("CHAT_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 # Wellbeing check-ins older than this many months are deleted by a daily job.
 WELLBEING_RETENTION_MONTHS = env.int("WELLBEING_RETENTION_MONTHS", default=24)

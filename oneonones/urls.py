@@ -60,6 +60,8 @@ urlpatterns = [
     path("meetings/", include((meeting_urls + notification_urls, "meetings"))),
     path("objectives/", include("objectives.urls")),
     path("wellbeing/", include("wellbeing.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("office-hours/", include("officehours.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
     path("privacy/", include("privacy.urls")),

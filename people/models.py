@@ -272,6 +272,10 @@ class RecordAccess(models.Model):
         ADMIN_MEETINGS = "admin_meetings", "Your 1:1s or series, in the admin site"
         ADMIN_MESSAGES = "admin_messages", "Emails and reminders to you, in the admin site"
         ADMIN_CHANGES = "admin_changes", "Changes made to your account, in the admin site"
+        MENTORING_PAIRS = (
+            "mentoring_pairs",
+            "Your mentoring pair and its check-in dates, on HR's mentoring page",
+        )
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses")
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

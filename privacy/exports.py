@@ -8,7 +8,7 @@ shared notes of their meetings, their own private notes (never the other person'
 actions of their meetings, their objectives with key results, history and comments,
 the comments they wrote on others' objectives, their check-ins, the feedback they
 gave, the wellbeing notes their manager shared with them, the changes administrators
-made to their account and who looked at their records.
+made to their account, who looked at their records and their chat webhook (masked).
 
 Times are in UTC (ISO 8601). A CSV cell a spreadsheet would read as a formula is
 written with a leading apostrophe, as in the reports' CSV files.
@@ -29,6 +29,7 @@ from django.utils import timezone
 from meetings.models import AgendaItem, MeetingFeedback, Note
 from meetings.record.selectors import actions_visible_to, notes_visible_to
 from meetings.selectors import meetings_of
+from notifications.selectors import chat_webhook_of
 from objectives.models import KeyResult, Level, ObjectiveChange, ObjectiveComment
 from objectives.selectors import my_objectives
 from oneonones.spreadsheets import spreadsheet_safe
@@ -259,6 +260,21 @@ def _who_looked(viewer: User) -> list[Row]:
     ]
 
 
+def _chat_webhook(viewer: User) -> list[Row]:
+    """Masked, like the Notifications page shows it: the full address is a secret that
+    lets anyone holding it post to the person's channel, and a downloaded zip travels."""
+    webhook = chat_webhook_of(viewer=viewer)
+    if webhook is None:
+        return []
+    return [
+        {
+            "service": webhook.service,
+            "address": webhook.address,
+            "stopped_working_at": webhook.broken_at,
+        }
+    ]
+
+
 # Each kind of data: its file name (without extension) and how it is read.
 KINDS: tuple[tuple[str, Callable[[User], list[Row]]], ...] = (
     ("profile", _profile),
@@ -276,6 +292,7 @@ KINDS: tuple[tuple[str, Callable[[User], list[Row]]], ...] = (
     ("wellbeing_notes_shared_with_you", _wellbeing_notes),
     ("account_changes", _account_changes),
     ("who_looked", _who_looked),
+    ("chat_webhook", _chat_webhook),
 )
 
 

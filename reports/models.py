@@ -1,7 +1,8 @@
 """What the reports read that the database keeps for them.
 
 The reports write nothing: the rows here are kept by triggers on the meetings table
-(migration ``0001_meeting_months``), in the transaction that changes the meetings.
+(migration ``0001_meeting_months``, line meetings only since ``0002``), in the
+transaction that changes the meetings.
 """
 
 from django.db import models

@@ -33,7 +33,9 @@ Definitions (the dashboard explains them to HR in the same words):
   monthly 30, ...), or 45 days when they have no active series.
 * **New starters**: start date in the last 183 days; met within six weeks when
   their first held 1:1 was at most 42 days after the start date.
-* The **trend** counts every 1:1 in the system per calendar month in UTC; the
+* **Mentoring** check-ins are not 1:1s with one's manager and count nowhere here (HR
+  sees them apart, on the mentoring pairs page: ``mentoring.selectors``).
+* The **trend** counts every line 1:1 in the system per calendar month in UTC; the
   team filter uses the participant's current team.
 """
 
@@ -50,7 +52,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import NOT_LINE_KINDS, Meeting, MeetingSeries
 from meetings.selectors import RECENT_DAYS
 from oneonones import limits
 from people.models import Team, User
@@ -468,6 +470,7 @@ def manager_meetings(*, manager: User, period: Period, team: Team | None) -> Que
             starts_at__gte=period.start,
             starts_at__lt=period.end,
         )
+        .exclude(kind__in=NOT_LINE_KINDS)
         .select_related("organiser", "participant")
         .only(
             "starts_at",

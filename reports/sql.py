@@ -34,7 +34,7 @@ models' attribute names (``organiser_id``, ``status``).
 from django.db import connection
 from django.db.models import Model
 
-from meetings.models import PERIOD_COLUMNS, CancelReason, Meeting, MeetingSeries
+from meetings.models import NOT_LINE_KINDS, PERIOD_COLUMNS, CancelReason, Meeting, MeetingSeries
 from oneonones.db import column, concrete_field
 from people.models import Team, User
 from reports.models import MeetingMonth
@@ -70,7 +70,13 @@ VALUES = {
     "scheduled": Meeting.Status.SCHEDULED.value,
     "nothing_to_discuss": CancelReason.NOTHING_TO_DISCUSS.value,
     "active_series": MeetingSeries.Status.ACTIVE.value,
+    # Kinds that are not line 1:1s (mentoring, office hours): no figure counts them.
+    "not_line_kinds": list(NOT_LINE_KINDS),
 }
+# The condition ``meeting_period_idx`` and ``meeting_pair_idx`` are partial on: every
+# read of the meetings carries it, so that a sign-up to someone's office hours is never
+# counted as a 1:1 with one's manager and the scans stay on those indexes.
+LINE_MEETINGS = f"{MEETING.kind} <> ALL(%(not_line_kinds)s)"
 
 COUNT_COLUMNS = (
     "scheduled",
@@ -136,7 +142,7 @@ def _scanned(*, ranges: int, meeting_filter: str) -> str:
         f"SELECT {SCANNED_COLUMNS} FROM {MEETING}"  # noqa: S608 -- constant fragments
         f" WHERE {MEETING.starts_at} >= %(range{number}_from)s"
         f" AND {MEETING.starts_at} < %(range{number}_to)s"
-        f" {meeting_filter}"
+        f" AND {LINE_MEETINGS} {meeting_filter}"
         for number in range(ranges)
     )
     return f"scanned AS NOT MATERIALIZED ({scans})"
@@ -220,7 +226,8 @@ def _look_up(aggregate: str, condition: str, *, of: str) -> str:
     pair = f"m.{MEETING.organiser}, m.{MEETING.participant}"
     return (
         f"(SELECT {aggregate}(m.{MEETING.starts_at}) FROM {MEETING} m"  # noqa: S608
-        f" WHERE LEAST({pair}) = {of}.low AND GREATEST({pair}) = {of}.high AND {condition})"
+        f" WHERE LEAST({pair}) = {of}.low AND GREATEST({pair}) = {of}.high"
+        f" AND m.{LINE_MEETINGS} AND {condition})"
     )
 
 
@@ -445,13 +452,16 @@ GAP_COLUMNS = (
     "allowed_days",
     "total",
 )
-# The trend: every meeting (of someone in the team) per calendar month in UTC, read
+# The trend: every line meeting (of someone in the team) per calendar month in UTC, read
 # from ``meeting_period_idx``.
 TREND_COLUMNS = f"""date_trunc('month', {MEETING.starts_at} AT TIME ZONE 'UTC')::date AS month,
     COUNT(*) AS scheduled,
     COUNT(*) FILTER (WHERE {MEETING.status} = %(completed)s) AS held,
     COUNT(*) FILTER (WHERE {MEETING.status} = %(cancelled)s) AS cancelled"""
-TREND_WINDOW = f"{MEETING.starts_at} >= %(trend_start)s AND {MEETING.starts_at} < %(trend_end)s"
+TREND_WINDOW = (
+    f"{MEETING.starts_at} >= %(trend_start)s AND {MEETING.starts_at} < %(trend_end)s"
+    f" AND {LINE_MEETINGS}"
+)
 TREND_TEAM_FILTER = (
     f"AND {MEETING.participant} IN"  # noqa: S608 -- constant fragments
     f" (SELECT {USER.id} FROM {USER} WHERE {USER.team} = %(team)s)"

@@ -50,10 +50,11 @@ def _two_people(user: User, *, prefix: str) -> Q:
 # --- Agenda ------------------------------------------------------------------------------
 
 
-def report_first(participant_id: int) -> Case:
-    """Sort key: the report's items before the organiser's."""
+def report_first(lead_id: int) -> Case:
+    """Sort key: the items of whoever leads the agenda (the report; in a mentoring
+    check-in the mentee, ``Meeting.agenda_lead_id``) before the other person's."""
     return Case(
-        When(author_id=participant_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(author_id=lead_id, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
 
 
@@ -62,7 +63,7 @@ def agenda_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting_id=meeting.pk)
         .select_related("author", "objective", "carried_over_from__meeting")
-        .order_by(report_first(meeting.participant_id), "position", "pk")
+        .order_by(report_first(meeting.agenda_lead_id), "position", "pk")
     )
 
 
@@ -71,7 +72,7 @@ def next_time_items(series: MeetingSeries) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(series_id=series.pk, meeting__isnull=True)
         .select_related("author", "carried_over_from__meeting")
-        .order_by(report_first(series.participant_id), "position", "pk")
+        .order_by(report_first(series.agenda_lead_id), "position", "pk")
     )
 
 
@@ -243,7 +244,8 @@ class MeetingRecord:
 
 
 def _sort_agenda(items: list[AgendaItem], *, participant_id: int) -> list[AgendaItem]:
-    """The order of ``agenda_of``: the report's items first, then by position."""
+    """The order of ``agenda_of``: the items of whoever leads the agenda
+    (``participant_id``: ``agenda_lead_id``) first, then by position."""
     return sorted(
         items, key=lambda item: (item.author_id != participant_id, item.position, item.pk)
     )
@@ -379,14 +381,14 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
     attach_people(requests, ("requested_by", "decided_by"), people)
     agenda = _sort_agenda(
         [item for item in items if item.meeting_id == meeting.pk],
-        participant_id=meeting.participant_id,
+        participant_id=meeting.agenda_lead_id,
     )
     next_time = []
     series = meeting.series if series_id else None
     if series is not None:
         next_time = _sort_agenda(
             [item for item in items if item.meeting_id is None],
-            participant_id=series.participant_id,
+            participant_id=series.agenda_lead_id,
         )
     by_visibility = {note.visibility: note for note in notes}
     feedback = _instances(MeetingFeedback, read["feedback_json"])
@@ -403,7 +405,7 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         )
     return MeetingRecord(
         agenda=agenda,
-        share=agenda_share(agenda, participant_id=meeting.participant_id),
+        share=agenda_share(agenda, participant_id=meeting.agenda_lead_id),
         next_time=next_time,
         # The order of ``actions_on``: open first, then by due date (none last).
         actions=sorted(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from meetings import selectors
-from meetings.models import Meeting
+from meetings.models import Kind, Meeting
 from meetings.record import selectors as record_selectors
 from meetings.record import services as record_services
 from meetings.record.forms import (
@@ -50,23 +50,28 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     now = timezone.now()
     is_participant = user.pk == meeting.participant_id
     scheduled = meeting.status == Meeting.Status.SCHEDULED
+    # A mentoring check-in is outside the reporting line: no objectives or wellbeing
+    # panels (they are the line's), and the mentee leads the agenda.
+    line = meeting.kind != Kind.MENTORING
     context = {
         "record": record,
         # What the forms post to is under these two addresses (see _meeting_record.html).
         "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
         "actions_url": reverse("meetings:my_actions"),
         "is_participant": is_participant,
+        "is_lead": user.pk == meeting.agenda_lead_id,
+        "line_meeting": line,
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
         "today": timezone.localdate(),
         "action_form": ActionForm(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
-        "objectives": _objectives_panel(meeting, user),
+        "objectives": _objectives_panel(meeting, user) if line else [],
         # The objectives panel's "Discuss in this 1:1" button while the agenda is open,
         # "Discuss at next 1:1" once the meeting is over.
         "discuss_meeting": meeting if scheduled else None,
         "discuss_next": True,
-        **_wellbeing_panel(meeting, user),
+        **(_wellbeing_panel(meeting, user) if line else {}),
     }
     context.update(extra)
     return context

@@ -19,9 +19,17 @@ from meetings.cadence import (
     ordinal_day,
     picked_from_cadence,
 )
-from meetings.models import AgendaTemplate, CancelReason, Format, Kind, MeetingSeries
+from meetings.models import (
+    BOOKABLE_KINDS,
+    AgendaTemplate,
+    CancelReason,
+    Format,
+    Kind,
+    MeetingSeries,
+)
 from meetings.record.selectors import templates_visible_to
 from meetings.selectors import bookable_people
+from mentoring.selectors import mentors_of
 from oneonones import limits
 from people.forms import TimeZoneField
 from people.models import User
@@ -31,6 +39,9 @@ DURATIONS = [(15, "15 minutes"), (20, "20 minutes"), (30, "30 minutes"), (45, "4
 DURATIONS += [(60, "1 hour"), (90, "1 hour 30 minutes")]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 WEEKLY_PATTERNS = "weekly fortnightly four_weekly monthly_weekday"
+# Kinds of a line meeting (manager and report); a mentoring check-in is booked only by
+# the mentee with their mentor (``services.may_book_with``).
+LINE_KINDS = [(value, label) for value, label in BOOKABLE_KINDS if value != Kind.MENTORING]
 
 
 def _helper() -> FormHelper:
@@ -104,7 +115,7 @@ class SeriesForm(forms.Form):
     participant = forms.ModelChoiceField(
         queryset=User.objects.none(), label="With", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
+    kind = forms.ChoiceField(choices=BOOKABLE_KINDS, label="Kind of meeting")
     pattern = forms.ChoiceField(
         choices=PATTERNS, label="How often", widget=forms.RadioSelect, initial="fortnightly"
     )
@@ -183,16 +194,28 @@ class SeriesForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if series is None:
-            cast(forms.ModelChoiceField, self.fields["participant"]).queryset = reports_of(
-                manager=organiser
-            ).order_by("full_name")
+            # One's reports (line 1:1s) and one's mentors (mentoring check-ins, which the
+            # mentee books).
+            people = reports_of(manager=organiser) | User.objects.filter(
+                pk__in=mentors_of(viewer=organiser).values("pk")
+            )
+            cast(
+                forms.ModelChoiceField, self.fields["participant"]
+            ).queryset = people.distinct().order_by("full_name", "pk")
         else:
             del self.fields["participant"]
+            kinds = LINE_KINDS
+            if series.kind == Kind.MENTORING:
+                kinds = [(Kind.MENTORING.value, Kind.MENTORING.label)]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
         templates = templates_visible_to(viewer=organiser)
         cast(forms.ModelChoiceField, self.fields["default_template"]).queryset = templates
         if series is None:
             builtin = {t.builtin_key: t.pk for t in templates if t.builtin_key}
-            self.fields["default_template"].initial = builtin.get("regular_monthly")
+            mentoring = self.initial.get("kind") == Kind.MENTORING
+            self.fields["default_template"].initial = builtin.get(
+                "mentoring_check_in" if mentoring else "regular_monthly"
+            )
         self.fields["time_zone"].initial = organiser.time_zone
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         self.fields["first_date"].initial = tomorrow
@@ -312,7 +335,7 @@ class OneOffForm(FutureStartMixin, HelpedForm):
     participant = forms.ModelChoiceField(
         queryset=User.objects.none(), label="With", empty_label=None
     )
-    kind = forms.ChoiceField(choices=Kind.choices, label="Kind of meeting")
+    kind = forms.ChoiceField(choices=LINE_KINDS, label="Kind of meeting")
     starts_at = LocalDateTimeField(label="When")
     duration_minutes = forms.TypedChoiceField(
         choices=DURATIONS, coerce=int, initial=30, label="Length"

@@ -55,6 +55,7 @@ from meetings.models import (
     SlotClash,
 )
 from meetings.record.services import carry_over, next_time_land
+from mentoring.selectors import has_active_mentorship
 from notifications import outbox as reminders
 from oneonones import limits
 from oneonones.errors import ServiceError, refused, within_limits
@@ -158,6 +159,11 @@ def save_attendances(*, meeting: Meeting, viewer: User | None) -> None:
             raise MeetingClash(person=person, clashing=clashing, viewer=viewer) from None
 
 
+def _check_bookable_kind(kind: str) -> None:
+    if kind == Kind.OFFICE_HOURS:
+        raise ServiceError("Office hours are booked by signing up for a slot.", field="kind")
+
+
 def _check_pair(*, organiser: User, participant: User) -> None:
     if organiser.pk == participant.pk:
         raise ServiceError("A 1:1 needs two different people.")
@@ -173,9 +179,26 @@ def _check_pair(*, organiser: User, participant: User) -> None:
 # --- One-off meetings --------------------------------------------------------------
 
 
-def may_book_with(*, user: User, other: User) -> bool:
-    """One-offs: with your reports, or with your own manager."""
-    return other.is_active and (other.manager_id == user.pk or user.manager_id == other.pk)
+def may_book_with(*, user: User, other: User, kind: str = Kind.ONE_TO_ONE) -> bool:
+    """Whom ``user`` may book with. Line meetings (1:1s, wellbeing chats): one-offs
+    with your reports or your own manager. Mentoring check-ins: only with your mentor,
+    while the relationship is active (the mentee owns and books them, seed 004), and
+    only as a series (``series_create``); a mentor never books their mentee's line 1:1s
+    nor the other way round."""
+    if not other.is_active:
+        return False
+    if kind == Kind.MENTORING:
+        return has_active_mentorship(mentee=user, mentor=other)
+    return other.manager_id == user.pk or user.manager_id == other.pk
+
+
+MENTORING_ONE_OFF = (
+    "Mentoring check-ins are booked as a series with your mentor, from your mentoring page."
+)
+MENTORING_ONLY_WITH_MENTOR = (
+    "You can book mentoring check-ins with your mentor once they have accepted; you book "
+    "them, as the mentee."
+)
 
 
 @transaction.atomic
@@ -191,8 +214,34 @@ def meeting_book(
 ) -> Meeting:
     """Book a one-off meeting. Raises MeetingClash if either person is busy."""
     _check_pair(organiser=organiser, participant=participant)
-    if not may_book_with(user=organiser, other=participant):
+    if kind == Kind.MENTORING:
+        raise ServiceError(MENTORING_ONE_OFF, field="kind")
+    if not may_book_with(user=organiser, other=participant, kind=kind):
         raise ServiceError("You can book 1:1s with your reports and with your manager.")
+    _check_bookable_kind(kind)
+    return _book_one_off(
+        organiser=organiser,
+        participant=participant,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        format=format,
+        location=location,
+        viewer=organiser,
+    )
+
+
+def _book_one_off(
+    *,
+    organiser: User,
+    participant: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    kind: str,
+    format: str,
+    location: str,
+    viewer: User,
+) -> Meeting:
     within_limits(limits.check_meeting_start, starts_at)
     meeting = Meeting.objects.create(
         organiser=organiser,
@@ -203,9 +252,37 @@ def meeting_book(
         format=format,
         location=location,
     )
-    save_attendances(meeting=meeting, viewer=organiser)
+    save_attendances(meeting=meeting, viewer=viewer)
     reminders.sync_meetings([meeting])
     return meeting
+
+
+@transaction.atomic
+def office_hours_meeting_book(
+    *,
+    host: User,
+    person: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    format: str,
+    location: str = "",
+) -> Meeting:
+    """A sign-up to ``host``'s office hours, booked by ``person``: a one-off of kind
+    office hours with the host as organiser. Whom a host's time is open to is the
+    officehours app's rule (it calls this after checking); the no-double-booking rule is
+    the same as for any meeting: raises MeetingClash (its message for ``person``) when
+    either is busy, also when someone else took the slot a moment before."""
+    _check_pair(organiser=host, participant=person)
+    return _book_one_off(
+        organiser=host,
+        participant=person,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        kind=Kind.OFFICE_HOURS,
+        format=format,
+        location=location,
+        viewer=person,
+    )
 
 
 # --- Series ------------------------------------------------------------------------
@@ -242,9 +319,18 @@ def series_create(
     location: str = "",
     default_template: AgendaTemplate | None = None,
 ) -> MeetingSeries:
-    """Create a series; its meetings are generated after commit (and daily)."""
+    """Create a series; its meetings are generated after commit (and daily).
+
+    A line series: the organiser is the participant's manager. A mentoring series
+    (``kind=MENTORING``): the organiser is the mentee and the participant their mentor
+    in an active relationship; the mentee owns it (books, changes, ends it), the mentor
+    asks for changes as a report does."""
     _check_pair(organiser=organiser, participant=participant)
-    if participant.manager_id != organiser.pk:
+    _check_bookable_kind(kind)
+    if kind == Kind.MENTORING:
+        if not may_book_with(user=organiser, other=participant, kind=kind):
+            raise ServiceError(MENTORING_ONLY_WITH_MENTOR, field="kind")
+    elif participant.manager_id != organiser.pk:
         raise ServiceError("You can book a recurring 1:1 with the people who report to you.")
     _check_template(default_template, organiser=organiser)
     _check_series_dates(first_date=first_date, end_date=end_date)
@@ -402,6 +488,17 @@ def series_update(*, series: MeetingSeries, by: User, **changes: Any) -> Meeting
         raise TypeError(f"Cannot change {sorted(unknown)}")
     if "default_template" in changes:
         _check_template(changes["default_template"], organiser=series.organiser)
+    if "kind" in changes:
+        _check_bookable_kind(changes["kind"])
+    changes_kind = "kind" in changes and changes["kind"] != series.kind
+    if changes_kind and Kind.MENTORING in {changes["kind"], series.kind}:
+        # Who may see a meeting follows its kind (meetings.selectors): a line series
+        # never turns into a mentoring one, nor the other way round.
+        raise ServiceError(
+            "A mentoring series stays a mentoring series, and a line 1:1 cannot "
+            "become one: book a new series instead.",
+            field="kind",
+        )
     retimed = any(
         getattr(series, name) != value
         for name, value in changes.items()
@@ -482,6 +579,39 @@ def series_end(*, series: MeetingSeries, by: User) -> MeetingSeries:
     series = _set_series_status(series=series, by=by, status=MeetingSeries.Status.ENDED)
     _remove_untouched_future(series, by=by)
     return series
+
+
+MENTORING_ENDED_NOTE = "The mentoring relationship ended."
+
+
+@transaction.atomic
+def mentoring_series_end(*, mentee: User, mentor: User, by: User) -> int:
+    """A mentoring relationship ended (``mentoring.services.mentorship_end``, by either
+    of the two or by HR): the mentee's mentoring series with the mentor end, their
+    untouched future check-ins go and those someone prepared are called off (their
+    content stays as the pair's record), both people told as for any series that ends.
+    Returns how many future check-ins went or were called off."""
+    gone = 0
+    open_series = MeetingSeries.objects.select_for_update(no_key=True).filter(
+        organiser=mentee, participant=mentor, kind=Kind.MENTORING
+    )
+    for series in open_series.exclude(status=MeetingSeries.Status.ENDED):
+        series.status = MeetingSeries.Status.ENDED
+        series.save(update_fields=["status", "updated_at"])
+        gone += untouched_future_meetings(series=series).count()
+        _remove_untouched_future(series, by=by)
+    prepared = Meeting.objects.select_for_update(of=("self",)).filter(
+        organiser=mentee,
+        participant=mentor,
+        kind=Kind.MENTORING,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    )
+    for meeting in prepared:
+        _withdraw_pending_requests(meeting, by=by)
+        _cancel(meeting=meeting, by=by, reason=CancelReason.OTHER, note=MENTORING_ENDED_NOTE)
+        gone += 1
+    return gone
 
 
 def _horizon_end(series: MeetingSeries, now: dt.datetime) -> dt.datetime:
@@ -906,11 +1036,19 @@ def _locked(meeting: Meeting) -> Meeting:
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str, note: str = "") -> Meeting:
     """The organiser cancels a meeting."""
     meeting = _locked(meeting)
-    if by.pk != meeting.organiser_id:
+    if by.pk not in _may_cancel(meeting):
         raise ServiceError("Only the organiser can cancel; ask them instead.")
     _check_changeable(meeting)
     _withdraw_pending_requests(meeting, by=by)
     return _cancel(meeting=meeting, by=by, reason=reason, note=note)
+
+
+def _may_cancel(meeting: Meeting) -> tuple[int, ...]:
+    """Who cancels without asking: the organiser; for a sign-up to office hours, either
+    of the two (the person signed up on a needs basis and may free the slot again)."""
+    if meeting.kind == Kind.OFFICE_HOURS:
+        return (meeting.organiser_id, meeting.participant_id)
+    return (meeting.organiser_id,)
 
 
 @transaction.atomic
@@ -1017,8 +1155,9 @@ class ChangeOutcome:
 def meeting_cancel_or_ask(
     *, meeting: Meeting, by: User, reason: str, note: str = ""
 ) -> ChangeOutcome:
-    """The organiser cancels; the participant asks the organiser to."""
-    if by.pk == meeting.organiser_id:
+    """The organiser cancels; the participant asks the organiser to (but cancels a
+    sign-up to office hours)."""
+    if by.pk in _may_cancel(meeting):
         meeting_cancel(meeting=meeting, by=by, reason=reason, note=note)
         return ChangeOutcome(
             meeting, asked=False, message="Cancelled. It is marked cancelled in both calendars."

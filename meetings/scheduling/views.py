@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
 from meetings.formatting import clash_message
-from meetings.models import ChangeRequest, Meeting
+from meetings.models import ChangeRequest, Kind, Meeting
 from meetings.record.selectors import feedback_of_series
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
@@ -99,10 +99,15 @@ def _clash_text(attendance, *, viewer) -> str:
 
 def series_new(request):
     user = request.user
-    initial = {}
+    initial: dict[str, object] = {}
     if "participant" in request.GET:
         report = get_person_for_user_or_404(viewer=user, pk=id_or_404(request.GET["participant"]))
         initial["participant"] = report.pk
+    elif "mentor" in request.GET:
+        # From My mentoring: the form offers only the viewer's own mentors, so another id
+        # preselects nothing.
+        initial["participant"] = id_or_404(request.GET["mentor"])
+        initial["kind"] = Kind.MENTORING
     form = SeriesForm(request.POST or None, organiser=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,9 +117,10 @@ def series_new(request):
         except ServiceError as error:
             form_error(form, error)
         else:
+            what = "check-ins" if series.kind == Kind.MENTORING else "1:1s"
             messages.success(
                 request,
-                f"Booked with {series.participant}. The next six months of 1:1s are in "
+                f"Booked with {series.participant}. The next six months of {what} are in "
                 "both your calendars.",
             )
             return redirect("meetings:series", series.pk)
@@ -263,7 +269,7 @@ def clash_skip(request, pk: int):
 
 def meeting_new(request):
     user = request.user
-    initial = {}
+    initial: dict[str, object] = {}
     if "participant" in request.GET:
         initial["participant"] = id_or_404(request.GET["participant"])
     form = OneOffForm(request.POST or None, user=user, initial=initial)

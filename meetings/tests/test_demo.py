@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -62,7 +62,9 @@ def test_seed_demo_is_idempotent(db):
 def test_seed_demo_writes_the_reminders_of_upcoming_meetings(db):
     call_command("seed_demo")
     emma = User.objects.get(email="employee@example.com")
-    upcoming = Meeting.objects.filter(participant=emma, status="scheduled")
+    # Every upcoming meeting of hers: her line 1:1s and, as a mentee, the check-ins she
+    # organises.
+    upcoming = Meeting.objects.filter(Q(participant=emma) | Q(organiser=emma), status="scheduled")
     soon = Reminder.objects.filter(kind="starting_soon", recipient=emma, state="pending")
     assert soon.count() == upcoming.count() > 0
     assert not Reminder.objects.filter(meeting__status="completed").exists()

@@ -9,6 +9,7 @@ from meetings.models import CancelReason, Meeting
 from meetings.scheduling import services
 from meetings.tests.factories import SeriesFactory, weekly
 from notifications import outbox as reminders
+from notifications import sending
 from notifications import services as notification_services
 from notifications.models import NotificationPreferences, Reminder
 
@@ -273,6 +274,10 @@ def test_a_cancellation_reaches_a_calendar_even_after_invitations_were_turned_of
     services.meeting_cancel(meeting=meeting, by=manager, reason=CancelReason.AWAY)
     cancellation = rows(meeting, state=S.PENDING, kind=R.INVITATION).get()
     assert (cancellation.recipient, cancellation.payload["method"]) == (employee, "CANCEL")
+    # ... and is sent: the switch turns invitations off, not the calendar's cancellation.
+    sending.send_due_reminders()
+    cancellation.refresh_from_db()
+    assert cancellation.state == S.SENT
 
 
 def test_beat_runs_the_sweep_every_minute_and_the_nudges_hourly():

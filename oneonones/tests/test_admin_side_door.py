@@ -3,7 +3,7 @@
 Private and shared meeting notes, agenda items, actions, the notes written when
 cancelling or moving a meeting, feedback, check-ins (shared or not), wellbeing
 notes and what is said about an objective (its description, key results, comments
-and history notes) are planted, then every page of every model registered in the admin site is
+and history notes) and a person's chat webhook address (a secret) are planted, then every page of every model registered in the admin site is
 opened as a superuser: lists, searches, change, history and delete pages. A model
 registered later is covered without touching this file.
 """
@@ -18,6 +18,7 @@ from django.utils import timezone
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, Note
 from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory
 from notifications import outbox as reminders
+from notifications.models import NotificationPreferences
 from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
@@ -38,6 +39,7 @@ PLANTED = {
     "objective comment": f"{SECRET}-objective-comment",
     "objective history note": f"{SECRET}-objective-history-note",
     "key result": f"{SECRET}-key-result",
+    "chat webhook": f"{SECRET}-chat-webhook",
 }
 
 
@@ -84,7 +86,13 @@ def planted(manager, employee):
         action=ChangeRequest.Action.CANCEL,
         note=PLANTED["change request"],
     )
-    reminders.sync_meetings([upcoming])  # outbox rows about the upcoming meeting
+    NotificationPreferences.objects.create(
+        user=employee,
+        chat_for=["starting_soon"],
+        chat_service="slack",
+        chat_webhook_url=f"https://hooks.slack.com/services/T0/B0/{PLANTED['chat webhook']}",
+    )
+    reminders.sync_meetings([upcoming])  # outbox rows about the upcoming meeting, chat too
     CheckInFactory(employee=employee, note=PLANTED["unshared check-in"], happiness=1)
     CheckInFactory(
         employee=employee, note=PLANTED["shared check-in"], shared_with_manager=True, workload=5

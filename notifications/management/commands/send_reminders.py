@@ -16,5 +16,6 @@ class Command(BaseCommand):
         result = send_due_reminders(batch_size=batch_size)
         self.stdout.write(
             f"Sent {result.sent}, dropped {result.dropped}, cancelled {result.cancelled}, "
-            f"failed {result.failed}, moved {result.moved}, skipped {result.skipped}."
+            f"failed {result.failed}, moved {result.moved}, skipped {result.skipped}, "
+            f"held {result.held}."
         )
