@@ -90,6 +90,7 @@ class Me(ApiView):
 
 # --- Meetings ----------------------------------------------------------------------------
 
+
 class MyMeetings(ApiView):
     @extend_schema(
         parameters=[s.MeetingsWhenInSerializer],

@@ -21,6 +21,20 @@ def format_span(starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo) -
     return f"{start:%H:%M}{EN_DASH}{end:%H:%M} on {day}"
 
 
+def list_times(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[str, str, str]:
+    """A meeting's time as a list row shows it, in the current zone (the viewer's): the
+    start in ISO 8601 (``<time datetime>``), e.g. "Mon 7 Dec 2026, 09:30", and the end's
+    "10:00". The same as the date filters ``c``, ``D j M Y, H:i`` and ``H:i``, in
+    Python: three filters on each of twenty rows cost more than the rest of the page."""
+    start = timezone.localtime(starts_at)
+    end = timezone.localtime(ends_at)
+    return (
+        start.isoformat(),
+        f"{start:%a} {start.day} {start:%b %Y, %H:%M}",
+        f"{end:%H:%M}",
+    )
+
+
 def clash_message(*, person: User, clashing: Meeting | None, viewer: User | None) -> str:
     zone = viewer.zone if viewer else person.zone
     who = "You already have" if viewer and viewer.pk == person.pk else f"{person} already has"

@@ -65,6 +65,7 @@ RECORD_PARTS = {
     "private_note": "your private notes",
     "feedback": "the feedback you gave on a 1:1 (usefulness, how it could help more)",
     "prompts": "the prompts of the series' agenda template",
+    "requests": "the requests to move or cancel a 1:1, and their answers",
 }
 NEVER_THE_OTHER_PERSON = frozenset({"private_note"})
 # Admin fields that are buttons or links to act on the row, not something it shows.

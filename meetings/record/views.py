@@ -55,6 +55,9 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     line = meeting.kind != Kind.MENTORING
     context = {
         "record": record,
+        # What the forms post to is under these two addresses (see _meeting_record.html).
+        "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
+        "actions_url": reverse("meetings:my_actions"),
         "is_participant": is_participant,
         "is_lead": user.pk == meeting.agenda_lead_id,
         "line_meeting": line,

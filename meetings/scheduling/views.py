@@ -1,9 +1,9 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +24,7 @@ from notifications import selectors as notification_selectors
 from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import id_or_404
 from people.models import RecordAccess
-from people.selectors import get_person_for_user_or_404, has_reports
+from people.selectors import get_person_for_user_or_404
 from people.services import record_access
 
 PAGE_SIZE = 20
@@ -36,12 +36,13 @@ PAGE_SIZE = 20
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    meetings = selectors.my_meetings(viewer=user, past=past)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.my_meetings_page(
+        viewer=user, past=past, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "page": page,
         "past": past,
-        "is_manager": has_reports(person=user),
+        "mine_url": reverse("meetings:mine"),
         "my_requests": selectors.requests_made_by(viewer=user),
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),
@@ -351,7 +352,10 @@ def meeting_detail(request, pk: int):
     one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=meeting)
     if not one_of_two:
         _record_look(request, meeting, kind=RecordAccess.Kind.MEETING)
-    requests = selectors.requests_of_meeting(viewer=request.user, meeting=meeting)
+    # Agenda, notes, actions, panels and the change requests: for the two people only
+    # (the selector decides; its record reads them in one statement).
+    page = meeting_page_context(request, meeting)
+    requests = page["record"].requests if page["record"] is not None else []
     context = {
         "meeting": meeting,
         "one_of_two": one_of_two,
@@ -363,8 +367,7 @@ def meeting_detail(request, pk: int):
         "pending": next((r for r in requests if r.status == ChangeRequest.Status.PENDING), None),
         "skipped_note": skipped_start_note(meeting),
     }
-    # Agenda, notes, actions and panels: for the two people only (the selector decides).
-    context.update(meeting_page_context(request, meeting))
+    context.update(page)
     return render(request, "meetings/meeting_detail.html", context)
 
 
