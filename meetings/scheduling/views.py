@@ -24,7 +24,7 @@ from notifications import selectors as notification_selectors
 from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.http import id_or_404
 from people.models import RecordAccess
-from people.selectors import get_person_for_user_or_404
+from people.selectors import get_person_for_user_or_404, has_reports
 from people.services import record_access
 
 PAGE_SIZE = 20
