@@ -39,7 +39,7 @@ test: venv
 ## and the demo's own tests are left out to keep CI short: what depends on the date is
 ## decided on the server, and those tests run on today's date in `make test`.
 TEST_DATES ?= 2027-01-31 2027-03-27 2027-10-30T22:30+00:00 2028-02-29 2026-12-31T23:30+00:00
-DATED_TESTS ?= meetings notifications wellbeing reports officehours --ignore-glob="*/test_demo.py" -m "not browser"
+DATED_TESTS ?= meetings notifications wellbeing reports officehours mentoring --ignore-glob="*/test_demo.py" -m "not browser"
 test-dates: venv
 	@failed=""; for day in $(TEST_DATES); do \
 	  echo "== PIN_TODAY=$$day"; \
