@@ -4,7 +4,6 @@ tried against a real peer over a real socket."""
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,13 +19,15 @@ class Post:
 
 @dataclass
 class Receiver:
-    """``script`` maps a path to the statuses its next POSTs get (then 200); ``delay``
-    maps a path to seconds its next POST waits before answering (once)."""
+    """``script`` maps a path to the statuses its next POSTs get (then 200). A path in
+    ``hold`` has its next POST held unanswered until ``release()`` (once): the client's
+    own timeout decides, not a guess at how long to wait."""
 
     server: ThreadingHTTPServer
     posts: list[Post] = field(default_factory=list)
     script: dict[str, list[int]] = field(default_factory=dict)
-    delay: dict[str, float] = field(default_factory=dict)
+    hold: set[str] = field(default_factory=set)
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -46,11 +47,17 @@ class Receiver:
         with self.lock:
             return [p for p in self.posts if p.path == path]
 
-    def answer(self, path: str) -> tuple[int, float]:
+    def release(self) -> None:
+        """Let every held POST be answered (the tests' teardown does it too)."""
+        self.released.set()
+
+    def answer(self, path: str) -> tuple[int, bool]:
         with self.lock:
             statuses = self.script.get(path) or []
             status = statuses.pop(0) if statuses else 200
-            return status, self.delay.pop(path, 0.0)
+            held = path in self.hold
+            self.hold.discard(path)
+            return status, held
 
     def record(self, post: Post) -> None:
         with self.lock:
@@ -63,9 +70,11 @@ def start_receiver() -> Receiver:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
-            status, wait = receiver.answer(self.path)
-            if wait:
-                time.sleep(wait)
+            status, held = receiver.answer(self.path)
+            if held:
+                # Until the test has seen the client give up; the bound only keeps a
+                # forgotten release from leaving a thread behind.
+                receiver.released.wait(timeout=60)
             try:
                 body = json.loads(raw)
             except ValueError:

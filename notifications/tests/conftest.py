@@ -13,5 +13,6 @@ def receiver(settings):
     settings.CHAT_WEBHOOK_EXTRA_ORIGINS = [service.origin]
     settings.SITE_URL = SITE
     yield service
+    service.release()
     service.server.shutdown()
     service.server.server_close()

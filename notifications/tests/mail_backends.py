@@ -3,7 +3,7 @@
 import json
 import os
 import smtplib
-import time
+import threading
 from pathlib import Path
 
 from django.core.mail.backends.base import BaseEmailBackend
@@ -17,11 +17,20 @@ class BrokenBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
-class SlowBackend(LocmemBackend):
-    """locmem, taking a moment per message, so two sweeps overlap for real."""
+class OverlapBackend(LocmemBackend):
+    """locmem, where the first message of each of two sweeps waits for the other's
+    (``meet``, a barrier of two the test sets): both sweeps are then sending at the same
+    time for certain, not by luck of timing. A sweep the other never meets fails its
+    send (the barrier breaks), so the test cannot pass without the overlap."""
+
+    meet: threading.Barrier | None = None
+    _met = threading.local()
 
     def send_messages(self, email_messages):
-        time.sleep(0.05)
+        meet = OverlapBackend.meet
+        if meet is not None and getattr(OverlapBackend._met, "barrier", None) is not meet:
+            OverlapBackend._met.barrier = meet
+            meet.wait(timeout=30)
         return super().send_messages(email_messages)
 
 

@@ -454,7 +454,7 @@ def test_a_held_message_that_goes_stale_is_dropped_not_sent_late(
 def test_a_timeout_counts_as_a_failure_and_is_retried(manager, employee, receiver, settings):
     settings.CHAT_WEBHOOK_TIMEOUT_SECONDS = 0.3
     hook = connect(manager, receiver, switches=["change_requests"])
-    receiver.delay[hook] = 1.5
+    receiver.hold.add(hook)
     meeting = book(manager, employee, days=20)
     services.change_request_create(
         meeting=meeting, by=employee, action=ChangeRequest.Action.CANCEL, reason="away"
@@ -462,6 +462,7 @@ def test_a_timeout_counts_as_a_failure_and_is_retried(manager, employee, receive
     assert sweep()["failed"] == 1
     row = Reminder.objects.get(channel=Channel.CHAT)
     assert row.state == S.PENDING and "timed out" in row.last_error.lower()
+    receiver.release()
     assert sweep()["sent"] == 1
     row.refresh_from_db()
     assert (row.state, row.attempts) == (S.SENT, 2)

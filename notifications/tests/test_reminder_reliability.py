@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection, connections
@@ -35,7 +36,16 @@ pytestmark = pytest.mark.celery_worker
 
 S = Reminder.State
 BASE_DIR = Path(django_settings.BASE_DIR)
-SLOW = "notifications.tests.mail_backends.SlowBackend"
+OVERLAP = "notifications.tests.mail_backends.OverlapBackend"
+
+
+@pytest.fixture
+def overlapping(settings):
+    """Mail through ``OverlapBackend``: two sweeps meet at their first message."""
+    settings.EMAIL_BACKEND = OVERLAP
+    mail_backends.OverlapBackend.meet = threading.Barrier(2)
+    yield
+    mail_backends.OverlapBackend.meet = None
 
 
 def book_many(manager, employee, count: int) -> list[Meeting]:
@@ -57,19 +67,33 @@ def sent_reminder_ids(messages) -> Counter:
     return Counter(int(message.extra_headers["X-Oneonones-Reminder"]) for message in messages)
 
 
+# A task finished in a worker of this process (``start_worker`` runs it in threads here):
+# the moment a condition about what the tasks did can have changed.
+_task_done = threading.Condition()
+
+
+@task_postrun.connect(weak=False)
+def _tell_waiters(**kwargs) -> None:
+    with _task_done:
+        _task_done.notify_all()
+
+
 def wait_for(condition, *, timeout: float, what: str) -> None:
+    """Until ``condition()`` holds, checked again each time a worker task finishes (no
+    polling: the condition is read under the lock the finishing task notifies through,
+    so no finish is missed). ``timeout`` only bounds a test that would hang."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out waiting for {what}")
+    with _task_done:
+        while not condition():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"Timed out waiting for {what}")
+            _task_done.wait(left)
 
 
 def test_two_sweeps_at_once_send_each_reminder_exactly_once(
-    transactional_db, manager, employee, settings
+    transactional_db, manager, employee, overlapping
 ):
-    settings.EMAIL_BACKEND = SLOW
     book_many(manager, employee, 15)
     due = set(
         Reminder.objects.filter(state=S.PENDING, due_at__lte=timezone.now()).values_list(
@@ -110,11 +134,10 @@ def assert_nothing_left_to_send() -> None:
 
 
 def test_two_sweeps_in_a_real_worker_send_each_reminder_once(
-    transactional_db, manager, employee, settings
+    transactional_db, manager, employee, overlapping
 ):
     from notifications.tasks import send_due_reminders
 
-    settings.EMAIL_BACKEND = SLOW
     book_many(manager, employee, 10)
     due = set(
         Reminder.objects.filter(state=S.PENDING, due_at__lte=timezone.now()).values_list(
@@ -253,22 +276,23 @@ class PrivateRedis:
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
-        wait_for(self._answers, timeout=10, what="the private redis-server")
+        # redis-server says when it accepts connections; its log ends if it dies first.
+        log = []
+        for line in self.process.stdout:
+            log.append(line)
+            if b"Ready to accept connections" in line:
+                break
+        else:
+            raise AssertionError(b"The private redis-server did not start:\n" + b"".join(log))
+        # Its few later lines are not read: it writes nothing that could fill the pipe.
 
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
         self.process = None
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                return True
-        except OSError:
-            return False
 
 
 def _use_broker(url: str) -> None:

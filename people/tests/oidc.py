@@ -7,10 +7,11 @@ and returns where the provider sends them back to.
 """
 
 import json
+import os
+import select
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -89,22 +90,31 @@ def start_provider(directory: Path) -> Provider:
         "OIDC_PROVIDER_DATABASE": str(directory / "provider.sqlite3"),
         "OIDC_PROVIDER_ISSUER": f"{url}/o",
     }
+    # The provider writes a line to this pipe once it listens; the pipe ends empty if
+    # it dies first. Either way the read returns at once: nothing is polled.
+    ready_read, ready_write = os.pipe()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "people.tests.oidc_provider", str(port), str(setup_path)],
+            [
+                sys.executable,
+                "-m",
+                "people.tests.oidc_provider",
+                str(port),
+                str(setup_path),
+                str(ready_write),
+            ],
             cwd=BASE_DIR,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=(ready_write,),
         )
+    os.close(ready_write)
     provider = Provider(url=url, process=process, log_path=log_path)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=2)
+    with os.fdopen(ready_read) as ready:
+        listening, _, _ = select.select([ready], [], [], STARTUP_SECONDS)
+        if listening and ready.readline().strip() == "listening":
             return provider
-        except requests.ConnectionError:
-            time.sleep(0.2)
     stop_provider(provider)
     raise RuntimeError(f"The test OpenID provider did not start:\n{provider.log()}")
 

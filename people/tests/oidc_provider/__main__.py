@@ -1,4 +1,8 @@
-"""Run the test provider: ``python -m people.tests.oidc_provider PORT SETUP_JSON``."""
+"""Run the test provider: ``python -m people.tests.oidc_provider PORT SETUP_JSON READY_FD``.
+
+Once it listens, it writes one line to the file descriptor ``READY_FD`` and closes it,
+so the tests wait for that line (or the end of the pipe, if it fails) instead of
+polling the port."""
 
 import json
 import os
@@ -35,15 +39,22 @@ def load(setup: dict) -> None:
     )
 
 
-def main(port: str, setup_path: str) -> None:
+def main(port: str, setup_path: str, ready_fd: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "people.tests.oidc_provider.settings"
     django.setup()
     # Its one app has no migrations: syncdb makes its table.
     call_command("migrate", run_syncdb=True, verbosity=0)
     with open(setup_path, encoding="utf-8") as file:
         load(json.load(file))
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    server = ThreadedWSGIServer(("127.0.0.1", int(port)), WSGIRequestHandler)
+    server.set_app(get_wsgi_application())
+    with os.fdopen(int(ready_fd), "w") as ready:
+        ready.write("listening\n")
+    server.serve_forever()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
