@@ -205,7 +205,25 @@ class Email:
     calendar: tuple[str, bytes] | None = None  # (METHOD, iCalendar bytes)
 
 
-def _meeting_context(meeting: Meeting, recipient: User) -> dict[str, Any]:
+Link = Callable[..., str]  # ``absolute``, or a sweep's ``Links``
+
+
+class Links:
+    """``absolute``, each link reversed once: a sweep's emails share most of theirs (the
+    settings page in every footer, a meeting's page in both its people's emails)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, url_name: str, *args: object) -> str:
+        key = (url_name, *args)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = absolute(url_name, *args)
+        return found
+
+
+def _meeting_context(meeting: Meeting, recipient: User, link: Link = absolute) -> dict[str, Any]:
     other = meeting.other_person(recipient)
     place = meeting.get_format_display()
     if meeting.location:
@@ -216,7 +234,7 @@ def _meeting_context(meeting: Meeting, recipient: User) -> dict[str, Any]:
         "is_organiser": recipient.pk == meeting.organiser_id,
         "when": format_span(meeting.starts_at, meeting.ends_at, recipient.zone),
         "place": place,
-        "meeting_url": absolute("meetings:meeting", meeting.pk),
+        "meeting_url": link("meetings:meeting", meeting.pk),
     }
 
 
@@ -236,9 +254,9 @@ def agenda_items_of(meeting: Meeting) -> list[AgendaItem]:
 BATCH_AGENDA = "_batch_agenda"
 
 
-def _agenda_prompt(row: Reminder) -> Email:
+def _agenda_prompt(row: Reminder, link: Link = absolute) -> Email:
     meeting = _meeting_of(row)
-    context = _meeting_context(meeting, row.recipient)
+    context = _meeting_context(meeting, row.recipient, link)
     context["agenda_items"] = agenda_items_of(meeting)  # the two emails that show it
     return Email(
         f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
@@ -247,9 +265,9 @@ def _agenda_prompt(row: Reminder) -> Email:
     )
 
 
-def _starting_soon(row: Reminder) -> Email:
+def _starting_soon(row: Reminder, link: Link = absolute) -> Email:
     meeting = _meeting_of(row)
-    context = _meeting_context(meeting, row.recipient)
+    context = _meeting_context(meeting, row.recipient, link)
     context["agenda_items"] = agenda_items_of(meeting)
     return Email(
         f"Soon: your {meeting.get_kind_display()} with {context['other']}, {context['when']}",
@@ -258,9 +276,9 @@ def _starting_soon(row: Reminder) -> Email:
     )
 
 
-def _follow_up(row: Reminder) -> Email:
+def _follow_up(row: Reminder, link: Link = absolute) -> Email:
     meeting = _meeting_of(row)
-    context = _meeting_context(meeting, row.recipient)
+    context = _meeting_context(meeting, row.recipient, link)
     return Email(
         f"How did your 1:1 with {context['other']} go? Record notes and actions",
         "follow_up",
@@ -543,14 +561,15 @@ def _chat_broken(row: Reminder) -> Email:
     return Email(f"Your {row.payload['service']} webhook stopped working", "chat_broken", context)
 
 
-def build_email(row: Reminder, now: dt.datetime) -> Email | None:
-    """What to send for ``row``; None when there is nothing to say any more."""
+def build_email(row: Reminder, now: dt.datetime, link: Link = absolute) -> Email | None:
+    """What to send for ``row``; None when there is nothing to say any more. ``link``:
+    the sweep's ``Links`` for the emails it sends most."""
     if row.kind == R.AGENDA_PROMPT:
-        return _agenda_prompt(row)
+        return _agenda_prompt(row, link)
     if row.kind == R.STARTING_SOON:
-        return _starting_soon(row)
+        return _starting_soon(row, link)
     if row.kind == R.FOLLOW_UP:
-        return _follow_up(row)
+        return _follow_up(row, link)
     if row.kind == R.INVITATION:
         return _invitation(row)
     if row.kind == R.LAPSED_NUDGE:
@@ -567,7 +586,7 @@ def build_email(row: Reminder, now: dt.datetime) -> Email | None:
 
 
 def render_message(
-    row: Reminder, email: Email, connection: BaseEmailBackend
+    row: Reminder, email: Email, connection: BaseEmailBackend, link: Link = absolute
 ) -> mail.EmailMultiAlternatives:
     """Plain text and HTML from the same context, times in the recipient's own zone."""
     recipient = row.recipient
@@ -575,7 +594,7 @@ def render_message(
         **email.context,
         "recipient": recipient,
         "zone_name": recipient.time_zone,
-        "settings_url": absolute("meetings:notifications"),
+        "settings_url": link("meetings:notifications"),
         "site_url": settings.SITE_URL,
     }
     with timezone.override(recipient.zone):
@@ -745,9 +764,11 @@ class _Batch:
     """What a batch of due rows needs, read in a few set-based queries whatever its
     size: the rows with their people and meetings (one query, by the sweep), every
     recipient's preferences (one), and the agendas of the meetings whose emails show
-    one (one, only when the batch has such emails)."""
+    one (one, only when the batch has such emails). ``links``: the sweep's, shared by
+    its batches."""
 
-    def __init__(self, rows: list[Reminder]) -> None:
+    def __init__(self, rows: list[Reminder], links: Links | None = None) -> None:
+        self.links = links or Links()
         self.prefs = preferences_of({row.recipient_id for row in rows})
         showing = [row for row in rows if _quick(row) and row.kind in AGENDA_KINDS and row.meeting]
         agendas: dict[int, list[AgendaItem]] = {}
@@ -772,20 +793,38 @@ def _quick(row: Reminder) -> bool:
     return row.channel == Channel.EMAIL and row.kind in QUICK_KINDS
 
 
+# Planned once per database connection (PREPARE) rather than with every row: the sweep
+# runs it once per email, and planning its join cost the server about as much as
+# running it. Prepared statements last as long as their connection (a rollback keeps
+# them); ``_prepare_claim`` remembers on which one it was prepared.
 CLAIM_AS_SENT = """
-UPDATE meetings_reminder SET state = %(sent)s, sent_at = %(at)s,
-    attempts = attempts + 1, last_error = '', updated_at = %(at)s
+PREPARE reminder_claim_as_sent (text, timestamptz, bigint, text, timestamptz, text, timestamptz,
+    text, timestamptz, timestamptz, timestamptz) AS
+UPDATE meetings_reminder SET state = $1, sent_at = $2,
+    attempts = attempts + 1, last_error = '', updated_at = $2
 WHERE id = (
     SELECT r.id FROM meetings_reminder r
     JOIN meetings_meeting m ON m.id = r.meeting_id
-    WHERE r.id = %(id)s AND r.state = %(pending)s AND r.due_at = %(due_at)s
-      AND r.subject = %(subject)s AND r.updated_at = %(updated_at)s
-      AND m.status = %(status)s AND m.starts_at = %(starts_at)s AND m.ends_at = %(ends_at)s
-      AND m.updated_at = %(meeting_updated_at)s
+    WHERE r.id = $3 AND r.state = $4 AND r.due_at = $5
+      AND r.subject = $6 AND r.updated_at = $7
+      AND m.status = $8 AND m.starts_at = $9 AND m.ends_at = $10
+      AND m.updated_at = $11
     FOR UPDATE OF r SKIP LOCKED
 )
 RETURNING id
 """
+EXECUTE_CLAIM_AS_SENT = (
+    "EXECUTE reminder_claim_as_sent (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _prepare_claim(cursor: Any) -> None:
+    """PREPARE the claim on this connection unless it was already (Django opens a new
+    connection after ``CONN_MAX_AGE`` or an error: ``database.connection`` then changes)."""
+    raw = database.connection
+    if getattr(database, "_reminder_claim_prepared_on", None) is not raw:
+        cursor.execute(CLAIM_AS_SENT)
+        database._reminder_claim_prepared_on = raw  # type: ignore[attr-defined]
 
 
 def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:
@@ -795,21 +834,22 @@ def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:
     read them and no other sweep holds it; otherwise nothing is changed."""
     meeting = _meeting_of(row)
     with database.cursor() as cursor:
+        _prepare_claim(cursor)
         cursor.execute(
-            CLAIM_AS_SENT,
-            {
-                "sent": Reminder.State.SENT,
-                "at": at,
-                "id": row.pk,
-                "pending": Reminder.State.PENDING,
-                "due_at": row.due_at,
-                "subject": row.subject,
-                "updated_at": row.updated_at,
-                "status": meeting.status,
-                "starts_at": meeting.starts_at,
-                "ends_at": meeting.ends_at,
-                "meeting_updated_at": meeting.updated_at,
-            },
+            EXECUTE_CLAIM_AS_SENT,
+            [
+                Reminder.State.SENT.value,
+                at,
+                row.pk,
+                Reminder.State.PENDING.value,
+                row.due_at,
+                row.subject,
+                row.updated_at,
+                meeting.status,
+                meeting.starts_at,
+                meeting.ends_at,
+                meeting.updated_at,
+            ],
         )
         return cursor.fetchone() is not None
 
@@ -828,8 +868,8 @@ def _deliver_quick(
     if found is not None:
         return deliver(row.pk, connection=connection, now=now)
     try:
-        email = build_email(row, now)
-        message = render_message(row, email, connection) if email else None
+        email = build_email(row, now, batch.links)
+        message = render_message(row, email, connection, batch.links) if email else None
     except Exception:
         logger.debug("Reminder %s: rendering from its batch failed", row.pk, exc_info=True)
         message = None
@@ -877,6 +917,7 @@ def send_due_reminders(
     started = time.monotonic()
     after = 0
     mail_connection = mail.get_connection()
+    links = Links()
     try:
         while time.monotonic() - started < seconds:
             moment = now or timezone.now()
@@ -889,7 +930,7 @@ def send_due_reminders(
             )
             if not rows:
                 break
-            batch = _Batch(rows)
+            batch = _Batch(rows, links)
             for row in rows:
                 if _quick(row):
                     outcome = _deliver_quick(

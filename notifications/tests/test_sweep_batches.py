@@ -22,7 +22,8 @@ from people.tests.factories import UserFactory
 
 R = Reminder.Kind
 S = Reminder.State
-CLAIM = "UPDATE meetings_reminder SET state"
+CLAIM = "EXECUTE reminder_claim_as_sent"
+PREPARE = "PREPARE reminder_claim_as_sent"
 
 
 def start_in(days: int) -> dt.datetime:
@@ -52,9 +53,12 @@ def due_starting_soon(count: int, *, kind: str = R.STARTING_SOON) -> dt.datetime
 
 
 def sweep_queries(now: dt.datetime) -> tuple[list[str], sending.SweepResult]:
+    """The statements of one sweep, but the claim's PREPARE: made once per database
+    connection, by whichever sweep is the first on it."""
     with CaptureQueriesContext(connection) as captured:
         result = sending.send_due_reminders(now=now, batch_size=100)
-    return [query["sql"] for query in captured.captured_queries], result
+    queries = [query["sql"] for query in captured.captured_queries]
+    return [q for q in queries if not q.lstrip().startswith(PREPARE)], result
 
 
 def reads(queries: list[str]) -> list[str]:
@@ -157,3 +161,20 @@ def test_a_failed_quick_send_leaves_the_row_waiting_with_its_error(db, settings,
     assert again.sent == 4
     assert sending.send_due_reminders(now=now).sent == 0
     assert Reminder.objects.filter(state=S.SENT, attempts=2, last_error="").count() == 4
+
+
+def test_the_claim_is_prepared_once_per_database_connection(db):
+    now = due_starting_soon(2)
+    connection.ensure_connection()
+    connection.connection.cursor().execute("DEALLOCATE ALL")  # as on a new connection
+    connection._reminder_claim_prepared_on = None  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as captured:
+        first = sending.send_due_reminders(now=now, batch_size=1)
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert first.sent == 4
+    assert sum(q.lstrip().startswith(PREPARE) for q in queries) == 1
+    assert sum(q.lstrip().startswith(CLAIM) for q in queries) == 4
+    Reminder.objects.update(state=S.PENDING, sent_at=None)
+    with CaptureQueriesContext(connection) as captured:
+        assert sending.send_due_reminders(now=now).sent == 4
+    assert not any(q["sql"].lstrip().startswith(PREPARE) for q in captured.captured_queries)
