@@ -795,8 +795,9 @@ def _quick(row: Reminder) -> bool:
 
 # Planned once per database connection (PREPARE) rather than with every row: the sweep
 # runs it once per email, and planning its join cost the server about as much as
-# running it. Prepared statements last as long as their connection (a rollback keeps
-# them); ``_prepare_claim`` remembers on which one it was prepared.
+# running it. A prepared statement lasts as long as its connection (a rollback keeps
+# it), so this needs the sweep's own session, not one a transaction-mode pooler would
+# hand out per transaction.
 CLAIM_AS_SENT = """
 PREPARE reminder_claim_as_sent (text, timestamptz, bigint, text, timestamptz, text, timestamptz,
     text, timestamptz, timestamptz, timestamptz) AS
@@ -819,12 +820,17 @@ EXECUTE_CLAIM_AS_SENT = (
 
 
 def _prepare_claim(cursor: Any) -> None:
-    """PREPARE the claim on this connection unless it was already (Django opens a new
-    connection after ``CONN_MAX_AGE`` or an error: ``database.connection`` then changes)."""
+    """PREPARE the claim on this connection unless it is already. Asked of the server
+    once per connection (Django opens a new one after ``CONN_MAX_AGE`` or an error, and
+    ``database.connection`` then changes), so a statement prepared but not remembered
+    here is never prepared twice, which would fail the claim's transaction."""
     raw = database.connection
-    if getattr(database, "_reminder_claim_prepared_on", None) is not raw:
+    if getattr(database, "_reminder_claim_prepared_on", None) is raw:
+        return
+    cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = 'reminder_claim_as_sent'")
+    if cursor.fetchone() is None:
         cursor.execute(CLAIM_AS_SENT)
-        database._reminder_claim_prepared_on = raw  # type: ignore[attr-defined]
+    database._reminder_claim_prepared_on = raw  # type: ignore[attr-defined]
 
 
 def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:

@@ -52,13 +52,17 @@ def due_starting_soon(count: int, *, kind: str = R.STARTING_SOON) -> dt.datetime
     return Reminder.objects.earliest("due_at").due_at
 
 
+def preparing(query: str) -> bool:
+    return query.lstrip().startswith(PREPARE) or "pg_prepared_statements" in query
+
+
 def sweep_queries(now: dt.datetime) -> tuple[list[str], sending.SweepResult]:
-    """The statements of one sweep, but the claim's PREPARE: made once per database
+    """The statements of one sweep, but preparing the claim: once per database
     connection, by whichever sweep is the first on it."""
     with CaptureQueriesContext(connection) as captured:
         result = sending.send_due_reminders(now=now, batch_size=100)
     queries = [query["sql"] for query in captured.captured_queries]
-    return [q for q in queries if not q.lstrip().startswith(PREPARE)], result
+    return [q for q in queries if not preparing(q)], result
 
 
 def reads(queries: list[str]) -> list[str]:
@@ -166,14 +170,23 @@ def test_a_failed_quick_send_leaves_the_row_waiting_with_its_error(db, settings,
 def test_the_claim_is_prepared_once_per_database_connection(db):
     now = due_starting_soon(2)
     connection.ensure_connection()
-    connection.connection.cursor().execute("DEALLOCATE ALL")  # as on a new connection
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as on a new connection
     connection._reminder_claim_prepared_on = None  # type: ignore[attr-defined]
     with CaptureQueriesContext(connection) as captured:
-        first = sending.send_due_reminders(now=now, batch_size=1)
+        assert sending.send_due_reminders(now=now, batch_size=1).sent == 4
     queries = [query["sql"] for query in captured.captured_queries]
-    assert first.sent == 4
     assert sum(q.lstrip().startswith(PREPARE) for q in queries) == 1
     assert sum(q.lstrip().startswith(CLAIM) for q in queries) == 4
+
+    Reminder.objects.update(state=S.PENDING, sent_at=None)
+    with CaptureQueriesContext(connection) as captured:
+        assert sending.send_due_reminders(now=now).sent == 4
+    assert not any(preparing(q["sql"]) for q in captured.captured_queries)
+
+    # Prepared, but not remembered (a connection this process did not prepare it on, as
+    # far as it knows): asked, and not prepared twice, which would fail every claim.
+    connection._reminder_claim_prepared_on = None  # type: ignore[attr-defined]
     Reminder.objects.update(state=S.PENDING, sent_at=None)
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now).sent == 4
