@@ -53,6 +53,7 @@ from notifications import chat, chat_messages, services
 from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
 from notifications.channels import wants
+from notifications.email_templates import EmailTemplates
 from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
 from notifications.wording import absolute, span_from
@@ -221,6 +222,15 @@ class Links:
         if found is None:
             found = self._known[key] = absolute(url_name, *args)
         return found
+
+
+@dataclass
+class Shared:
+    """What the emails of one sweep share: their links, each reversed once, and their
+    templates, each flattened and compiled once (``email_templates``)."""
+
+    link: Links = field(default_factory=Links)
+    templates: EmailTemplates = field(default_factory=EmailTemplates)
 
 
 def _meeting_context(meeting: Meeting, recipient: User, link: Link = absolute) -> dict[str, Any]:
@@ -586,9 +596,11 @@ def build_email(row: Reminder, now: dt.datetime, link: Link = absolute) -> Email
 
 
 def render_message(
-    row: Reminder, email: Email, connection: BaseEmailBackend, link: Link = absolute
+    row: Reminder, email: Email, connection: BaseEmailBackend, shared: Shared | None = None
 ) -> mail.EmailMultiAlternatives:
-    """Plain text and HTML from the same context, times in the recipient's own zone."""
+    """Plain text and HTML from the same context, times in the recipient's own zone.
+    ``shared``: the sweep's links and templates (else Django's, looked up each time)."""
+    link: Link = shared.link if shared else absolute
     recipient = row.recipient
     context = {
         **email.context,
@@ -598,8 +610,9 @@ def render_message(
         "site_url": settings.SITE_URL,
     }
     with timezone.override(recipient.zone):
-        text = render_to_string(f"meetings/email/{email.template}.txt", context)
-        html = render_to_string(f"meetings/email/{email.template}.html", context)
+        render = shared.templates.render if shared else render_to_string
+        text = render(f"meetings/email/{email.template}.txt", context)
+        html = render(f"meetings/email/{email.template}.html", context)
     message = mail.EmailMultiAlternatives(
         subject=email.subject,
         body=text,
@@ -641,7 +654,11 @@ def _record(row: Reminder, state: str, reason: str) -> str:
 
 
 def deliver(
-    reminder_id: int, *, connection: BaseEmailBackend, now: dt.datetime | None = None
+    reminder_id: int,
+    *,
+    connection: BaseEmailBackend,
+    now: dt.datetime | None = None,
+    shared: Shared | None = None,
 ) -> str:
     """Claim one due row, send it and mark it sent, all in one transaction.
     Returns what happened (a ``SweepResult`` field name)."""
@@ -666,7 +683,7 @@ def deliver(
         try:
             with transaction.atomic():  # a failed query in rendering must not spoil the claim
                 email = build_email(row, now)
-                message = render_message(row, email, connection) if email else None
+                message = render_message(row, email, connection, shared) if email else None
             if message is None:
                 return _record(row, Reminder.State.CANCELLED, "Nothing to tell any more.")
             message.send()
@@ -764,11 +781,11 @@ class _Batch:
     """What a batch of due rows needs, read in a few set-based queries whatever its
     size: the rows with their people and meetings (one query, by the sweep), every
     recipient's preferences (one), and the agendas of the meetings whose emails show
-    one (one, only when the batch has such emails). ``links``: the sweep's, shared by
-    its batches."""
+    one (one, only when the batch has such emails). ``shared``: the sweep's, for all its
+    batches."""
 
-    def __init__(self, rows: list[Reminder], links: Links | None = None) -> None:
-        self.links = links or Links()
+    def __init__(self, rows: list[Reminder], shared: Shared | None = None) -> None:
+        self.shared = shared or Shared()
         self.prefs = preferences_of({row.recipient_id for row in rows})
         showing = [row for row in rows if _quick(row) and row.kind in AGENDA_KINDS and row.meeting]
         agendas: dict[int, list[AgendaItem]] = {}
@@ -872,15 +889,15 @@ def _deliver_quick(
     it, a rendering error) goes through ``deliver``, which reads the row afresh."""
     found = verdict(row, now, prefs=batch.prefs[row.recipient_id])
     if found is not None:
-        return deliver(row.pk, connection=connection, now=now)
+        return deliver(row.pk, connection=connection, now=now, shared=batch.shared)
     try:
-        email = build_email(row, now, batch.links)
-        message = render_message(row, email, connection, batch.links) if email else None
+        email = build_email(row, now, batch.shared.link)
+        message = render_message(row, email, connection, batch.shared) if email else None
     except Exception:
         logger.debug("Reminder %s: rendering from its batch failed", row.pk, exc_info=True)
         message = None
     if message is None:
-        return deliver(row.pk, connection=connection, now=now)
+        return deliver(row.pk, connection=connection, now=now, shared=batch.shared)
     claimed = False
     try:
         with transaction.atomic():
@@ -891,7 +908,7 @@ def _deliver_quick(
         _close_quietly(connection)  # the next message opens a fresh connection
         return _record_failure(row.pk, error, now)
     if not claimed:
-        return deliver(row.pk, connection=connection, now=now)
+        return deliver(row.pk, connection=connection, now=now, shared=batch.shared)
     return "sent"
 
 
@@ -923,7 +940,7 @@ def send_due_reminders(
     started = time.monotonic()
     after = 0
     mail_connection = mail.get_connection()
-    links = Links()
+    shared = Shared()
     try:
         while time.monotonic() - started < seconds:
             moment = now or timezone.now()
@@ -936,14 +953,14 @@ def send_due_reminders(
             )
             if not rows:
                 break
-            batch = _Batch(rows, links)
+            batch = _Batch(rows, shared)
             for row in rows:
                 if _quick(row):
                     outcome = _deliver_quick(
                         row, batch=batch, connection=mail_connection, now=moment
                     )
                 else:
-                    outcome = deliver(row.pk, connection=mail_connection, now=moment)
+                    outcome = deliver(row.pk, connection=mail_connection, now=moment, shared=shared)
                 result.add(outcome)
             after = rows[-1].pk
     finally:

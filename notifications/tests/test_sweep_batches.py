@@ -191,3 +191,26 @@ def test_the_claim_is_prepared_once_per_database_connection(db):
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now).sent == 4
     assert not any(q["sql"].lstrip().startswith(PREPARE) for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize(("kind", "count"), [(R.STARTING_SOON, 4), (R.FOLLOW_UP, 2)])
+def test_the_sweeps_emails_are_the_ones_each_row_alone_gets(db, kind, count):
+    """Rendered from the batch with the sweep's links and flattened templates, or read
+    and rendered alone by ``deliver`` with Django's: the same emails."""
+    now = due_starting_soon(2, kind=kind)
+    record_services.agenda_item_add(
+        meeting=Meeting.objects.first(), by=Meeting.objects.first().participant, text="<b>A & B</b>"
+    )
+    assert sending.send_due_reminders(now=now).sent == count
+    swept = sorted(mail.outbox, key=lambda message: message.extra_headers["X-Oneonones-Reminder"])
+    mail.outbox.clear()
+    Reminder.objects.update(state=S.PENDING, sent_at=None)
+    for row in Reminder.objects.order_by("pk"):
+        assert sending.deliver(row.pk, connection=mail.get_connection(), now=now) == "sent"
+    alone = sorted(mail.outbox, key=lambda message: message.extra_headers["X-Oneonones-Reminder"])
+    assert len(swept) == len(alone) == count
+    for ours, theirs in zip(swept, alone, strict=True):
+        assert (ours.subject, ours.to, ours.body) == (theirs.subject, theirs.to, theirs.body)
+        assert ours.alternatives == theirs.alternatives
+    if kind == R.STARTING_SOON:  # the email that shows the agenda
+        assert any("&lt;b&gt;A &amp; B&lt;/b&gt;" in m.alternatives[0][0] for m in swept)
