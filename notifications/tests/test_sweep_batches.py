@@ -172,7 +172,7 @@ def test_the_claim_is_prepared_once_per_database_connection(db):
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")  # as on a new connection
-    connection._reminder_claim_prepared_on = None  # type: ignore[attr-defined]
+    connection._reminder_claim_prepared_on = None
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now, batch_size=1).sent == 4
     queries = [query["sql"] for query in captured.captured_queries]
@@ -186,7 +186,7 @@ def test_the_claim_is_prepared_once_per_database_connection(db):
 
     # Prepared, but not remembered (a connection this process did not prepare it on, as
     # far as it knows): asked, and not prepared twice, which would fail every claim.
-    connection._reminder_claim_prepared_on = None  # type: ignore[attr-defined]
+    connection._reminder_claim_prepared_on = None
     Reminder.objects.update(state=S.PENDING, sent_at=None)
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now).sent == 4
