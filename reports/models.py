@@ -56,9 +56,14 @@ class HeldMeeting(models.Model):
     with the triggers off (the bench's seeding).
 
     ``previous_starts_at``: the start of the pair's held meeting before this one in
-    (start, id) order, NULL for their first. Times, not days: the days between two are
-    counted in the report's time zone when the dashboard reads them, so a person who
-    changes their zone changes no stored row.
+    (start, id) order, NULL for their first. ``gap_days_low`` and ``gap_days_high``: the
+    calendar days between the two starts in the lower and the higher id's time zone (the
+    report of the pair may be either), NULL for their first: the dashboard reads the
+    report's number, where it used to turn both times into dates on every view (a third
+    of the median gaps' time, migration ``0005_held_meeting_gap_days``). So a change of
+    a person's zone writes their rows' days again: trigger ``held_meeting_time_zone`` on
+    ``people_user`` (per statement, function ``reports_held_meeting_time_zone``), a few
+    hundred rows a year of 1:1s; other updates of people compare their own rows only.
 
     The function names the tables, columns and the stored value "completed" as they
     were when it was written: renaming those takes a migration that defines it again.
@@ -72,16 +77,25 @@ class HeldMeeting(models.Model):
     high = models.BigIntegerField(help_text="The higher id of the two people.")
     starts_at = models.DateTimeField()
     previous_starts_at = models.DateTimeField(null=True)
+    gap_days_low = models.IntegerField(
+        null=True, help_text="Days since the previous start, in the lower id's time zone."
+    )
+    gap_days_high = models.IntegerField(
+        null=True, help_text="Days since the previous start, in the higher id's time zone."
+    )
 
     class Meta:
         indexes = [
             # The held 1:1s of a period with what the median gap needs: index-only.
             models.Index(
                 fields=["starts_at"],
-                include=["low", "high", "previous_starts_at"],
+                include=["low", "high", "previous_starts_at", "gap_days_low", "gap_days_high"],
                 name="held_meeting_period_idx",
             ),
+            # A person's rows, for a change of their time zone: as the lower id of the
+            # pair from this one, as the higher from the next.
             models.Index(fields=["low", "high", "starts_at"], name="held_meeting_pair_idx"),
+            models.Index(fields=["high"], name="held_meeting_high_idx"),
         ]
 
     def __str__(self) -> str:

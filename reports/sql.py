@@ -15,14 +15,16 @@ How a statement stays fast however long the history:
   meetings are added up per pair of people (the lower and the higher id, so that
   whoever organised a meeting it counts for the same pair) and joined to the
   reports only then: a few thousand pairs rather than every meeting.
-* **Kept by the database.** Each held 1:1 carries the start of the pair's held 1:1
-  before it (``HeldMeeting``, kept by triggers), so the median gaps read the period's
-  held 1:1s from an index, without a window over them per report.
+* **Kept by the database.** Each held 1:1 carries the days since the pair's held 1:1
+  before it, in each of the two people's zones (``HeldMeeting``, kept by triggers), so
+  the median gaps read the period's held 1:1s from an index, without a window over them
+  per report and without turning times into local dates.
 * **A look-up for what the scan did not see.** The last one held and the next one
   booked are almost always in those ranges; for the few pairs where they are not, one index look-up per pair in ``meeting_pair_idx``
   finds them (``_look_up``), however far back or ahead.
-* **Only what is shown.** A person's first held 1:1 is looked up for new starters
-  only, the next 1:1 of a gap list only for the people shown.
+* **Only what is shown.** A new starter's first held 1:1, the next 1:1 of a gap list
+  and the names of the team and the manager are looked up for the people shown only;
+  the manager table adds up per manager before it joins the managers' names.
 
 Nothing the models own is written here by hand, so that renaming it in a model cannot
 silently break a figure: tables and columns come from the models' ``_meta``
@@ -239,9 +241,9 @@ LAST_HELD = _look_up(
 NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="report")
 
 # Per report: the period's counts, the dates as of the end of the period and now.
-# The median gap reads the period's held 1:1s with the start of the one before each
-# (``HeldMeeting``, kept by the database); days are counted in the report's own time
-# zone.
+# The median gap reads the period's held 1:1s with the days since the one before each,
+# in the report's own time zone (``HeldMeeting``, kept by the database: the report is
+# the lower or the higher id of the pair).
 FIGURES_CTES = f"""
 per_report AS (
     SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
@@ -261,8 +263,8 @@ per_report AS (
 ),
 held_gap AS (
     SELECT report.id AS report_id,
-        (held.{HELD_MEETING.starts_at} AT TIME ZONE report.time_zone)::date
-            - (held.{HELD_MEETING.previous_starts_at} AT TIME ZONE report.time_zone)::date AS gap
+        CASE WHEN report.id = report.low THEN held.{HELD_MEETING.gap_days_low}
+            ELSE held.{HELD_MEETING.gap_days_high} END AS gap
     FROM {HELD_MEETING} held
     JOIN report ON report.low = held.{HELD_MEETING.low} AND report.high = held.{HELD_MEETING.high}
     WHERE held.{HELD_MEETING.starts_at} >= %(start)s AND held.{HELD_MEETING.starts_at} < %(end)s
@@ -299,17 +301,22 @@ MANAGER_COLUMNS = (
     "met_recently",
     "not_booked",
 )
+# Added up per manager first, then joined to the managers' names: a thousand rows
+# rather than ten thousand.
 MANAGERS_SELECT = f"""
 SELECT boss.{USER.id} AS id, boss.{USER.full_name} AS full_name, team.{TEAM.name} AS team_name,
-    COUNT(*) AS reports,
-    {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
-    COUNT(*) FILTER (WHERE met_recently) AS met_recently,
-    COUNT(*) FILTER (WHERE NOT booked) AS not_booked
-FROM report_figures
-JOIN {USER} boss ON boss.{USER.id} = report_figures.manager_id
+    {", ".join(f"per_manager.{name}" for name in MANAGER_COLUMNS[3:])}
+FROM (
+    SELECT manager_id, COUNT(*) AS reports,
+        {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
+        COUNT(*) FILTER (WHERE met_recently) AS met_recently,
+        COUNT(*) FILTER (WHERE NOT booked) AS not_booked
+    FROM report_figures
+    GROUP BY manager_id
+) per_manager
+JOIN {USER} boss ON boss.{USER.id} = per_manager.manager_id
 LEFT JOIN {TEAM} team ON team.{TEAM.id} = boss.{USER.team}
-GROUP BY boss.{USER.id}, boss.{USER.full_name}, team.{TEAM.name}
 ORDER BY boss.{USER.full_name}, boss.{USER.id}
 """  # noqa: S608 -- constant fragments; values are parameters
 
@@ -366,7 +373,7 @@ rule AS (
 GAP_LAST_HELD = _look_up(
     "MAX", f"{WAS_HELD} AND m.{MEETING.starts_at} < %(lately_from)s", of="person"
 )
-GAP_FIRST_HELD = _look_up("MIN", WAS_HELD, of="person")
+GAP_FIRST_HELD = _look_up("MIN", WAS_HELD, of="numbered")
 GAP_NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="numbered")
 
 GAPS_CTES = f"""
@@ -390,11 +397,8 @@ series AS (
 ),
 gaps AS (
     SELECT person.id, person.full_name, person.start_date, person.manager_id,
-        person.low, person.high, team.{TEAM.name} AS team_name,
-        boss.{USER.full_name} AS manager_name,
+        person.low, person.high, person.team_id,
         person.last_held, person.next_booked_seen,
-        CASE WHEN person.manager_id IS NOT NULL AND person.start_date > %(new_since)s
-            THEN {GAP_FIRST_HELD} END AS first_held,
         series.person_id IS NOT NULL AS has_series,
         series.interval_days,
         COALESCE(%(factor)s::float8 * series.interval_days::float8, %(no_series_days)s::float8)
@@ -403,8 +407,6 @@ gaps AS (
                  person.date_joined) AS since
     FROM person_held person
     LEFT JOIN series ON series.person_id = person.id
-    LEFT JOIN {TEAM} team ON team.{TEAM.id} = person.team_id
-    LEFT JOIN {USER} boss ON boss.{USER.id} = person.manager_id
 ),
 flagged AS (
     -- Longest overdue first; the newest starters first; the others by name.
@@ -428,11 +430,17 @@ numbered AS (
     {{category_filter}}
 ),
 shown AS (
-    SELECT numbered.*,
-        COALESCE(next_booked_seen,
-            CASE WHEN manager_id IS NOT NULL THEN {GAP_NEXT_BOOKED} END) AS next_booked
+    -- A new starter's first held 1:1, and the names of the team and the manager, for
+    -- those shown only (a few of the hundreds a large organisation has in each list).
+    SELECT numbered.*, team.{TEAM.name} AS team_name, boss.{USER.full_name} AS manager_name,
+        CASE WHEN numbered.manager_id IS NOT NULL AND numbered.start_date > %(new_since)s
+            THEN {GAP_FIRST_HELD} END AS first_held,
+        COALESCE(numbered.next_booked_seen,
+            CASE WHEN numbered.manager_id IS NOT NULL THEN {GAP_NEXT_BOOKED} END) AS next_booked
     FROM numbered
-    WHERE position > %(offset)s {{limit_filter}}
+    LEFT JOIN {TEAM} team ON team.{TEAM.id} = numbered.team_id
+    LEFT JOIN {USER} boss ON boss.{USER.id} = numbered.manager_id
+    WHERE numbered.position > %(offset)s {{limit_filter}}
 )"""  # noqa: S608 -- constant fragments; values are parameters
 
 GAPS_SELECT = "SELECT * FROM shown ORDER BY category, position"
@@ -518,7 +526,7 @@ def _with(
 def _gaps_ctes(*, category: bool, limit: bool) -> str:
     return GAPS_CTES.format(
         category_filter="WHERE category = %(category)s" if category else "",
-        limit_filter="AND position <= %(offset)s + %(limit)s" if limit else "",
+        limit_filter="AND numbered.position <= %(offset)s + %(limit)s" if limit else "",
     )
 
 
@@ -576,21 +584,42 @@ def trend_from_meetings() -> str:
     return TREND_SELECT.format(team_filter="")
 
 
-# Each held line meeting with the start of its pair's held line meeting before it, from
-# the meetings: what the triggers keep in ``HeldMeeting``. The rows that differ, either way
+# Each held line meeting with the start of its pair's held line meeting before it and the
+# days since it in each of the two people's zones, from the meetings and the people: what
+# the triggers keep in ``HeldMeeting``. The rows that differ, either way
 # (none, unless meetings were written with the triggers off and not rebuilt).
 _PAIR_OF_MEETING = (
     f"LEAST({MEETING.organiser}, {MEETING.participant}),"
     f" GREATEST({MEETING.organiser}, {MEETING.participant})"
 )
+
+
+def _days_in(zone: str) -> str:
+    """The calendar days from ``previous_starts_at`` to ``starts_at`` in ``zone``."""
+    return (
+        f"(held.starts_at AT TIME ZONE {zone})::date"
+        f" - (held.previous_starts_at AT TIME ZONE {zone})::date"
+    )
+
+
 HELD_FROM_MEETINGS = f"""
-SELECT {MEETING.id} AS meeting_id, {_PAIR_OF_MEETING}, {MEETING.starts_at},
-    LAG({MEETING.starts_at}) OVER (
-        PARTITION BY {_PAIR_OF_MEETING} ORDER BY {MEETING.starts_at}, {MEETING.id})
-FROM {MEETING} WHERE {MEETING.status} = %(completed)s AND {LINE_MEETINGS}"""  # noqa: S608
+SELECT held.*, {_days_in(f"low_person.{USER.time_zone}")}, {_days_in(f"high_person.{USER.time_zone}")}
+FROM (
+    SELECT {MEETING.id} AS meeting_id,
+        LEAST({MEETING.organiser}, {MEETING.participant}) AS low,
+        GREATEST({MEETING.organiser}, {MEETING.participant}) AS high,
+        {MEETING.starts_at} AS starts_at,
+        LAG({MEETING.starts_at}) OVER (
+            PARTITION BY {_PAIR_OF_MEETING} ORDER BY {MEETING.starts_at}, {MEETING.id})
+            AS previous_starts_at
+    FROM {MEETING} WHERE {MEETING.status} = %(completed)s AND {LINE_MEETINGS}
+) held
+JOIN {USER} low_person ON low_person.{USER.id} = held.low
+JOIN {USER} high_person ON high_person.{USER.id} = held.high"""  # noqa: S608
 HELD_KEPT = f"""
 SELECT {HELD_MEETING.meeting_id}, {HELD_MEETING.low}, {HELD_MEETING.high},
-    {HELD_MEETING.starts_at}, {HELD_MEETING.previous_starts_at}
+    {HELD_MEETING.starts_at}, {HELD_MEETING.previous_starts_at},
+    {HELD_MEETING.gap_days_low}, {HELD_MEETING.gap_days_high}
 FROM {HELD_MEETING}"""  # noqa: S608 -- constant fragments
 HELD_KEPT_WRONG = f"""
 SELECT 'kept' AS side, * FROM ({HELD_KEPT} EXCEPT {HELD_FROM_MEETINGS}) kept_only
