@@ -8,9 +8,11 @@ else gets a 404. Only the two people may change anything.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     CharField,
@@ -28,13 +30,13 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.formatting import list_times
 from meetings.models import (
     Attendance,
     ChangeRequest,
     Kind,
     ManagerHandover,
     Meeting,
+    MeetingFeedback,
     MeetingSeries,
     SlotClash,
 )
@@ -110,19 +112,31 @@ def _name_of(person_id: str) -> Subquery:
     )
 
 
+# The columns of a meeting that ``formatting.list_rows`` takes, read by the list pages
+# (with the two people's names, which each reads its own way).
+LIST_ROW_COLUMNS = (
+    "id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "status",
+    "rescheduled_from",
+    "organiser_id",
+    "participant_id",
+    "has_pending_request",
+)
+
+
 def my_meetings_page(
     *, viewer: User, past: bool, number: str | int | None, per_page: int
-) -> Page[Meeting]:
-    """One page of ``my_meetings``, each with its times as the list shows them
-    (``formatting.list_times``), written once here rather than by three date filters
-    per row."""
-    page = Paginator(my_meetings(viewer=viewer, past=past), per_page).get_page(number)
-    meetings = list(page.object_list)
-    for meeting in meetings:
-        times = list_times(meeting.starts_at, meeting.ends_at)
-        for name, text in zip(("starts_iso", "starts_text", "ends_text"), times, strict=True):
-            setattr(meeting, name, text)
-    page.object_list = meetings
+) -> Page[dict[str, Any]]:
+    """One page of ``my_meetings``, each meeting the columns ``formatting.list_rows``
+    takes (no model instances: the page shows only these)."""
+    meetings = my_meetings(viewer=viewer, past=past).values(
+        *LIST_ROW_COLUMNS, "organiser_name", "participant_name"
+    )
+    page = Paginator(meetings, per_page).get_page(number)
+    page.object_list = list(page.object_list)
     return page
 
 
@@ -187,39 +201,146 @@ def get_series_to_change_or_404(*, viewer: User, pk: int) -> MeetingSeries:
         raise Http404("No such series.") from None
 
 
-# What a meeting's row in a list shows (``_meeting_row.html``), and no more: the two
-# people's names, not every column of theirs and of the meeting. (``series``: a series'
-# ``meetings`` manager sets it on each row it reads, a query per row when deferred.)
-MEETING_ROW_FIELDS = (
-    "series_id",
-    "kind",
-    "starts_at",
-    "ends_at",
-    "status",
-    "rescheduled_from",
-    "organiser_id",
-    "participant_id",
-    "organiser__full_name",
-    "organiser__email",
-    "participant__full_name",
-    "participant__email",
-)
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _meeting_rows(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return meetings.select_related("organiser", "participant").only(*MEETING_ROW_FIELDS)
+# How many held 1:1s (and pieces of feedback) the series page lists.
+SERIES_PAST_SHOWN = 10
+
+# What the series page reads below the series itself, in one statement: the meetings to
+# come (with whether a change is asked), the latest held, the report's feedback on
+# them (for the two only), and whether any slot needs a new time or any request waits
+# for the organiser, so that those two lists are read only when they have something.
+# Each list is an array of rows as JSON, a row the columns of a list row. On a busy
+# server every statement waits for its turn on the CPU, and building five ORM
+# statements cost more than the page's rows.
+SERIES_PAGE_SQL = f"""
+SELECT
+  to_json(ARRAY(
+    SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
+      m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id,
+      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+              WHERE r.meeting_id = m.id AND r.status = %(pending)s))
+    FROM {_table(Meeting)} m
+    WHERE m.series_id = %(series)s AND m.ends_at >= %(now)s
+    ORDER BY m.starts_at, m.id
+  )),
+  to_json(ARRAY(
+    SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
+      m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id, false)
+    FROM {_table(Meeting)} m
+    WHERE m.series_id = %(series)s AND m.ends_at < %(now)s
+    ORDER BY m.starts_at DESC, m.id DESC
+    LIMIT %(past)s
+  )),
+  to_json(ARRAY(
+    SELECT json_build_array(f.id, f.meeting_id, f.usefulness, f.help_more,
+      f.preferred_frequency, m.starts_at)
+    FROM {_table(MeetingFeedback)} f
+    JOIN {_table(Meeting)} m ON m.id = f.meeting_id
+    WHERE %(feedback)s AND m.series_id = %(series)s
+    ORDER BY m.starts_at DESC, f.id DESC
+    LIMIT %(past)s
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(SlotClash)} c
+    WHERE c.series_id = %(series)s AND NOT c.skipped AND c.slot >= %(now)s
+  ),
+  %(requests)s AND EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE m.series_id = %(series)s AND m.organiser_id = %(organiser)s
+      AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+"""  # noqa: S608 -- table names from the models, values as parameters
 
 
-def upcoming_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
-    return (
-        _meeting_rows(series.meetings.filter(ends_at__gte=timezone.now()))
-        .annotate(has_pending_request=_pending_request_exists())
-        .order_by("starts_at")
+FEEDBACK_COLUMNS = ("id", "meeting_id", "usefulness", "help_more", "preferred_frequency")
+
+
+@dataclass
+class SeriesPage:
+    """What the series page lists (``series_page_read``)."""
+
+    upcoming: list[dict[str, Any]]
+    past: list[dict[str, Any]]
+    feedback: list[tuple[dt.datetime, MeetingFeedback]]  # with the start of its meeting
+    clashes: Sequence[SlotClash]
+    requests: Sequence[ChangeRequest]
+
+
+def series_page_read(*, series: MeetingSeries, viewer: User) -> SeriesPage:
+    """The series' meetings to come and its latest held ones (as ``formatting.list_rows``
+    takes them, with the two people's names), the report's feedback on the latest (for
+    the two people only), the slots that need
+    a new time (``open_clashes``) and, for the two, the requests the organiser has to
+    answer (``pending_requests_for``): one statement, and those last two lists read only
+    when there are some. ``series`` comes from ``get_series_for_user_or_404`` (its two
+    people are the rows' people; anyone else a row names is read in one more query)."""
+    one_of_two = is_one_of_the_two(viewer=viewer, meeting_or_series=series)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SERIES_PAGE_SQL,
+            {
+                "series": series.pk,
+                "organiser": series.organiser_id,
+                "now": now,
+                "past": SERIES_PAST_SHOWN,
+                "pending": ChangeRequest.Status.PENDING,
+                "feedback": one_of_two,
+                "requests": one_of_two,
+            },
+        )
+        upcoming_json, past_json, feedback_json, has_clashes, has_requests = cursor.fetchone()
+    # psycopg2 decodes json (Django has it hand only jsonb over as text).
+    upcoming = [dict(zip(LIST_ROW_COLUMNS, row, strict=True)) for row in upcoming_json]
+    past = [dict(zip(LIST_ROW_COLUMNS, row, strict=True)) for row in past_json]
+    names = {
+        series.organiser_id: str(series.organiser),
+        series.participant_id: str(series.participant),
+    }
+    _name_rows([*upcoming, *past], names)
+    # Each piece of feedback, then the start of its meeting.
+    feedback = [
+        (
+            dt.datetime.fromisoformat(row[-1]),
+            MeetingFeedback(**dict(zip(FEEDBACK_COLUMNS, row[:-1], strict=True))),
+        )
+        for row in feedback_json
+    ]
+    return SeriesPage(
+        upcoming=upcoming,
+        past=past,
+        feedback=feedback,
+        clashes=list(open_clashes(organiser=series.organiser, series=series))
+        if has_clashes
+        else [],
+        requests=(
+            list(pending_requests_for(organiser=series.organiser, series=series))
+            if has_requests
+            else []
+        ),
     )
 
 
-def past_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
-    return _meeting_rows(series.meetings.filter(ends_at__lt=timezone.now())).order_by("-starts_at")
+def _name_rows(rows: list[dict[str, Any]], names: dict[int, str]) -> None:
+    """Set each row's times as datetimes and its ``organiser_name`` and ``participant_name``
+    from ``names`` (person id to ``str(person)``), reading anyone else in one query."""
+    missing = {
+        row[key] for row in rows for key in ("organiser_id", "participant_id")
+    } - names.keys()
+    if missing:
+        names = {
+            **names,
+            **{pk: str(person) for pk, person in User.objects.in_bulk(missing).items()},
+        }
+    for row in rows:
+        row["starts_at"] = dt.datetime.fromisoformat(row["starts_at"])
+        row["ends_at"] = dt.datetime.fromisoformat(row["ends_at"])
+        row["organiser_name"] = names[row["organiser_id"]]
+        row["participant_name"] = names[row["participant_id"]]
 
 
 def open_clashes(*, organiser: User, series: MeetingSeries | None = None) -> QuerySet[SlotClash]:

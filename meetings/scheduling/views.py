@@ -3,14 +3,12 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
-from meetings.formatting import clash_message
+from meetings.formatting import address_of, clash_message, day_text, list_rows
 from meetings.models import ChangeRequest, Kind, Meeting
-from meetings.record.selectors import feedback_of_series
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
@@ -41,8 +39,10 @@ def mine(request):
     )
     context = {
         "page": page,
+        "rows": list_rows(
+            page.object_list, viewer_id=user.pk, address=address_of("meetings:meeting")
+        ),
         "past": past,
-        "mine_url": reverse("meetings:mine"),
         "my_requests": selectors.requests_made_by(viewer=user),
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),
@@ -181,6 +181,8 @@ def series_detail(request, pk: int):
     one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=series)
     if not one_of_two:
         _record_look(request, series, kind=RecordAccess.Kind.SERIES)
+    read = selectors.series_page_read(series=series, viewer=request.user)
+    meeting_address = address_of("meetings:meeting")
     context = {
         "series": series,
         "one_of_two": one_of_two,
@@ -190,16 +192,14 @@ def series_detail(request, pk: int):
         "feedback_giver": series.organiser
         if series.agenda_lead_id == series.organiser_id
         else series.participant,
-        "upcoming": selectors.upcoming_meetings_of_series(series),
-        "past": selectors.past_meetings_of_series(series)[:10],
-        "clashes": selectors.open_clashes(organiser=series.organiser, series=series),
-        "requests": (
-            selectors.pending_requests_for(organiser=series.organiser, series=series)
-            if one_of_two
-            else []
-        ),
-        "move_form": MoveForm(),
-        "feedback": feedback_of_series(series=series, viewer=request.user)[:10],
+        "upcoming": list_rows(read.upcoming, viewer_id=request.user.pk, address=meeting_address),
+        "past": list_rows(read.past, viewer_id=request.user.pk, address=meeting_address),
+        "clashes": read.clashes,
+        "requests": read.requests,
+        "feedback": [
+            {"url": meeting_address(f.meeting_id), "day": day_text(starts_at), "f": f}
+            for starts_at, f in read.feedback
+        ],
     }
     if request.htmx:
         return render(request, "meetings/series_detail.html#upcoming", context)

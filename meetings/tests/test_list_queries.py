@@ -1,6 +1,6 @@
-"""The series page and My team make the same few queries however many meetings, series
-and reports they list: the rows' people and series come with the rows, not one query
-per row from the template."""
+"""The list pages (the series page, My team, My 1:1s) make the same few queries however
+many meetings, series and reports they list, and their rows, written once in Python
+rather than by the template, show what they showed."""
 
 import datetime as dt
 
@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting, MeetingFeedback
+from meetings.models import ChangeRequest, Meeting, MeetingFeedback, SlotClash
 from meetings.tests.factories import MeetingFactory, SeriesFactory
 from people.tests.factories import UserFactory
 
-SERIES_PAGE_QUERIES = 10
+SERIES_PAGE_QUERIES = 7
 TEAM_PAGE_QUERIES = 8
 
 
@@ -79,3 +79,136 @@ def test_my_team_makes_the_same_queries_for_1_or_9_reports(client, manager, empl
     assert body.count("Engineer") == 8 and body.count(">paused</span>") == 8
     assert nine == one
     assert nine <= TEAM_PAGE_QUERIES
+
+
+# --- The series page: its rows and its statements ---------------------------------------
+
+# Session, user, the series, the navigation's roles, and one statement for the rows, the
+# feedback and whether any slot or request waits (``selectors.SERIES_PAGE_SQL``).
+SERIES_PAGE_READS = 5
+
+
+def series_meeting(series, starts_at, **fields):
+    return MeetingFactory(
+        series=series,
+        slot=starts_at,
+        organiser=series.organiser,
+        participant=series.participant,
+        starts_at=starts_at,
+        **fields,
+    )
+
+
+# The line above the two: one more, whether their look at the series is to be recorded.
+@pytest.mark.parametrize(
+    ("viewer", "reads"),
+    [("manager", SERIES_PAGE_READS), ("employee", SERIES_PAGE_READS), ("grand_manager", 6)],
+)
+def test_the_series_page_reads_its_lists_in_one_statement(
+    client, request, series, viewer, reads, django_assert_num_queries
+):
+    hold_past_meetings(series, 3)
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("meetings:series", args=[series.pk])
+    with django_assert_num_queries(reads):
+        assert client.get(url).status_code == 200
+
+
+def test_the_series_page_reads_clashes_and_requests_only_when_there_are_some(
+    client, manager, employee, series, django_assert_num_queries
+):
+    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
+    ChangeRequest.objects.create(
+        meeting=upcoming, requested_by=employee, action=ChangeRequest.Action.CANCEL
+    )
+    slot = timezone.now() + dt.timedelta(days=40)
+    SlotClash.objects.create(
+        series=series, slot=slot, ends_at=slot + dt.timedelta(minutes=30), person=manager
+    )
+    url = reverse("meetings:series", args=[series.pk])
+    client.force_login(manager)
+    with django_assert_num_queries(SERIES_PAGE_READS + 2):
+        body = client.get(url).content.decode()
+    assert body.count('data-testid="change-request"') == 1
+    assert body.count('data-testid="clash"') == 1
+    assert body.count(">change requested</span>") == 1
+    client.force_login(employee)
+    with django_assert_num_queries(SERIES_PAGE_READS + 2):
+        body = client.get(url).content.decode()
+    assert "Waiting for Morgan Manager to answer your request" in body
+    assert "waiting for a new time" in body and 'data-testid="clash"' not in body
+
+
+def test_the_series_page_rows_say_when_what_and_how_it_went(
+    client, manager, employee, grand_manager, clock
+):
+    """Each row's link, time (in the viewer's zone), kind and people, and its badges, as
+    the rows of My 1:1s write them."""
+    manager.time_zone = "America/New_York"
+    manager.save(update_fields=["time_zone"])
+    series = SeriesFactory(organiser=manager, participant=employee)
+    now = timezone.now()
+    coming = series_meeting(series, dt.datetime(2027, 1, 5, 9, 30, tzinfo=dt.UTC))
+    moved = series_meeting(series, now + dt.timedelta(days=9), rescheduled_from=now)
+    ChangeRequest.objects.create(
+        meeting=moved, requested_by=employee, action=ChangeRequest.Action.CANCEL
+    )
+    held = series_meeting(series, now - dt.timedelta(days=7), status=Meeting.Status.COMPLETED)
+    called_off = series_meeting(
+        series, now - dt.timedelta(days=14), status=Meeting.Status.CANCELLED
+    )
+    # A request on a meeting over is not shown on the row (it was never answered).
+    ChangeRequest.objects.create(
+        meeting=held, requested_by=employee, action=ChangeRequest.Action.CANCEL
+    )
+    client.force_login(manager)
+    body = client.get(reverse("meetings:series", args=[series.pk])).content.decode()
+    link = f'<a href="{reverse("meetings:meeting", args=[coming.pk])}" class="fw-semibold">'
+    assert link in body
+    assert (
+        '<time datetime="2027-01-05T04:30:00-05:00">Tue 5 Jan 2027, 04:30\u201305:00</time>' in body
+    )
+    assert body.count('<span class="ms-1">1:1 with Emma Employee</span>') == 4
+    assert body.count(">moved</span>") == 1 and body.count(">change requested</span>") == 1
+    assert body.count(">held</span>") == 1 and body.count(">cancelled</span>") == 1
+    assert body.count("gap-2 text-body-secondary") == 1
+    for meeting in (moved, held, called_off):
+        assert reverse("meetings:meeting", args=[meeting.pk]) in body
+    client.force_login(grand_manager)
+    body = client.get(reverse("meetings:series", args=[series.pk])).content.decode()
+    assert body.count("1:1 with Morgan Manager and Emma Employee") == 4
+    client.force_login(employee)
+    body = client.get(reverse("meetings:series", args=[series.pk])).content.decode()
+    assert body.count("1:1 with Morgan Manager<") == 4
+
+
+def test_the_series_page_names_whoever_a_meeting_of_it_is_with(client, manager, employee):
+    """A meeting of the series between other people (it has only ever been the series'
+    two, but the row reads the meeting's own): their names, read in one more query."""
+    series = SeriesFactory(organiser=manager, participant=employee)
+    stand_in = UserFactory(full_name="Sam Standin")
+    MeetingFactory(
+        series=series,
+        slot=timezone.now() + dt.timedelta(days=3),
+        organiser=stand_in,
+        participant=employee,
+    )
+    client.force_login(manager)
+    body = client.get(reverse("meetings:series", args=[series.pk])).content.decode()
+    assert "1:1 with Sam Standin and Emma Employee" in body
+
+
+def test_the_series_page_lists_ten_held_and_ten_pieces_of_feedback_latest_first(
+    client, manager, series
+):
+    hold_past_meetings(series, 12)
+    client.force_login(manager)
+    body = client.get(reverse("meetings:series", args=[series.pk])).content.decode()
+    past = body[body.index('id="past-heading"') :]
+    assert past.count('data-testid="meeting-row"') == 10
+    assert body.count('data-testid="feedback-shown"') == 10
+    held = series.meetings.filter(status=Meeting.Status.COMPLETED).order_by("-starts_at")
+    links = [reverse("meetings:meeting", args=[meeting.pk]) for meeting in held]
+    positions = [past.index(f'href="{link}"') for link in links[:10]]
+    assert positions == sorted(positions)
+    assert f'href="{links[10]}"' not in past
