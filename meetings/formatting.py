@@ -48,6 +48,13 @@ def day_text(moment: dt.datetime) -> str:
     return f"{local:%a} {local.day} {local:%b %Y}"
 
 
+def day_time_text(moment: dt.datetime) -> str:
+    """``moment`` in the current zone as the date filter ``D j M, H:i`` writes it, e.g.
+    "Mon 7 Dec, 09:30"."""
+    local = timezone.localtime(moment)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
 def address_of(url_name: str) -> Callable[[int], str]:
     """The address of ``url_name`` (a URL with one id) for any id, reversed once: a list
     writes twenty rows' links with string formatting rather than twenty ``{% url %}``."""

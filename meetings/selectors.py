@@ -20,7 +20,6 @@ from django.db.models import (
     F,
     Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -398,39 +397,129 @@ def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int)
         raise Http404("No such request.") from None
 
 
-# What ``MeetingSeries.cadence_text`` reads.
-SERIES_CADENCE_FIELDS = ("cadence", "start_time", "time_zone", "duration_minutes", "end_date")
+# What My team reads, in one statement (as the series page's): the viewer's reports
+# still working here, by name, each with the start of their latest 1:1 with the viewer
+# that was not called off, their next one still scheduled (start and id), and their
+# series with the viewer not ended (what the cadence's words need), newest first; then
+# whether any slot needs a new time or any request waits for the viewer, so that those
+# two lists are read only when they have something.
+TEAM_PAGE_SQL = f"""
+SELECT
+  to_json(ARRAY(
+    SELECT json_build_array(
+      person.id, person.full_name, person.job_title,
+      (SELECT m.starts_at FROM {_table(Meeting)} m
+       WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
+         AND m.starts_at < %(now)s AND m.status <> %(cancelled)s
+       ORDER BY m.starts_at DESC LIMIT 1),
+      next.starts_at, next.id,
+      ARRAY(
+        SELECT json_build_array(s.id, s.status, s.cadence, s.start_time, s.time_zone,
+          s.duration_minutes, s.end_date)
+        FROM {_table(MeetingSeries)} s
+        WHERE s.organiser_id = %(manager)s AND s.participant_id = person.id
+          AND s.status <> %(ended)s
+        ORDER BY s.created_at DESC, s.id DESC
+      ))
+    FROM {_table(User)} person
+    LEFT JOIN LATERAL (
+      SELECT m.starts_at, m.id FROM {_table(Meeting)} m
+      WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
+        AND m.starts_at >= %(now)s AND m.status = %(scheduled)s
+      ORDER BY m.starts_at LIMIT 1
+    ) next ON true
+    WHERE person.manager_id = %(manager)s AND person.is_active
+    ORDER BY person.full_name, person.id
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(SlotClash)} c
+    JOIN {_table(MeetingSeries)} s ON s.id = c.series_id
+    WHERE s.organiser_id = %(manager)s AND NOT c.skipped AND c.slot >= %(now)s
+  ),
+  EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE m.organiser_id = %(manager)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+"""  # noqa: S608 -- table names from the models, values as parameters
 
 
-def team_overview(*, manager: User) -> QuerySet[User]:
-    """``manager``'s reports with their last held and next 1:1 and open series."""
+@dataclass
+class TeamRow:
+    """One of the viewer's reports on My team (``team_page_read``)."""
+
+    id: int
+    full_name: str
+    job_title: str
+    last_held_at: dt.datetime | None
+    next_meeting_at: dt.datetime | None
+    next_meeting_id: int | None
+    # Not ended, newest first; each with what ``cadence_text`` reads, and its status.
+    open_series: list[MeetingSeries]
+
+
+@dataclass
+class TeamPage:
+    reports: list[TeamRow]
+    clashes: Sequence[SlotClash]
+    requests: Sequence[ChangeRequest]
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def team_page_read(*, manager: User) -> TeamPage:
+    """My team: ``manager``'s reports still working here (``people.selectors.reports_of``),
+    each with their last held and next 1:1 with ``manager`` and their series with them
+    not ended; the slots of ``manager``'s series that need a new time (``open_clashes``)
+    and the requests ``manager`` has to answer (``pending_requests_for``), read only when
+    there are some. One statement besides those two."""
     now = timezone.now()
-    together = Meeting.objects.filter(participant=OuterRef("pk"), organiser=manager)
-    last_held = (
-        together.filter(starts_at__lt=now)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")
-    )
-    upcoming = together.filter(starts_at__gte=now, status=Meeting.Status.SCHEDULED).order_by(
-        "starts_at"
-    )
-    # Only what the rows show: a series' cadence text and status, a report's name.
-    open_series = (
-        MeetingSeries.objects.filter(organiser=manager)
-        .exclude(status=MeetingSeries.Status.ENDED)
-        .only(*SERIES_CADENCE_FIELDS, "participant_id", "status")
-    )
-    return (
-        reports_of(manager=manager)
-        .select_related(None)
-        .only("full_name", "job_title")
-        .annotate(
-            last_held_at=Subquery(last_held.values("starts_at")[:1]),
-            next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
-            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TEAM_PAGE_SQL,
+            {
+                "manager": manager.pk,
+                "now": now,
+                "cancelled": Meeting.Status.CANCELLED,
+                "scheduled": Meeting.Status.SCHEDULED,
+                "ended": MeetingSeries.Status.ENDED,
+                "pending": ChangeRequest.Status.PENDING,
+            },
         )
-        .prefetch_related(Prefetch("attended_series", queryset=open_series, to_attr="open_series"))
-        .order_by("full_name")
+        reports_json, has_clashes, has_requests = cursor.fetchone()
+    reports = []
+    for pk, full_name, job_title, last_held_at, next_at, next_id, series in reports_json:
+        open_series = [
+            MeetingSeries(
+                pk=series_id,
+                organiser_id=manager.pk,
+                participant_id=pk,
+                status=status,
+                cadence=cadence,
+                start_time=dt.time.fromisoformat(start_time),
+                time_zone=time_zone,
+                duration_minutes=duration,
+                end_date=dt.date.fromisoformat(end_date) if end_date else None,
+            )
+            for series_id, status, cadence, start_time, time_zone, duration, end_date in series
+        ]
+        reports.append(
+            TeamRow(
+                id=pk,
+                full_name=full_name,
+                job_title=job_title,
+                last_held_at=_moment(last_held_at),
+                next_meeting_at=_moment(next_at),
+                next_meeting_id=next_id,
+                open_series=open_series,
+            )
+        )
+    return TeamPage(
+        reports=reports,
+        clashes=list(open_clashes(organiser=manager)) if has_clashes else [],
+        requests=list(pending_requests_for(organiser=manager)) if has_requests else [],
     )
 
 

@@ -7,8 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
-from meetings.formatting import address_of, clash_message, day_text, list_rows
-from meetings.models import ChangeRequest, Kind, Meeting
+from meetings.formatting import (
+    address_of,
+    clash_message,
+    day_text,
+    day_time_text,
+    list_rows,
+)
+from meetings.models import ChangeRequest, Kind, Meeting, MeetingSeries
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
@@ -77,11 +83,30 @@ def met_everyone(request):
 
 def team(request):
     user = request.user
-    context = {
-        "reports": selectors.team_overview(manager=user),
-        "requests": selectors.pending_requests_for(organiser=user),
-        "clashes": selectors.open_clashes(organiser=user),
-    }
+    read = selectors.team_page_read(manager=user)
+    meeting_address = address_of("meetings:meeting")
+    series_address = address_of("meetings:series")
+    # Each report's row as shown, written once here: no {% url %} or filter per row.
+    reports = [
+        {
+            "pk": report.id,
+            "full_name": report.full_name,
+            "job_title": report.job_title,
+            "last_held": day_text(report.last_held_at) if report.last_held_at else "",
+            "next": day_time_text(report.next_meeting_at) if report.next_meeting_at else "",
+            "next_url": meeting_address(report.next_meeting_id) if report.next_meeting_id else "",
+            "open_series": [
+                {
+                    "url": series_address(series.pk),
+                    "cadence": series.cadence_text,
+                    "paused": series.status == MeetingSeries.Status.PAUSED,
+                }
+                for series in report.open_series
+            ],
+        }
+        for report in read.reports
+    ]
+    context = {"reports": reports, "requests": read.requests, "clashes": read.clashes}
     return render(request, "meetings/team.html", context)
 
 

@@ -11,11 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import ChangeRequest, Meeting, MeetingFeedback, SlotClash
-from meetings.tests.factories import MeetingFactory, SeriesFactory
+from meetings.tests.factories import MeetingFactory, SeriesFactory, weekly
 from people.tests.factories import UserFactory
 
 SERIES_PAGE_QUERIES = 7
-TEAM_PAGE_QUERIES = 8
+# Session, user, the navigation's roles, and one statement for the reports with their
+# last and next 1:1s and series, and whether any slot or request waits
+# (``selectors.TEAM_PAGE_SQL``).
+TEAM_PAGE_QUERIES = 4
 
 
 def queries(client, url: str) -> tuple[int, str]:
@@ -60,6 +63,7 @@ def test_my_team_makes_the_same_queries_for_1_or_9_reports(client, manager, empl
     client.force_login(manager)
     url = reverse("meetings:team")
     one, _ = queries(client, url)
+    assert one == TEAM_PAGE_QUERIES
     for hour in range(8):
         report = UserFactory(manager=manager, job_title="Engineer")
         SeriesFactory(organiser=manager, participant=report)
@@ -212,3 +216,87 @@ def test_the_series_page_lists_ten_held_and_ten_pieces_of_feedback_latest_first(
     positions = [past.index(f'href="{link}"') for link in links[:10]]
     assert positions == sorted(positions)
     assert f'href="{links[10]}"' not in past
+
+
+# --- My team --------------------------------------------------------------------------
+
+
+def test_my_team_reads_clashes_and_requests_only_when_there_are_some(
+    client, manager, employee, series, django_assert_num_queries
+):
+    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
+    ChangeRequest.objects.create(
+        meeting=upcoming, requested_by=employee, action=ChangeRequest.Action.CANCEL
+    )
+    slot = timezone.now() + dt.timedelta(days=40)
+    SlotClash.objects.create(
+        series=series, slot=slot, ends_at=slot + dt.timedelta(minutes=30), person=manager
+    )
+    client.force_login(manager)
+    with django_assert_num_queries(TEAM_PAGE_QUERIES + 2):
+        body = client.get(reverse("meetings:team")).content.decode()
+    assert body.count('data-testid="change-request"') == 1
+    assert body.count('data-testid="clash"') == 1
+
+
+def test_my_team_rows_say_last_next_and_cadence_at_my_time(client, manager, employee, clock):
+    """Last held (not called off), next still scheduled, the series not ended (newest
+    first, paused marked), all with the viewer and in the viewer's zone; nothing of
+    another manager's 1:1s, of a leaver, or of someone else's report."""
+    manager.time_zone = "America/New_York"
+    manager.save(update_fields=["time_zone"])
+    employee.job_title = "Engineer"
+    employee.save(update_fields=["job_title"])
+    now = timezone.now()
+    older = SeriesFactory(organiser=manager, participant=employee, status="paused")
+    ended = SeriesFactory(organiser=manager, participant=employee, status="ended")
+    newer = SeriesFactory(organiser=manager, participant=employee, cadence=weekly(interval=2))
+    held = MeetingFactory(
+        organiser=manager,
+        participant=employee,
+        starts_at=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC),
+    )
+    MeetingFactory(  # called off: not the last held
+        organiser=manager,
+        participant=employee,
+        starts_at=held.starts_at + dt.timedelta(days=1),
+        status=Meeting.Status.CANCELLED,
+    )
+    MeetingFactory(  # another organiser's
+        participant=employee, starts_at=held.starts_at + dt.timedelta(days=2)
+    )
+    coming = MeetingFactory(
+        organiser=manager,
+        participant=employee,
+        starts_at=dt.datetime(2027, 1, 5, 14, 30, tzinfo=dt.UTC),
+    )
+    MeetingFactory(  # cancelled: not the next
+        organiser=manager,
+        participant=employee,
+        starts_at=coming.starts_at - dt.timedelta(days=3),
+        status=Meeting.Status.CANCELLED,
+    )
+    quiet = UserFactory(full_name="Quinn Quiet", manager=manager)
+    UserFactory(full_name="Lee Leaver", manager=manager, is_active=False)
+    assert held.starts_at < now < coming.starts_at
+    client.force_login(manager)
+    body = client.get(reverse("meetings:team")).content.decode()
+    rows = body.split('data-testid="report-row"')[1:]
+    assert len(rows) == 2 and "Lee Leaver" not in body
+    emma, quinn = rows
+    assert "Emma Employee" in emma and "Engineer" in emma
+    assert '<td data-label="Last 1:1">Mon 30 Nov 2026</td>' in emma
+    link = reverse("meetings:meeting", args=[coming.pk])
+    assert f'<a href="{link}">Tue 5 Jan, 09:30</a>' in emma
+    cadences = [
+        emma.index(f'<a href="{reverse("meetings:series", args=[series.pk])}">')
+        for series in (newer, older)
+    ]
+    assert cadences == sorted(cadences)
+    assert reverse("meetings:series", args=[ended.pk]) not in emma
+    assert emma.count(">paused</span>") == 1
+    assert "Every 2 weeks on Tuesday" in emma
+    assert f"?participant={employee.pk}" in emma and "Book a recurring 1:1<" not in emma
+    assert "Quinn Quiet" in quinn and "None yet" in quinn and "Nothing booked" in quinn
+    assert "No regular 1:1" in quinn
+    assert f"{reverse('meetings:series_new')}?participant={quiet.pk}" in quinn
