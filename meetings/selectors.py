@@ -15,7 +15,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
-    CharField,
     Exists,
     F,
     Model,
@@ -23,9 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -47,6 +44,10 @@ RECENT_DAYS = 45
 # Seed 002: a new head of department meets every member of staff within the first term,
 # six weeks. "Met everyone" counts from this many days ago unless another date is chosen.
 FIRST_TERM_DAYS = 42
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
@@ -85,32 +86,6 @@ def meetings_of(*, viewer: User) -> QuerySet[Meeting]:
     )
 
 
-def my_meetings(*, viewer: User, past: bool) -> QuerySet[Meeting]:
-    """My 1:1s: those to come, soonest first, or (``past``) those over, latest first,
-    each with ``organiser_name`` and ``participant_name`` (how a person reads in a
-    list: their name, or their email without one)."""
-    now = timezone.now()
-    mine = Meeting.objects.filter(Q(organiser=viewer) | Q(participant=viewer)).annotate(
-        has_pending_request=_pending_request_exists(),
-        organiser_name=_name_of("organiser_id"),
-        participant_name=_name_of("participant_id"),
-    )
-    if past:
-        return mine.filter(ends_at__lt=now).order_by("-starts_at")
-    return mine.filter(ends_at__gte=now).order_by("starts_at")
-
-
-def _name_of(person_id: str) -> Subquery:
-    """``str(person)`` in SQL, looked up by key for each row of the page only: a join
-    made PostgreSQL hash the whole people table before it could sort and take the
-    page of twenty."""
-    return Subquery(
-        User.objects.filter(pk=OuterRef(person_id)).values(
-            name=Coalesce(NullIf("full_name", Value("")), "email", output_field=CharField())
-        )[:1]
-    )
-
-
 # The columns of a meeting that ``formatting.list_rows`` takes, read by the list pages
 # (with the two people's names, which each reads its own way).
 LIST_ROW_COLUMNS = (
@@ -126,17 +101,108 @@ LIST_ROW_COLUMNS = (
 )
 
 
+def _my_meetings_sql(*, past: bool) -> str:
+    """My 1:1s, one page and how many there are, in one statement: the meetings over
+    (``past``, latest first) or to come (soonest first) that the viewer is one of the two
+    of; the page asked for (``asked``; the last when it is 0 or past the end, as
+    ``Paginator.get_page`` does), each row the columns of ``LIST_ROW_COLUMNS`` and the two
+    people's names (their name, or their email without one); then whether any request of
+    the viewer's own waits for an answer (``requests_made_by``)."""
+    over, order = ("<", "DESC") if past else (">=", "ASC")
+    # The names are looked up by key for each row of the page only: a join made
+    # PostgreSQL hash the whole people table before it could sort and take the page.
+    return f"""
+WITH mine AS (
+  SELECT m.id, m.kind, m.starts_at, m.ends_at, m.status,
+    m.rescheduled_from IS NOT NULL AS moved, m.organiser_id, m.participant_id
+  FROM {_table(Meeting)} m
+  WHERE (m.organiser_id = %(viewer)s OR m.participant_id = %(viewer)s)
+    AND m.ends_at {over} %(now)s
+), counted AS (
+  SELECT count(*) AS total,
+    GREATEST(CEIL(count(*) / %(per_page)s::numeric), 1)::int AS pages
+  FROM mine
+), page AS (
+  SELECT total,
+    CASE WHEN %(asked)s < 1 OR %(asked)s > pages THEN pages ELSE %(asked)s END AS number
+  FROM counted
+)
+SELECT page.total, page.number,
+  to_json(ARRAY(
+    SELECT json_build_array(p.id, p.kind, p.starts_at, p.ends_at, p.status, p.moved,
+      p.organiser_id, p.participant_id,
+      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+              WHERE r.meeting_id = p.id AND r.status = %(pending)s),
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+       WHERE u.id = p.organiser_id),
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+       WHERE u.id = p.participant_id))
+    FROM (
+      SELECT * FROM mine ORDER BY mine.starts_at {order}, mine.id {order}
+      LIMIT %(per_page)s OFFSET (page.number - 1) * %(per_page)s
+    ) p
+    ORDER BY p.starts_at {order}, p.id {order}
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE r.requested_by_id = %(viewer)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+FROM page
+"""  # noqa: S608 -- table names from the models, values as parameters
+
+
+MY_MEETINGS_SQL = {past: _my_meetings_sql(past=past) for past in (False, True)}
+
+
+@dataclass
+class MyMeetings:
+    """A page of My 1:1s (``my_meetings_page``)."""
+
+    page: Page[dict[str, Any]]
+    requests: Sequence[ChangeRequest]
+
+
+def _page_asked(number: str | int | None) -> int:
+    """The page ``Paginator.get_page`` would show for ``number`` before it knows how many
+    there are (``validate_number``'s reading): 1 for anything not a whole number, 0 (the
+    last) for one below 1, else the number (the last too when past the end)."""
+    try:
+        asked = int(number)  # type: ignore[arg-type]  # None is not a number: page 1
+    except (TypeError, ValueError):
+        return 1
+    return max(asked, 0)
+
+
 def my_meetings_page(
     *, viewer: User, past: bool, number: str | int | None, per_page: int
-) -> Page[dict[str, Any]]:
-    """One page of ``my_meetings``, each meeting the columns ``formatting.list_rows``
-    takes (no model instances: the page shows only these)."""
-    meetings = my_meetings(viewer=viewer, past=past).values(
-        *LIST_ROW_COLUMNS, "organiser_name", "participant_name"
+) -> MyMeetings:
+    """One page of My 1:1s (``MY_MEETINGS_SQL``), each meeting the columns
+    ``formatting.list_rows`` takes, and ``viewer``'s own requests still waiting
+    (``requests_made_by``), read only when there are some. One statement besides those."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MY_MEETINGS_SQL[past],
+            {
+                "viewer": viewer.pk,
+                "now": timezone.now(),
+                "per_page": per_page,
+                "asked": _page_asked(number),
+                "pending": ChangeRequest.Status.PENDING,
+            },
+        )
+        total, shown, rows_json, has_requests = cursor.fetchone()
+    columns = (*LIST_ROW_COLUMNS, "organiser_name", "participant_name")
+    rows = [dict(zip(columns, row, strict=True)) for row in rows_json]
+    for row in rows:
+        row["starts_at"] = dt.datetime.fromisoformat(row["starts_at"])
+        row["ends_at"] = dt.datetime.fromisoformat(row["ends_at"])
+    # The paginator counts a range as long as the list: the page is read already.
+    paginator: Paginator[Any] = Paginator(range(total), per_page)
+    page: Page[dict[str, Any]] = Page(rows, shown, paginator)
+    return MyMeetings(
+        page=page, requests=list(requests_made_by(viewer=viewer)) if has_requests else []
     )
-    page = Paginator(meetings, per_page).get_page(number)
-    page.object_list = list(page.object_list)
-    return page
 
 
 def attach_people(rows: Sequence[Model], fields: tuple[str, ...], people: dict[int, User]) -> None:
@@ -198,10 +264,6 @@ def get_series_to_change_or_404(*, viewer: User, pk: int) -> MeetingSeries:
         return series_visible_to(viewer=viewer).filter(organiser=viewer).get(pk=pk)
     except MeetingSeries.DoesNotExist:
         raise Http404("No such series.") from None
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 # How many held 1:1s (and pieces of feedback) the series page lists.

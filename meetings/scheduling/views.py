@@ -40,16 +40,16 @@ PAGE_SIZE = 20
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    page = selectors.my_meetings_page(
+    mine = selectors.my_meetings_page(
         viewer=user, past=past, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
     context = {
-        "page": page,
+        "page": mine.page,
         "rows": list_rows(
-            page.object_list, viewer_id=user.pk, address=address_of("meetings:meeting")
+            mine.page.object_list, viewer_id=user.pk, address=address_of("meetings:meeting")
         ),
         "past": past,
-        "my_requests": selectors.requests_made_by(viewer=user),
+        "my_requests": mine.requests,
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),
     }

@@ -300,3 +300,70 @@ def test_my_team_rows_say_last_next_and_cadence_at_my_time(client, manager, empl
     assert "Quinn Quiet" in quinn and "None yet" in quinn and "Nothing booked" in quinn
     assert "No regular 1:1" in quinn
     assert f"{reverse('meetings:series_new')}?participant={quiet.pk}" in quinn
+
+
+# --- My 1:1s --------------------------------------------------------------------------
+
+
+def test_my_1_1s_reads_requests_only_when_there_are_some(
+    client, manager, employee, series, django_assert_num_queries
+):
+    """Session, user, the navigation's roles, the page with how many there are and
+    whether a request of mine waits (``selectors.MY_MEETINGS_SQL``), the calendar
+    address; the requests themselves once there are some."""
+    client.force_login(employee)
+    url = reverse("meetings:mine")
+    with django_assert_num_queries(5):
+        assert "Waiting for an answer" not in client.get(url).content.decode()
+    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
+    ChangeRequest.objects.create(
+        meeting=upcoming, requested_by=employee, action=ChangeRequest.Action.CANCEL
+    )
+    with django_assert_num_queries(6):
+        body = client.get(url).content.decode()
+    assert "Waiting for an answer" in body and "You asked Morgan Manager to" in body
+    assert body.count(">change requested</span>") == 1
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("", 1),
+        ("2", 2),
+        (" 2 ", 2),
+        ("3", 3),
+        ("9", 3),
+        ("0", 3),
+        ("-1", 3),
+        ("abc", 1),
+        ("2.0", 1),
+    ],
+)
+def test_my_1_1s_shows_the_page_the_paginator_would(client, manager, asked, shown):
+    """Twenty a page, soonest first; a page past the end or below 1 is the last, anything
+    not a number the first (``Paginator.get_page``)."""
+    starts = [timezone.now() + dt.timedelta(days=day, hours=1) for day in range(45)]
+    meetings = [MeetingFactory(organiser=manager, starts_at=start) for start in starts]
+    client.force_login(manager)
+    body = client.get(reverse("meetings:mine"), {"page": asked}).content.decode()
+    assert f"Page {shown} of 3" in body
+    on_page = meetings[(shown - 1) * 20 : shown * 20]
+    links = [f'href="{reverse("meetings:meeting", args=[m.pk])}"' for m in on_page]
+    positions = [body.index(link) for link in links]
+    assert positions == sorted(positions)
+    assert body.count('data-testid="meeting-row"') == len(on_page)
+    assert ("Previous" in body) is (shown > 1) and ("Next</a>" in body) is (shown < 3)
+
+
+def test_my_1_1s_past_are_latest_first_and_none_says_so(client, manager):
+    client.force_login(manager)
+    body = client.get(reverse("meetings:mine"), {"when": "past"}).content.decode()
+    assert 'data-testid="no-meetings"' in body and "No past 1:1s yet." in body
+    earlier, later = (
+        MeetingFactory(organiser=manager, starts_at=timezone.now() - dt.timedelta(days=days))
+        for days in (9, 2)
+    )
+    body = client.get(reverse("meetings:mine"), {"when": "past"}).content.decode()
+    first = body.index(reverse("meetings:meeting", args=[later.pk]))
+    assert first < body.index(reverse("meetings:meeting", args=[earlier.pk]))
+    assert "Page 1 of 1" not in body
