@@ -334,11 +334,11 @@ class SeriesPage:
 def series_page_read(*, series: MeetingSeries, viewer: User) -> SeriesPage:
     """The series' meetings to come and its latest held ones (as ``formatting.list_rows``
     takes them, with the two people's names), the report's feedback on the latest (for
-    the two people only), the slots that need
-    a new time (``open_clashes``) and, for the two, the requests the organiser has to
-    answer (``pending_requests_for``): one statement, and those last two lists read only
-    when there are some. ``series`` comes from ``get_series_for_user_or_404`` (its two
-    people are the rows' people; anyone else a row names is read in one more query)."""
+    the two people only), the slots that need a new time (``open_clashes``) and, for the
+    two, the requests the organiser has to answer (``pending_requests_for``): one
+    statement, and those last two lists read only when there are some. ``series`` comes
+    from ``get_series_for_user_or_404`` (its two people are the rows' people; anyone else
+    a row names is read in one more query)."""
     one_of_two = is_one_of_the_two(viewer=viewer, meeting_or_series=series)
     now = timezone.now()
     with connection.cursor() as cursor:
