@@ -531,6 +531,25 @@ def _moment(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+# The columns of a series in TEAM_PAGE_SQL: what ``cadence_text`` reads, and its status.
+TEAM_SERIES_COLUMNS = (
+    "id",
+    "status",
+    "cadence",
+    "start_time",
+    "time_zone",
+    "duration_minutes",
+    "end_date",
+)
+
+
+def _open_series(row: list[Any], *, organiser_id: int, participant_id: int) -> MeetingSeries:
+    fields = dict(zip(TEAM_SERIES_COLUMNS, row, strict=True))
+    fields["start_time"] = dt.time.fromisoformat(fields["start_time"])
+    fields["end_date"] = dt.date.fromisoformat(fields["end_date"]) if fields["end_date"] else None
+    return MeetingSeries(organiser_id=organiser_id, participant_id=participant_id, **fields)
+
+
 def team_page_read(*, manager: User) -> TeamPage:
     """My team: ``manager``'s reports still working here (``people.selectors.reports_of``),
     each with their last held and next 1:1 with ``manager`` and their series with them
@@ -554,18 +573,7 @@ def team_page_read(*, manager: User) -> TeamPage:
     reports = []
     for pk, full_name, job_title, last_held_at, next_at, next_id, series in reports_json:
         open_series = [
-            MeetingSeries(
-                pk=series_id,
-                organiser_id=manager.pk,
-                participant_id=pk,
-                status=status,
-                cadence=cadence,
-                start_time=dt.time.fromisoformat(start_time),
-                time_zone=time_zone,
-                duration_minutes=duration,
-                end_date=dt.date.fromisoformat(end_date) if end_date else None,
-            )
-            for series_id, status, cadence, start_time, time_zone, duration, end_date in series
+            _open_series(row, organiser_id=manager.pk, participant_id=pk) for row in series
         ]
         reports.append(
             TeamRow(

@@ -103,6 +103,18 @@ def series_meeting(series, starts_at, **fields):
     )
 
 
+def a_request_and_a_clash(series):
+    """The participant asks to call off the next 1:1; a slot in 40 days needs a new time."""
+    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
+    ChangeRequest.objects.create(
+        meeting=upcoming, requested_by=series.participant, action=ChangeRequest.Action.CANCEL
+    )
+    slot = timezone.now() + dt.timedelta(days=40)
+    SlotClash.objects.create(
+        series=series, slot=slot, ends_at=slot + dt.timedelta(minutes=30), person=series.organiser
+    )
+
+
 # The line above the two: one more, whether their look at the series is to be recorded.
 @pytest.mark.parametrize(
     ("viewer", "reads"),
@@ -121,14 +133,7 @@ def test_the_series_page_reads_its_lists_in_one_statement(
 def test_the_series_page_reads_clashes_and_requests_only_when_there_are_some(
     client, manager, employee, series, django_assert_num_queries
 ):
-    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
-    ChangeRequest.objects.create(
-        meeting=upcoming, requested_by=employee, action=ChangeRequest.Action.CANCEL
-    )
-    slot = timezone.now() + dt.timedelta(days=40)
-    SlotClash.objects.create(
-        series=series, slot=slot, ends_at=slot + dt.timedelta(minutes=30), person=manager
-    )
+    a_request_and_a_clash(series)
     url = reverse("meetings:series", args=[series.pk])
     client.force_login(manager)
     with django_assert_num_queries(SERIES_PAGE_READS + 2):
@@ -224,14 +229,7 @@ def test_the_series_page_lists_ten_held_and_ten_pieces_of_feedback_latest_first(
 def test_my_team_reads_clashes_and_requests_only_when_there_are_some(
     client, manager, employee, series, django_assert_num_queries
 ):
-    upcoming = series.meetings.filter(starts_at__gt=timezone.now()).order_by("starts_at")[0]
-    ChangeRequest.objects.create(
-        meeting=upcoming, requested_by=employee, action=ChangeRequest.Action.CANCEL
-    )
-    slot = timezone.now() + dt.timedelta(days=40)
-    SlotClash.objects.create(
-        series=series, slot=slot, ends_at=slot + dt.timedelta(minutes=30), person=manager
-    )
+    a_request_and_a_clash(series)
     client.force_login(manager)
     with django_assert_num_queries(TEAM_PAGE_QUERIES + 2):
         body = client.get(reverse("meetings:team")).content.decode()
