@@ -8,33 +8,31 @@ else gets a 404. Only the two people may change anything.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
-    CharField,
     Exists,
     F,
     Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
-from meetings.formatting import list_times
 from meetings.models import (
     Attendance,
     ChangeRequest,
     Kind,
     ManagerHandover,
     Meeting,
+    MeetingFeedback,
     MeetingSeries,
     SlotClash,
 )
@@ -46,6 +44,10 @@ RECENT_DAYS = 45
 # Seed 002: a new head of department meets every member of staff within the first term,
 # six weeks. "Met everyone" counts from this many days ago unless another date is chosen.
 FIRST_TERM_DAYS = 42
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
@@ -84,46 +86,123 @@ def meetings_of(*, viewer: User) -> QuerySet[Meeting]:
     )
 
 
-def my_meetings(*, viewer: User, past: bool) -> QuerySet[Meeting]:
-    """My 1:1s: those to come, soonest first, or (``past``) those over, latest first,
-    each with ``organiser_name`` and ``participant_name`` (how a person reads in a
-    list: their name, or their email without one)."""
-    now = timezone.now()
-    mine = Meeting.objects.filter(Q(organiser=viewer) | Q(participant=viewer)).annotate(
-        has_pending_request=_pending_request_exists(),
-        organiser_name=_name_of("organiser_id"),
-        participant_name=_name_of("participant_id"),
-    )
-    if past:
-        return mine.filter(ends_at__lt=now).order_by("-starts_at")
-    return mine.filter(ends_at__gte=now).order_by("starts_at")
+# The columns of a meeting that ``formatting.list_rows`` takes, read by the list pages
+# (with the two people's names, which each reads its own way).
+LIST_ROW_COLUMNS = (
+    "id",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "status",
+    "rescheduled_from",
+    "organiser_id",
+    "participant_id",
+    "has_pending_request",
+)
 
 
-def _name_of(person_id: str) -> Subquery:
-    """``str(person)`` in SQL, looked up by key for each row of the page only: a join
-    made PostgreSQL hash the whole people table before it could sort and take the
-    page of twenty."""
-    return Subquery(
-        User.objects.filter(pk=OuterRef(person_id)).values(
-            name=Coalesce(NullIf("full_name", Value("")), "email", output_field=CharField())
-        )[:1]
-    )
+def _my_meetings_sql(*, past: bool) -> str:
+    """My 1:1s, one page and how many there are, in one statement: the meetings over
+    (``past``, latest first) or to come (soonest first) that the viewer is one of the two
+    of; the page asked for (``asked``; the last when it is 0 or past the end, as
+    ``Paginator.get_page`` does), each row the columns of ``LIST_ROW_COLUMNS`` and the two
+    people's names (their name, or their email without one); then whether any request of
+    the viewer's own waits for an answer (``requests_made_by``)."""
+    over, order = ("<", "DESC") if past else (">=", "ASC")
+    # The names are looked up by key for each row of the page only: a join made
+    # PostgreSQL hash the whole people table before it could sort and take the page.
+    return f"""
+WITH mine AS (
+  SELECT m.id, m.kind, m.starts_at, m.ends_at, m.status,
+    m.rescheduled_from IS NOT NULL AS moved, m.organiser_id, m.participant_id
+  FROM {_table(Meeting)} m
+  WHERE (m.organiser_id = %(viewer)s OR m.participant_id = %(viewer)s)
+    AND m.ends_at {over} %(now)s
+), counted AS (
+  SELECT count(*) AS total,
+    GREATEST(CEIL(count(*) / %(per_page)s::numeric), 1)::int AS pages
+  FROM mine
+), page AS (
+  SELECT total,
+    CASE WHEN %(asked)s < 1 OR %(asked)s > pages THEN pages ELSE %(asked)s END AS number
+  FROM counted
+)
+SELECT page.total, page.number,
+  to_json(ARRAY(
+    SELECT json_build_array(p.id, p.kind, p.starts_at, p.ends_at, p.status, p.moved,
+      p.organiser_id, p.participant_id,
+      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+              WHERE r.meeting_id = p.id AND r.status = %(pending)s),
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+       WHERE u.id = p.organiser_id),
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+       WHERE u.id = p.participant_id))
+    FROM (
+      SELECT * FROM mine ORDER BY mine.starts_at {order}, mine.id {order}
+      LIMIT %(per_page)s OFFSET (page.number - 1) * %(per_page)s
+    ) p
+    ORDER BY p.starts_at {order}, p.id {order}
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE r.requested_by_id = %(viewer)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+FROM page
+"""  # noqa: S608 -- table names from the models, values as parameters
+
+
+MY_MEETINGS_SQL = {past: _my_meetings_sql(past=past) for past in (False, True)}
+
+
+@dataclass
+class MyMeetings:
+    """A page of My 1:1s (``my_meetings_page``)."""
+
+    page: Page[dict[str, Any]]
+    requests: Sequence[ChangeRequest]
+
+
+def _page_asked(number: str | int | None) -> int:
+    """The page ``Paginator.get_page`` would show for ``number`` before it knows how many
+    there are (``validate_number``'s reading): 1 for anything not a whole number, 0 (the
+    last) for one below 1, else the number (the last too when past the end)."""
+    try:
+        asked = int(number)  # type: ignore[arg-type]  # None is not a number: page 1
+    except (TypeError, ValueError):
+        return 1
+    return max(asked, 0)
 
 
 def my_meetings_page(
     *, viewer: User, past: bool, number: str | int | None, per_page: int
-) -> Page[Meeting]:
-    """One page of ``my_meetings``, each with its times as the list shows them
-    (``formatting.list_times``), written once here rather than by three date filters
-    per row."""
-    page = Paginator(my_meetings(viewer=viewer, past=past), per_page).get_page(number)
-    meetings = list(page.object_list)
-    for meeting in meetings:
-        times = list_times(meeting.starts_at, meeting.ends_at)
-        for name, text in zip(("starts_iso", "starts_text", "ends_text"), times, strict=True):
-            setattr(meeting, name, text)
-    page.object_list = meetings
-    return page
+) -> MyMeetings:
+    """One page of My 1:1s (``MY_MEETINGS_SQL``), each meeting the columns
+    ``formatting.list_rows`` takes, and ``viewer``'s own requests still waiting
+    (``requests_made_by``), read only when there are some. One statement besides those."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MY_MEETINGS_SQL[past],
+            {
+                "viewer": viewer.pk,
+                "now": timezone.now(),
+                "per_page": per_page,
+                "asked": _page_asked(number),
+                "pending": ChangeRequest.Status.PENDING,
+            },
+        )
+        total, shown, rows_json, has_requests = cursor.fetchone()
+    columns = (*LIST_ROW_COLUMNS, "organiser_name", "participant_name")
+    rows = [dict(zip(columns, row, strict=True)) for row in rows_json]
+    for row in rows:
+        row["starts_at"] = dt.datetime.fromisoformat(row["starts_at"])
+        row["ends_at"] = dt.datetime.fromisoformat(row["ends_at"])
+    # The paginator counts a range as long as the list: the page is read already.
+    paginator: Paginator[Any] = Paginator(range(total), per_page)
+    page: Page[dict[str, Any]] = Page(rows, shown, paginator)
+    return MyMeetings(
+        page=page, requests=list(requests_made_by(viewer=viewer)) if has_requests else []
+    )
 
 
 def attach_people(rows: Sequence[Model], fields: tuple[str, ...], people: dict[int, User]) -> None:
@@ -187,39 +266,142 @@ def get_series_to_change_or_404(*, viewer: User, pk: int) -> MeetingSeries:
         raise Http404("No such series.") from None
 
 
-# What a meeting's row in a list shows (``_meeting_row.html``), and no more: the two
-# people's names, not every column of theirs and of the meeting. (``series``: a series'
-# ``meetings`` manager sets it on each row it reads, a query per row when deferred.)
-MEETING_ROW_FIELDS = (
-    "series_id",
-    "kind",
-    "starts_at",
-    "ends_at",
-    "status",
-    "rescheduled_from",
-    "organiser_id",
-    "participant_id",
-    "organiser__full_name",
-    "organiser__email",
-    "participant__full_name",
-    "participant__email",
-)
+# How many held 1:1s (and pieces of feedback) the series page lists.
+SERIES_PAST_SHOWN = 10
+
+# What the series page reads below the series itself, in one statement: the meetings to
+# come (with whether a change is asked), the latest held, the report's feedback on
+# them (for the two only), and whether any slot needs a new time or any request waits
+# for the organiser, so that those two lists are read only when they have something.
+# Each list is an array of rows as JSON, a row the columns of a list row. On a busy
+# server every statement waits for its turn on the CPU, and building five ORM
+# statements cost more than the page's rows.
+SERIES_PAGE_SQL = f"""
+SELECT
+  to_json(ARRAY(
+    SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
+      m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id,
+      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+              WHERE r.meeting_id = m.id AND r.status = %(pending)s))
+    FROM {_table(Meeting)} m
+    WHERE m.series_id = %(series)s AND m.ends_at >= %(now)s
+    ORDER BY m.starts_at, m.id
+  )),
+  to_json(ARRAY(
+    SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
+      m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id, false)
+    FROM {_table(Meeting)} m
+    WHERE m.series_id = %(series)s AND m.ends_at < %(now)s
+    ORDER BY m.starts_at DESC, m.id DESC
+    LIMIT %(past)s
+  )),
+  to_json(ARRAY(
+    SELECT json_build_array(f.id, f.meeting_id, f.usefulness, f.help_more,
+      f.preferred_frequency, m.starts_at)
+    FROM {_table(MeetingFeedback)} f
+    JOIN {_table(Meeting)} m ON m.id = f.meeting_id
+    WHERE %(feedback)s AND m.series_id = %(series)s
+    ORDER BY m.starts_at DESC, f.id DESC
+    LIMIT %(past)s
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(SlotClash)} c
+    WHERE c.series_id = %(series)s AND NOT c.skipped AND c.slot >= %(now)s
+  ),
+  %(requests)s AND EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE m.series_id = %(series)s AND m.organiser_id = %(organiser)s
+      AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+"""  # noqa: S608 -- table names from the models, values as parameters
 
 
-def _meeting_rows(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return meetings.select_related("organiser", "participant").only(*MEETING_ROW_FIELDS)
+FEEDBACK_COLUMNS = ("id", "meeting_id", "usefulness", "help_more", "preferred_frequency")
 
 
-def upcoming_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
-    return (
-        _meeting_rows(series.meetings.filter(ends_at__gte=timezone.now()))
-        .annotate(has_pending_request=_pending_request_exists())
-        .order_by("starts_at")
+@dataclass
+class SeriesPage:
+    """What the series page lists (``series_page_read``)."""
+
+    upcoming: list[dict[str, Any]]
+    past: list[dict[str, Any]]
+    feedback: list[tuple[dt.datetime, MeetingFeedback]]  # with the start of its meeting
+    clashes: Sequence[SlotClash]
+    requests: Sequence[ChangeRequest]
+
+
+def series_page_read(*, series: MeetingSeries, viewer: User) -> SeriesPage:
+    """The series' meetings to come and its latest held ones (as ``formatting.list_rows``
+    takes them, with the two people's names), the report's feedback on the latest (for
+    the two people only), the slots that need a new time (``open_clashes``) and, for the
+    two, the requests the organiser has to answer (``pending_requests_for``): one
+    statement, and those last two lists read only when there are some. ``series`` comes
+    from ``get_series_for_user_or_404`` (its two people are the rows' people; anyone else
+    a row names is read in one more query)."""
+    one_of_two = is_one_of_the_two(viewer=viewer, meeting_or_series=series)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SERIES_PAGE_SQL,
+            {
+                "series": series.pk,
+                "organiser": series.organiser_id,
+                "now": now,
+                "past": SERIES_PAST_SHOWN,
+                "pending": ChangeRequest.Status.PENDING,
+                "feedback": one_of_two,
+                "requests": one_of_two,
+            },
+        )
+        upcoming_json, past_json, feedback_json, has_clashes, has_requests = cursor.fetchone()
+    # psycopg2 decodes json (Django has it hand only jsonb over as text).
+    upcoming = [dict(zip(LIST_ROW_COLUMNS, row, strict=True)) for row in upcoming_json]
+    past = [dict(zip(LIST_ROW_COLUMNS, row, strict=True)) for row in past_json]
+    names = {
+        series.organiser_id: str(series.organiser),
+        series.participant_id: str(series.participant),
+    }
+    _name_rows([*upcoming, *past], names)
+    # Each piece of feedback, then the start of its meeting.
+    feedback = [
+        (
+            dt.datetime.fromisoformat(row[-1]),
+            MeetingFeedback(**dict(zip(FEEDBACK_COLUMNS, row[:-1], strict=True))),
+        )
+        for row in feedback_json
+    ]
+    return SeriesPage(
+        upcoming=upcoming,
+        past=past,
+        feedback=feedback,
+        clashes=list(open_clashes(organiser=series.organiser, series=series))
+        if has_clashes
+        else [],
+        requests=(
+            list(pending_requests_for(organiser=series.organiser, series=series))
+            if has_requests
+            else []
+        ),
     )
 
 
-def past_meetings_of_series(series: MeetingSeries) -> QuerySet[Meeting]:
-    return _meeting_rows(series.meetings.filter(ends_at__lt=timezone.now())).order_by("-starts_at")
+def _name_rows(rows: list[dict[str, Any]], names: dict[int, str]) -> None:
+    """Set each row's times as datetimes and its ``organiser_name`` and ``participant_name``
+    from ``names`` (person id to ``str(person)``), reading anyone else in one query."""
+    missing = {
+        row[key] for row in rows for key in ("organiser_id", "participant_id")
+    } - names.keys()
+    if missing:
+        names = {
+            **names,
+            **{pk: str(person) for pk, person in User.objects.in_bulk(missing).items()},
+        }
+    for row in rows:
+        row["starts_at"] = dt.datetime.fromisoformat(row["starts_at"])
+        row["ends_at"] = dt.datetime.fromisoformat(row["ends_at"])
+        row["organiser_name"] = names[row["organiser_id"]]
+        row["participant_name"] = names[row["participant_id"]]
 
 
 def open_clashes(*, organiser: User, series: MeetingSeries | None = None) -> QuerySet[SlotClash]:
@@ -277,39 +459,137 @@ def get_request_for_organiser_or_404(*, viewer: User, meeting: Meeting, pk: int)
         raise Http404("No such request.") from None
 
 
-# What ``MeetingSeries.cadence_text`` reads.
-SERIES_CADENCE_FIELDS = ("cadence", "start_time", "time_zone", "duration_minutes", "end_date")
+# What My team reads, in one statement (as the series page's): the viewer's reports
+# still working here, by name, each with the start of their latest 1:1 with the viewer
+# that was not called off, their next one still scheduled (start and id), and their
+# series with the viewer not ended (what the cadence's words need), newest first; then
+# whether any slot needs a new time or any request waits for the viewer, so that those
+# two lists are read only when they have something.
+TEAM_PAGE_SQL = f"""
+SELECT
+  to_json(ARRAY(
+    SELECT json_build_array(
+      person.id, person.full_name, person.job_title,
+      (SELECT m.starts_at FROM {_table(Meeting)} m
+       WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
+         AND m.starts_at < %(now)s AND m.status <> %(cancelled)s
+       ORDER BY m.starts_at DESC LIMIT 1),
+      next.starts_at, next.id,
+      ARRAY(
+        SELECT json_build_array(s.id, s.status, s.cadence, s.start_time, s.time_zone,
+          s.duration_minutes, s.end_date)
+        FROM {_table(MeetingSeries)} s
+        WHERE s.organiser_id = %(manager)s AND s.participant_id = person.id
+          AND s.status <> %(ended)s
+        ORDER BY s.created_at DESC, s.id DESC
+      ))
+    FROM {_table(User)} person
+    LEFT JOIN LATERAL (
+      SELECT m.starts_at, m.id FROM {_table(Meeting)} m
+      WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
+        AND m.starts_at >= %(now)s AND m.status = %(scheduled)s
+      ORDER BY m.starts_at LIMIT 1
+    ) next ON true
+    WHERE person.manager_id = %(manager)s AND person.is_active
+    ORDER BY person.full_name, person.id
+  )),
+  EXISTS (
+    SELECT 1 FROM {_table(SlotClash)} c
+    JOIN {_table(MeetingSeries)} s ON s.id = c.series_id
+    WHERE s.organiser_id = %(manager)s AND NOT c.skipped AND c.slot >= %(now)s
+  ),
+  EXISTS (
+    SELECT 1 FROM {_table(ChangeRequest)} r
+    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    WHERE m.organiser_id = %(manager)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
+  )
+"""  # noqa: S608 -- table names from the models, values as parameters
 
 
-def team_overview(*, manager: User) -> QuerySet[User]:
-    """``manager``'s reports with their last held and next 1:1 and open series."""
+@dataclass
+class TeamRow:
+    """One of the viewer's reports on My team (``team_page_read``)."""
+
+    id: int
+    full_name: str
+    job_title: str
+    last_held_at: dt.datetime | None
+    next_meeting_at: dt.datetime | None
+    next_meeting_id: int | None
+    # Not ended, newest first; each with what ``cadence_text`` reads, and its status.
+    open_series: list[MeetingSeries]
+
+
+@dataclass
+class TeamPage:
+    reports: list[TeamRow]
+    clashes: Sequence[SlotClash]
+    requests: Sequence[ChangeRequest]
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+# The columns of a series in TEAM_PAGE_SQL: what ``cadence_text`` reads, and its status.
+TEAM_SERIES_COLUMNS = (
+    "id",
+    "status",
+    "cadence",
+    "start_time",
+    "time_zone",
+    "duration_minutes",
+    "end_date",
+)
+
+
+def _open_series(row: list[Any], *, organiser_id: int, participant_id: int) -> MeetingSeries:
+    fields = dict(zip(TEAM_SERIES_COLUMNS, row, strict=True))
+    fields["start_time"] = dt.time.fromisoformat(fields["start_time"])
+    fields["end_date"] = dt.date.fromisoformat(fields["end_date"]) if fields["end_date"] else None
+    return MeetingSeries(organiser_id=organiser_id, participant_id=participant_id, **fields)
+
+
+def team_page_read(*, manager: User) -> TeamPage:
+    """My team: ``manager``'s reports still working here (``people.selectors.reports_of``),
+    each with their last held and next 1:1 with ``manager`` and their series with them
+    not ended; the slots of ``manager``'s series that need a new time (``open_clashes``)
+    and the requests ``manager`` has to answer (``pending_requests_for``), read only when
+    there are some. One statement besides those two."""
     now = timezone.now()
-    together = Meeting.objects.filter(participant=OuterRef("pk"), organiser=manager)
-    last_held = (
-        together.filter(starts_at__lt=now)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")
-    )
-    upcoming = together.filter(starts_at__gte=now, status=Meeting.Status.SCHEDULED).order_by(
-        "starts_at"
-    )
-    # Only what the rows show: a series' cadence text and status, a report's name.
-    open_series = (
-        MeetingSeries.objects.filter(organiser=manager)
-        .exclude(status=MeetingSeries.Status.ENDED)
-        .only(*SERIES_CADENCE_FIELDS, "participant_id", "status")
-    )
-    return (
-        reports_of(manager=manager)
-        .select_related(None)
-        .only("full_name", "job_title")
-        .annotate(
-            last_held_at=Subquery(last_held.values("starts_at")[:1]),
-            next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
-            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TEAM_PAGE_SQL,
+            {
+                "manager": manager.pk,
+                "now": now,
+                "cancelled": Meeting.Status.CANCELLED,
+                "scheduled": Meeting.Status.SCHEDULED,
+                "ended": MeetingSeries.Status.ENDED,
+                "pending": ChangeRequest.Status.PENDING,
+            },
         )
-        .prefetch_related(Prefetch("attended_series", queryset=open_series, to_attr="open_series"))
-        .order_by("full_name")
+        reports_json, has_clashes, has_requests = cursor.fetchone()
+    reports = []
+    for pk, full_name, job_title, last_held_at, next_at, next_id, series in reports_json:
+        open_series = [
+            _open_series(row, organiser_id=manager.pk, participant_id=pk) for row in series
+        ]
+        reports.append(
+            TeamRow(
+                id=pk,
+                full_name=full_name,
+                job_title=job_title,
+                last_held_at=_moment(last_held_at),
+                next_meeting_at=_moment(next_at),
+                next_meeting_id=next_id,
+                open_series=open_series,
+            )
+        )
+    return TeamPage(
+        reports=reports,
+        clashes=list(open_clashes(organiser=manager)) if has_clashes else [],
+        requests=list(pending_requests_for(organiser=manager)) if has_requests else [],
     )
 
 

@@ -424,17 +424,6 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
 # --- Feedback ----------------------------------------------------------------------------
 
 
-def feedback_of_series(*, series: MeetingSeries, viewer: User) -> QuerySet[MeetingFeedback]:
-    """The report's feedback on the series' meetings, newest first: for the two only."""
-    if viewer.pk not in (series.organiser_id, series.participant_id):
-        return MeetingFeedback.objects.none()
-    return (
-        MeetingFeedback.objects.filter(meeting__series=series)
-        .select_related("meeting")
-        .order_by("-meeting__starts_at")
-    )
-
-
 # --- Templates ---------------------------------------------------------------------------
 
 

@@ -3,14 +3,18 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import selectors
-from meetings.formatting import clash_message
-from meetings.models import ChangeRequest, Kind, Meeting
-from meetings.record.selectors import feedback_of_series
+from meetings.formatting import (
+    address_of,
+    clash_message,
+    day_text,
+    day_time_text,
+    list_rows,
+)
+from meetings.models import ChangeRequest, Kind, Meeting, MeetingSeries
 from meetings.record.views import meeting_page_context
 from meetings.scheduling import services
 from meetings.scheduling.forms import (
@@ -36,14 +40,16 @@ PAGE_SIZE = 20
 def mine(request):
     user = request.user
     past = request.GET.get("when") == "past"
-    page = selectors.my_meetings_page(
+    mine = selectors.my_meetings_page(
         viewer=user, past=past, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
     context = {
-        "page": page,
+        "page": mine.page,
+        "rows": list_rows(
+            mine.page.object_list, viewer_id=user.pk, address=address_of("meetings:meeting")
+        ),
         "past": past,
-        "mine_url": reverse("meetings:mine"),
-        "my_requests": selectors.requests_made_by(viewer=user),
+        "my_requests": mine.requests,
         # Read only: the address is made when the person asks for it (a POST).
         "feed": notification_selectors.feed_of(viewer=user),
     }
@@ -77,11 +83,30 @@ def met_everyone(request):
 
 def team(request):
     user = request.user
-    context = {
-        "reports": selectors.team_overview(manager=user),
-        "requests": selectors.pending_requests_for(organiser=user),
-        "clashes": selectors.open_clashes(organiser=user),
-    }
+    read = selectors.team_page_read(manager=user)
+    meeting_address = address_of("meetings:meeting")
+    series_address = address_of("meetings:series")
+    # Each report's row as shown, written once here: no {% url %} or filter per row.
+    reports = [
+        {
+            "pk": report.id,
+            "full_name": report.full_name,
+            "job_title": report.job_title,
+            "last_held": day_text(report.last_held_at) if report.last_held_at else "",
+            "next": day_time_text(report.next_meeting_at) if report.next_meeting_at else "",
+            "next_url": meeting_address(report.next_meeting_id) if report.next_meeting_id else "",
+            "open_series": [
+                {
+                    "url": series_address(series.pk),
+                    "cadence": series.cadence_text,
+                    "paused": series.status == MeetingSeries.Status.PAUSED,
+                }
+                for series in report.open_series
+            ],
+        }
+        for report in read.reports
+    ]
+    context = {"reports": reports, "requests": read.requests, "clashes": read.clashes}
     return render(request, "meetings/team.html", context)
 
 
@@ -181,6 +206,8 @@ def series_detail(request, pk: int):
     one_of_two = selectors.is_one_of_the_two(viewer=request.user, meeting_or_series=series)
     if not one_of_two:
         _record_look(request, series, kind=RecordAccess.Kind.SERIES)
+    read = selectors.series_page_read(series=series, viewer=request.user)
+    meeting_address = address_of("meetings:meeting")
     context = {
         "series": series,
         "one_of_two": one_of_two,
@@ -190,16 +217,14 @@ def series_detail(request, pk: int):
         "feedback_giver": series.organiser
         if series.agenda_lead_id == series.organiser_id
         else series.participant,
-        "upcoming": selectors.upcoming_meetings_of_series(series),
-        "past": selectors.past_meetings_of_series(series)[:10],
-        "clashes": selectors.open_clashes(organiser=series.organiser, series=series),
-        "requests": (
-            selectors.pending_requests_for(organiser=series.organiser, series=series)
-            if one_of_two
-            else []
-        ),
-        "move_form": MoveForm(),
-        "feedback": feedback_of_series(series=series, viewer=request.user)[:10],
+        "upcoming": list_rows(read.upcoming, viewer_id=request.user.pk, address=meeting_address),
+        "past": list_rows(read.past, viewer_id=request.user.pk, address=meeting_address),
+        "clashes": read.clashes,
+        "requests": read.requests,
+        "feedback": [
+            {"url": meeting_address(f.meeting_id), "day": day_text(starts_at), "f": f}
+            for starts_at, f in read.feedback
+        ],
     }
     if request.htmx:
         return render(request, "meetings/series_detail.html#upcoming", context)
