@@ -31,7 +31,7 @@ def _pinned_clock():
         yield
 
 
-def meeting_of(kind: str, manager, employee, *, days: int = 3) -> Meeting:
+def meeting_of(kind, manager, employee, *, days=3):
     meeting = MeetingFactory(
         organiser=manager,
         participant=employee,
