@@ -13,8 +13,8 @@ the page showing it uses, so the two cannot drift apart:
   the meeting's two people are given (``meeting_record_for``);
 * wellbeing: the published team months the person's check-ins count in
   (``wellbeing.selectors.published_figures_counting``) and what such figures hold;
-* the admin site: the fields each registered admin shows, read from the admin site
-  itself.
+* the admin site: the fields each registered admin shows (and the columns of an
+  inline, for sign-ups to office hours), read from the admin site itself.
 """
 
 import dataclasses
@@ -28,6 +28,7 @@ from django.http import HttpRequest
 
 from meetings.models import Meeting, MeetingSeries
 from meetings.record.selectors import MeetingRecord
+from mentoring.models import Mentorship
 from notifications.models import Reminder
 from objectives.models import Level, Objective
 from objectives.selectors import (
@@ -40,6 +41,7 @@ from objectives.selectors import (
     HR,
     MANAGER,
 )
+from officehours.models import OfficeHours, SignUp
 from people.models import PersonChange, User
 from people.selectors import DIRECTORY_FIELDS
 from reports.exports import (
@@ -231,13 +233,28 @@ def _admin_fields(
     )
 
 
+def _admin_inline_fields(
+    request: HttpRequest, model: type[Model], inline_model: type[Model]
+) -> tuple[str, ...]:
+    """The columns of the inline of ``inline_model`` on the admin's page of ``model``
+    (made here, not asked of the page: the page offers its inlines only to those who may
+    open them, and the viewer is not one)."""
+    model_admin = admin.site.get_model_admin(model)
+    for inline_class in model_admin.inlines:
+        if inline_class.model is inline_model:
+            inline = inline_class(model, admin.site)
+            names = flatten_fieldsets(inline.get_fieldsets(request))
+            return tuple(str(label_for_field(name, inline_model, inline)) for name in names)
+    raise LookupError(f"No inline of {inline_model.__name__} on {model.__name__}'s admin page")
+
+
 def _admin_audience(request: HttpRequest, *, person: User) -> Audience:
     audience = Audience(
         key="admin",
         title="Administrators, in the admin site",
         who="People with admin site access set up people, teams and reporting lines. "
-        "Opening your account, objectives, 1:1s, emails or account changes there is "
-        "recorded for you.",
+        "Opening your account, objectives, 1:1s, office hours, mentoring, emails or "
+        "account changes there is recorded for you.",
     )
     audience.items.append(Seen("Your account", _admin_fields(request, User, person)))
     audience.items.append(Seen("Your 1:1 series", _admin_fields(request, MeetingSeries)))
@@ -246,6 +263,23 @@ def _admin_audience(request: HttpRequest, *, person: User) -> Audience:
         Seen("Emails and reminders sent to you", _admin_fields(request, Reminder))
     )
     audience.items.append(Seen("Your objectives", _admin_fields(request, Objective)))
+    audience.items.append(
+        Seen("Your office hours, as their host", _admin_fields(request, OfficeHours))
+    )
+    audience.items.append(
+        Seen(
+            "Your sign-ups to office hours, on the host's page",
+            _admin_inline_fields(request, OfficeHours, SignUp),
+            "Never the topic you gave: only you and the host see it.",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring relationships",
+            _admin_fields(request, Mentorship),
+            "Never what is said in your check-ins.",
+        )
+    )
     audience.items.append(
         Seen("Changes made to your account", _admin_fields(request, PersonChange))
     )
