@@ -29,6 +29,7 @@ from django.http import HttpRequest
 from meetings.models import Meeting, MeetingSeries
 from meetings.record.selectors import MeetingRecord
 from mentoring.models import Mentorship
+from mentoring.selectors import HR_PAIR_COLUMNS
 from notifications.models import Reminder
 from objectives.models import Level, Objective
 from objectives.selectors import (
@@ -103,6 +104,10 @@ def _labels(model: type[Model], names: tuple[str, ...] | list[str]) -> tuple[str
     return tuple(_label(model, name) for name in names)
 
 
+# What a meeting's page shows anyone but its two people (HR; the line, for those it sees).
+MEETING_PAGE_FIELDS = _labels(Meeting, ("starts_at", "ends_at", "status", "kind"))
+
+
 def _objective_parts(relation: str) -> tuple[str, ...]:
     """What someone standing in ``relation`` to one of the person's objectives reads of
     it, asked of the same sets ``reads_details`` and ``reads_conversation`` use."""
@@ -154,6 +159,20 @@ def _line_audience(key: str, boss: User, *, relation: str, direct: bool) -> Audi
                 "When they are and whether they happen; never what is in them.",
             )
         )
+    audience.items.append(
+        Seen(
+            "Your sign-ups to someone's office hours",
+            MEETING_PAGE_FIELDS,
+            "Among your meetings: when, with whom and whether; never the topic you gave.",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring",
+            (),
+            "Nothing: not who mentors you or whom you mentor, not even when your check-ins are.",
+        )
+    )
     audience.items.append(Seen("Your objectives", _objective_parts(relation)))
     return audience
 
@@ -205,8 +224,16 @@ def _hr_audience(*, viewer: User, manages: bool) -> Audience:
     audience.items.append(
         Seen(
             "The page of one of your 1:1s or series",
-            _labels(Meeting, ["starts_at", "ends_at", "status", "kind"]),
-            "Times and status; never agenda items, notes, actions or feedback.",
+            MEETING_PAGE_FIELDS,
+            "Times and status; never agenda items, notes, actions or feedback. The same "
+            "for your mentoring check-ins and sign-ups to office hours (never the topic).",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring relationships, on HR's “Mentoring pairs” page",
+            HR_PAIR_COLUMNS,
+            "Who mentors whom and the dates of the check-ins; never what is said in them.",
         )
     )
     audience.items.append(Seen("Your objectives", _objective_parts(HR)))
