@@ -11,13 +11,13 @@ people ("Who looked at my records").
 from django.contrib import admin
 
 from mentoring.models import Mentorship
-from oneonones.admin import CheckedQueryAdmin
+from oneonones.admin import CheckedQueryAdmin, ReadOnlyAdmin
 from people.admin import RecordsLooks
 from people.models import RecordAccess
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+class MentorshipAdmin(RecordsLooks, ReadOnlyAdmin, CheckedQueryAdmin, admin.ModelAdmin):
     look_kind = RecordAccess.Kind.ADMIN_MENTORING
     look_people = ("mentor_id", "mentee_id")
     list_display = ("__str__", "mentor", "mentee", "status", "created_at", "ended_at")
@@ -42,12 +42,3 @@ class MentorshipAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
         "ended_at",
         "ended_by",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

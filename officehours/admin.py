@@ -13,7 +13,8 @@ records"), as for meetings.
 from django.contrib import admin
 
 from officehours.models import OfficeHours, SignUp
-from oneonones.admin import CheckedQueryAdmin
+from officehours.services import EDITABLE_FIELDS
+from oneonones.admin import CheckedQueryAdmin, ReadOnlyAdmin
 from people.admin import RecordsLooks
 from people.models import RecordAccess
 from people.services import record_access
@@ -51,40 +52,15 @@ class SignUpInline(admin.TabularInline):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+class OfficeHoursAdmin(RecordsLooks, ReadOnlyAdmin, CheckedQueryAdmin, admin.ModelAdmin):
     look_kind = RecordAccess.Kind.ADMIN_OFFICE_HOURS
     look_people = ("host_id",)
     list_display = ("__str__", "host", "description", "audience", "status", "first_date")
     list_filter = ("status", "audience", "format")
     search_fields = ("host__full_name", "host__email", "title")
     list_select_related = ("host",)
-    fields = (
-        "host",
-        "title",
-        "weekdays",
-        "start_time",
-        "end_time",
-        "slot_minutes",
-        "time_zone",
-        "audience",
-        "format",
-        "location",
-        "first_date",
-        "last_date",
-        "status",
-        "created_at",
-        "updated_at",
-    )
+    fields = ("host", *EDITABLE_FIELDS, "status", "created_at", "updated_at")
     inlines = [SignUpInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -23,7 +23,8 @@ from mentoring.tests.factories import MentorshipFactory
 from notifications import outbox as reminders
 from notifications.models import NotificationPreferences
 from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
-from officehours.models import OfficeHours, SignUp
+from officehours.models import SignUp
+from officehours.tests.factories import SignUpFactory
 from people.tests.factories import UserFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
@@ -112,22 +113,12 @@ def planted(manager, employee):
     objective.changes.create(
         field="progress", from_value="0", to_value="10", note=PLANTED["objective history note"]
     )
-    hours = OfficeHours.objects.create(
-        host=manager,
-        title="Drop-in",
-        weekdays=[3],
-        start_time=dt.time(14),
-        end_time=dt.time(16),
-        time_zone="Europe/London",
-        first_date=now.date(),
+    SignUpFactory(
+        office_hours__host=manager,
+        meeting__participant=employee,
+        meeting__starts_at=now + dt.timedelta(days=12),
+        topic=PLANTED["office hours topic"],
     )
-    slot = MeetingFactory(
-        organiser=manager,
-        participant=employee,
-        kind=Kind.OFFICE_HOURS,
-        starts_at=now + dt.timedelta(days=12),
-    )
-    SignUp.objects.create(office_hours=hours, meeting=slot, topic=PLANTED["office hours topic"])
     mentor = UserFactory(full_name="Max Mentor")
     MentorshipFactory(mentor=mentor, mentee=employee)
     check_in = MeetingFactory(

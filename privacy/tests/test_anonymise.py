@@ -293,41 +293,24 @@ def test_their_office_hours_topics_and_mentoring_words_go(
     from mentoring.models import Mentorship
     from mentoring.tests.factories import MentorshipFactory
     from officehours.models import OfficeHours, SignUp
+    from officehours.tests.factories import SignUpFactory
 
     now = timezone.now()
-    rita = other_manager.reports.get()
-    hours = OfficeHours.objects.create(
-        host=manager,
-        weekdays=[3],
-        start_time=dt.time(14),
-        end_time=dt.time(16),
-        time_zone="Europe/London",
-        first_date=now.date(),
-    )
-    held_slot = MeetingFactory(
-        organiser=manager,
-        participant=employee,
-        kind=Kind.OFFICE_HOURS,
-        starts_at=now - dt.timedelta(days=3),
-        status=Meeting.Status.COMPLETED,
-    )
-    SignUp.objects.create(office_hours=hours, meeting=held_slot, topic="EMMA-TOPIC-held")
-    emmas = OfficeHours.objects.create(
-        host=employee,
-        weekdays=[1],
-        start_time=dt.time(9),
-        end_time=dt.time(10),
-        time_zone="Europe/London",
-        first_date=now.date(),
-    )
-    ritas_slot = MeetingFactory(
-        organiser=employee,
-        participant=rita,
-        kind=Kind.OFFICE_HOURS,
-        starts_at=now - dt.timedelta(days=4),
-        status=Meeting.Status.COMPLETED,
-    )
-    SignUp.objects.create(office_hours=emmas, meeting=ritas_slot, topic="RITA-TOPIC")
+    held = Meeting.Status.COMPLETED
+    held_slot = SignUpFactory(
+        office_hours__host=manager,
+        meeting__participant=employee,
+        meeting__starts_at=now - dt.timedelta(days=3),
+        meeting__status=held,
+        topic="EMMA-TOPIC-held",
+    ).meeting
+    ritas_slot = SignUpFactory(
+        office_hours__host=employee,
+        meeting__participant=other_manager.reports.get(),
+        meeting__starts_at=now - dt.timedelta(days=4),
+        meeting__status=held,
+        topic="RITA-TOPIC",
+    ).meeting
     mentorship = MentorshipFactory(mentor=other_manager, mentee=employee)
     check_in = MeetingFactory(
         organiser=employee,
