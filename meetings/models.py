@@ -13,7 +13,7 @@ times overlap.
 
 import zoneinfo
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 import recurrence.fields
@@ -57,6 +57,33 @@ class Kind(models.TextChoices):
     # A sign-up to someone's published open time (the officehours app): booked by the
     # person who signs up, with the host as organiser; never a line 1:1.
     OFFICE_HOURS = "office_hours", "Office hours"
+
+
+class KindWords(NamedTuple):
+    """How a message names a meeting of one kind. ``title`` starts a line or a calendar
+    event ("Office hours with Hana Host": the kind's label); ``one`` and ``many`` sit
+    inside a sentence ("your office hours slot with Hana Host", "3 mentoring check-ins").
+    Every email, chat line and invitation reads the words here, so none calls an office
+    hours slot or a mentoring check-in a "1:1"."""
+
+    title: str
+    one: str
+    many: str
+
+    def counted(self, count: int) -> str:
+        """E.g. "1:1" for one, "3 1:1s" for more."""
+        return self.one if count == 1 else f"{count} {self.many}"
+
+
+KIND_WORDS: dict[str, KindWords] = {
+    Kind.ONE_TO_ONE: KindWords(Kind.ONE_TO_ONE.label, "1:1", "1:1s"),
+    Kind.MENTORING: KindWords(Kind.MENTORING.label, "mentoring check-in", "mentoring check-ins"),
+    Kind.WELLBEING: KindWords(Kind.WELLBEING.label, "wellbeing chat", "wellbeing chats"),
+    # A sign-up is one slot of the host's open time, for either of the two.
+    Kind.OFFICE_HOURS: KindWords(
+        Kind.OFFICE_HOURS.label, "office hours slot", "office hours slots"
+    ),
+}
 
 
 # Kinds the HR figures about line 1:1s leave out: they are not the regular 1:1 of a
@@ -320,6 +347,11 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def kind_words(self) -> KindWords:
+        """How messages name this meeting ("your mentoring check-in with …")."""
+        return KIND_WORDS[self.kind]
 
     @property
     def duration_minutes(self) -> int:

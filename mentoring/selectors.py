@@ -23,6 +23,16 @@ SEARCH_LIMIT = 20
 RECENT_DAYS = 45
 # HR's figures cover this many days up to now.
 FIGURES_DAYS = 90
+# The columns of HR's list of pairs: all HR sees of a relationship and its check-ins.
+# Declared once for the page and for each person's "What HR can see about me".
+HR_PAIR_COLUMNS = (
+    "Mentor",
+    "Mentee",
+    "State",
+    "Last check-in held",
+    "Next booked",
+    f"Held, last {FIGURES_DAYS} days",
+)
 S = Mentorship.Status
 
 

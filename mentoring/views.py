@@ -121,6 +121,7 @@ def hr(request):
         "set_up_form": SetUpForm(),
         "figures": selectors.mentoring_figures(viewer=request.user),
         "pairs": pairs,
+        "columns": selectors.HR_PAIR_COLUMNS,
     }
     return render(request, "mentoring/hr.html", context)
 

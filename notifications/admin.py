@@ -3,13 +3,13 @@
 from django.contrib import admin
 
 from notifications.models import Reminder
-from oneonones.admin import CheckedQueryAdmin
+from oneonones.admin import CheckedQueryAdmin, ReadOnlyAdmin
 from people.admin import RecordsLooks
 from people.models import RecordAccess
 
 
 @admin.register(Reminder)
-class ReminderAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
+class ReminderAdmin(RecordsLooks, ReadOnlyAdmin, CheckedQueryAdmin, admin.ModelAdmin):
     """The outbox, for seeing what went out, what waits and what failed. Read-only: the
     payload (event times for a cancellation) is left out like everything else. A chat
     webhook's address is nowhere in the admin site: it is its person's secret."""
@@ -37,12 +37,3 @@ class ReminderAdmin(RecordsLooks, CheckedQueryAdmin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
-from meetings.models import Format, Kind, Meeting
+from meetings.models import KIND_WORDS, Format, Meeting
 
 PRODID = "-//oneonones//1:1 meetings//EN"
 REFRESH = dt.timedelta(hours=1)
@@ -36,7 +36,7 @@ def _event(meeting: Meeting, *, for_user, stamp) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
-    event.add("summary", f"{meeting.get_kind_display()} with {other}")
+    event.add("summary", f"{meeting.kind_words.title} with {other}")
     event.add("sequence", meeting.sequence)
     event.add("last-modified", meeting.updated_at)
     event.add("created", meeting.created_at)
@@ -109,7 +109,7 @@ def invitation_bytes(meeting: Meeting, *, for_user, method: str) -> bytes:
 # Part of the feed's ETag: change it whenever what the feed writes changes, so calendars
 # that kept the old text fetch the new one although no meeting changed.
 FEED_FORMAT = "1"
-KIND_LABELS = dict(Kind.choices)
+KIND_LABELS = {kind: words.title for kind, words in KIND_WORDS.items()}
 FORMAT_LABELS = dict(Format.choices)
 LINE_OCTETS = 75
 

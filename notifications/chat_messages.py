@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from meetings.formatting import format_span
-from meetings.models import ChangeRequest, Meeting
+from meetings.models import ChangeRequest, KindWords, Meeting
 from notifications import outbox
 from notifications.chat import ChatMessage
 from notifications.models import Reminder
@@ -26,51 +26,58 @@ def _meeting_of(row: Reminder) -> Meeting:
     return row.meeting
 
 
-def _about_meeting(row: Reminder) -> tuple[Meeting, User, str, str]:
-    """The meeting, the other person, its kind and its time in the reader's zone."""
+def _about_meeting(row: Reminder) -> tuple[Meeting, User, KindWords, str]:
+    """The meeting, the other person, the words for its kind and its time in the
+    reader's zone."""
     meeting = _meeting_of(row)
     when = format_span(meeting.starts_at, meeting.ends_at, row.recipient.zone)
-    return meeting, meeting.other_person(row.recipient), meeting.get_kind_display(), when
+    return meeting, meeting.other_person(row.recipient), meeting.kind_words, when
 
 
 def _meeting_link(meeting: Meeting) -> str:
     return absolute("meetings:meeting", meeting.pk)
 
 
+def _open_meeting(text: str, meeting: Meeting, words: KindWords, row: Reminder) -> ChatMessage:
+    return ChatMessage(
+        text, _meeting_link(meeting), f"Open the {words.one}", row.recipient.time_zone
+    )
+
+
 def _reminder(row: Reminder, now: dt.datetime) -> ChatMessage:
-    meeting, other, kind, when = _about_meeting(row)
+    meeting, other, words, when = _about_meeting(row)
     if row.kind == R.AGENDA_PROMPT:
-        text = f"Your {kind} with {other} is {when}. What would you like to talk about?"
+        text = f"Your {words.one} with {other} is {when}. What would you like to talk about?"
         link_text = "Add to the agenda"
     elif row.kind == R.STARTING_SOON:
-        text = f"Soon: your {kind} with {other}, {when} ({meeting.get_format_display()})."
-        link_text = "Open the 1:1"
+        text = f"Soon: your {words.one} with {other}, {when} ({meeting.get_format_display()})."
+        link_text = f"Open the {words.one}"
     else:
-        text = f"How did your {kind} with {other} ({when}) go? Record notes and actions."
-        link_text = "Record the 1:1"
+        text = f"How did your {words.one} with {other} ({when}) go? Record notes and actions."
+        link_text = f"Record the {words.one}"
     return ChatMessage(text, _meeting_link(meeting), link_text, row.recipient.time_zone)
 
 
 def _change_requested(row: Reminder, now: dt.datetime) -> ChatMessage:
     request = ChangeRequest.objects.select_related("requested_by").get(pk=row.payload["request"])
-    meeting, _, kind, when = _about_meeting(row)
+    meeting, _, words, when = _about_meeting(row)
     if request.action == ChangeRequest.Action.MOVE:
-        text = f"{request.requested_by} asks to move your {kind} of {when}"
+        text = f"{request.requested_by} asks to move your {words.one} of {when}"
         if request.proposed_starts_at:
             text += f" to {span_from(meeting, request.proposed_starts_at, row.recipient)}"
         text += "."
     else:
-        text = f"{request.requested_by} asks to cancel your {kind} of {when}."
+        text = f"{request.requested_by} asks to cancel your {words.one} of {when}."
     return ChatMessage(text, _meeting_link(meeting), "Answer", row.recipient.time_zone)
 
 
 def _request_answered(row: Reminder, now: dt.datetime) -> ChatMessage:
     request = ChangeRequest.objects.get(pk=row.payload["request"])
-    meeting, other, kind, when = _about_meeting(row)
+    meeting, other, words, when = _about_meeting(row)
     answer = "agreed" if request.status == ChangeRequest.Status.ACCEPTED else "said no"
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
-    text = f"{other} {answer} to your request to {what} your {kind} ({when})."
-    return ChatMessage(text, _meeting_link(meeting), "Open the 1:1", row.recipient.time_zone)
+    text = f"{other} {answer} to your request to {what} your {words.one} ({when})."
+    return _open_meeting(text, meeting, words, row)
 
 
 def _meetings_removed(row: Reminder) -> ChatMessage:
@@ -80,27 +87,30 @@ def _meetings_removed(row: Reminder) -> ChatMessage:
     other_id = first.participant_id if recipient.pk == first.organiser_id else first.organiser_id
     other = User.objects.get(pk=other_id)
     whens = "; ".join(format_span(m.starts_at, m.ends_at, recipient.zone) for m in meetings)
-    what = "1:1" if len(meetings) == 1 else f"{len(meetings)} 1:1s"
+    words = first.kind_words  # a series' meetings are all of its kind
     series = row.payload.get("series")
     url = absolute("meetings:series", series) if series else absolute("meetings:mine")
     return ChatMessage(
-        f"Removed: {what} with {other}: {whens}.", url, "See your 1:1s", recipient.time_zone
+        f"Removed: {words.counted(len(meetings))} with {other}: {whens}.",
+        url,
+        f"See your {words.many}",
+        recipient.time_zone,
     )
 
 
 def _meeting_changed(row: Reminder, now: dt.datetime) -> ChatMessage:
     if row.payload["change"] == outbox.REMOVED:
         return _meetings_removed(row)
-    meeting, other, kind, when = _about_meeting(row)
+    meeting, other, words, when = _about_meeting(row)
     if row.payload["change"] == outbox.CANCELLED:
-        text = f"Cancelled: your {kind} with {other}, {when}."
+        text = f"Cancelled: your {words.one} with {other}, {when}."
     else:
-        text = f"Moved: your {kind} with {other} is now {when}"
+        text = f"Moved: your {words.one} with {other} is now {when}"
         if "was" in row.payload:
             was = dt.datetime.fromisoformat(row.payload["was"])
             text += f" (was {span_from(meeting, was, row.recipient)})"
         text += "."
-    return ChatMessage(text, _meeting_link(meeting), "Open the 1:1", row.recipient.time_zone)
+    return _open_meeting(text, meeting, words, row)
 
 
 def _objective_update(row: Reminder, now: dt.datetime) -> ChatMessage | None:

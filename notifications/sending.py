@@ -242,6 +242,7 @@ def _meeting_context(meeting: Meeting, recipient: User, link: Link = absolute) -
         "meeting": meeting,
         "other": other,
         "is_organiser": recipient.pk == meeting.organiser_id,
+        "words": meeting.kind_words,
         "when": format_span(meeting.starts_at, meeting.ends_at, recipient.zone),
         "place": place,
         "meeting_url": link("meetings:meeting", meeting.pk),
@@ -269,7 +270,8 @@ def _agenda_prompt(row: Reminder, link: Link = absolute) -> Email:
     context = _meeting_context(meeting, row.recipient, link)
     context["agenda_items"] = agenda_items_of(meeting)  # the two emails that show it
     return Email(
-        f"What would you like to talk about with {context['other']}? 1:1 {context['when']}",
+        f"What would you like to talk about with {context['other']}? "
+        f"{meeting.kind_words.title} {context['when']}",
         "agenda_prompt",
         context,
     )
@@ -280,7 +282,7 @@ def _starting_soon(row: Reminder, link: Link = absolute) -> Email:
     context = _meeting_context(meeting, row.recipient, link)
     context["agenda_items"] = agenda_items_of(meeting)
     return Email(
-        f"Soon: your {meeting.get_kind_display()} with {context['other']}, {context['when']}",
+        f"Soon: your {meeting.kind_words.one} with {context['other']}, {context['when']}",
         "starting_soon",
         context,
     )
@@ -290,7 +292,8 @@ def _follow_up(row: Reminder, link: Link = absolute) -> Email:
     meeting = _meeting_of(row)
     context = _meeting_context(meeting, row.recipient, link)
     return Email(
-        f"How did your 1:1 with {context['other']} go? Record notes and actions",
+        f"How did your {meeting.kind_words.one} with {context['other']} go? "
+        "Record notes and actions",
         "follow_up",
         context,
     )
@@ -305,12 +308,13 @@ def _invitation(row: Reminder) -> Email:
     context = _meeting_context(meeting, row.recipient)
     context["method"] = method
     context["update"] = row.payload.get("update", False)
+    title = meeting.kind_words.title
     if method == "CANCEL":
-        subject = f"Cancelled: {meeting.get_kind_display()} with {context['other']}, "
+        subject = f"Cancelled: {title} with {context['other']}, "
     elif row.payload.get("update"):
-        subject = f"Updated invitation: {meeting.get_kind_display()} with {context['other']}, "
+        subject = f"Updated invitation: {title} with {context['other']}, "
     else:
-        subject = f"Invitation: {meeting.get_kind_display()} with {context['other']}, "
+        subject = f"Invitation: {title} with {context['other']}, "
     ics = invitation_bytes(meeting, for_user=row.recipient, method=method)
     return Email(subject + context["when"], "invitation", context, calendar=(method, ics))
 
@@ -350,7 +354,7 @@ def _change_requested(row: Reminder) -> Email:
         context["proposed"] = span_from(meeting, request.proposed_starts_at, row.recipient)
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
     return Email(
-        f"{request.requested_by} asks to {what} your 1:1, {context['when']}",
+        f"{request.requested_by} asks to {what} your {meeting.kind_words.one}, {context['when']}",
         "change_requested",
         context,
     )
@@ -358,13 +362,14 @@ def _change_requested(row: Reminder) -> Email:
 
 def _request_answered(row: Reminder) -> Email:
     request = ChangeRequest.objects.select_related("decided_by").get(pk=row.payload["request"])
-    context = _meeting_context(_meeting_of(row), row.recipient)
+    meeting = _meeting_of(row)
+    context = _meeting_context(meeting, row.recipient)
     context["request"] = request
     context["accepted"] = request.status == ChangeRequest.Status.ACCEPTED
     what = "move" if request.action == ChangeRequest.Action.MOVE else "cancel"
     answer = "agreed" if context["accepted"] else "said no"
     return Email(
-        f"{context['other']} {answer} to your request to {what} your 1:1",
+        f"{context['other']} {answer} to your request to {what} your {meeting.kind_words.one}",
         "request_answered",
         context,
     )
@@ -380,6 +385,7 @@ def _meetings_removed(row: Reminder) -> Email:
     by_me = row.payload["by"] == recipient.pk
     context: dict[str, Any] = {
         "other": other,
+        "words": first.kind_words,  # a series' meetings are all of its kind
         "by_me": by_me,
         "by": recipient if by_me else other,  # only the organiser changes a series
         "whens": [format_span(m.starts_at, m.ends_at, recipient.zone) for m in meetings],
@@ -387,8 +393,7 @@ def _meetings_removed(row: Reminder) -> Email:
         if row.payload.get("series")
         else absolute("meetings:mine"),
     }
-    count = len(meetings)
-    what = "1:1" if count == 1 else f"{count} 1:1s"
+    what = first.kind_words.counted(len(meetings))
     return Email(f"Removed: {what} with {other}", "meetings_removed", context)
 
 
@@ -404,7 +409,7 @@ def _meeting_changed(row: Reminder) -> Email:
     if "was" in row.payload:
         was = dt.datetime.fromisoformat(row.payload["was"])
         context["was"] = span_from(meeting, was, row.recipient)
-    kind = meeting.get_kind_display()
+    kind = meeting.kind_words.one
     if context["cancelled"]:
         subject = f"Cancelled: your {kind} with {context['other']}, {context['when']}"
     else:
@@ -538,6 +543,7 @@ def _summary(row: Reminder, now: dt.datetime) -> Email:
     context = {
         "other": other,
         "meeting": meeting,
+        "words": meeting.kind_words,
         "held_on": held_on,
         "discussed": [item for item in items if item.discussed],
         "carried": [item for item in items if not item.discussed],
@@ -547,7 +553,10 @@ def _summary(row: Reminder, now: dt.datetime) -> Email:
         "url": absolute("meetings:meeting", meeting.pk),
         "shared_note": summary_shared_note(meeting, viewer=recipient),
     }
-    subject = f"Summary of your 1:1 with {other} on {held_on:%a} {held_on.day} {held_on:%b}"
+    subject = (
+        f"Summary of your {meeting.kind_words.one} with {other} "
+        f"on {held_on:%a} {held_on.day} {held_on:%b}"
+    )
     return Email(subject, "summary", context)
 
 

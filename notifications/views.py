@@ -19,7 +19,7 @@ from people.selectors import has_reports
 
 def meeting_ics(request, pk: int):
     meeting = meeting_selectors.get_meeting_to_change_or_404(viewer=request.user, pk=pk)
-    body = calendar_bytes([meeting], for_user=request.user, name="1:1")
+    body = calendar_bytes([meeting], for_user=request.user, name=meeting.kind_words.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response

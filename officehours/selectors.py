@@ -77,6 +77,17 @@ def sign_ups_hosted_by(*, viewer: User) -> QuerySet[SignUp]:
     return _upcoming(SignUp.objects.filter(meeting__organiser=viewer))
 
 
+def sign_ups_with(*, viewer: User) -> QuerySet[SignUp]:
+    """Every sign-up ``viewer`` is one of the two people of, past and to come, cancelled
+    too, earliest first (their own data to take away). The topic is read with it: callers
+    show it only to whoever wrote it, or to the two (``SignUp``)."""
+    return (
+        SignUp.objects.filter(Q(meeting__organiser=viewer) | Q(meeting__participant=viewer))
+        .select_related("meeting__organiser", "meeting__participant", "office_hours")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
 def get_sign_up_for_user_or_404(*, viewer: User, pk: int) -> SignUp:
     """A sign-up of which ``viewer`` is one of the two people; else a 404."""
     found = (

@@ -40,6 +40,21 @@ def unusable_list_query(query: QueryDict, *, date_hierarchy: str | None) -> bool
     return False
 
 
+class ReadOnlyAdmin(_AdminBase):
+    """Mix into a ModelAdmin (before it) whose rows change only in the app, where the
+    rules, the messages and the record of the change are: to look at, never to add,
+    edit or delete (and so no bulk action either)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class CheckedQueryAdmin(_AdminBase):
     """Mix into a ModelAdmin (before it): change lists and search refuse unusable input."""
 

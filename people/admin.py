@@ -26,7 +26,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from oneonones.admin import _AdminBase
+from oneonones.admin import ReadOnlyAdmin, _AdminBase
 from oneonones.errors import ServiceError, message_error
 from people.models import PersonChange, RecordAccess, Team, User
 from people.services import (
@@ -265,7 +265,7 @@ class UserAdmin(RecordsLooks, BaseUserAdmin):
 
 
 @admin.register(PersonChange)
-class PersonChangeAdmin(RecordsLooks, admin.ModelAdmin):
+class PersonChangeAdmin(RecordsLooks, ReadOnlyAdmin, admin.ModelAdmin):
     """The record of what administrators changed: to look at, never to edit or delete.
     Opening it is recorded for the people it lists."""
 
@@ -289,15 +289,6 @@ class PersonChangeAdmin(RecordsLooks, admin.ModelAdmin):
         "via",
         "told_at",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MemberInline(admin.TabularInline):

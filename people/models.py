@@ -279,6 +279,11 @@ class RecordAccess(models.Model):
             "mentoring_pairs",
             "Your mentoring pair and its check-in dates, on HR's mentoring page",
         )
+        ADMIN_OFFICE_HOURS = (
+            "admin_office_hours",
+            "Your office hours or sign-ups (who, when, status), in the admin site",
+        )
+        ADMIN_MENTORING = "admin_mentoring", "Your mentoring relationships, in the admin site"
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="record_accesses")
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

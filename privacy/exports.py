@@ -7,8 +7,10 @@ read in the app, together: meetings they are in, the agenda items they wrote, th
 shared notes of their meetings, their own private notes (never the other person's),
 actions of their meetings, their objectives with key results, history and comments,
 the comments they wrote on others' objectives, their check-ins, the feedback they
-gave, the wellbeing notes their manager shared with them, the changes administrators
-made to their account, who looked at their records and their chat webhook (masked).
+gave, the wellbeing notes their manager shared with them, the office hours they host,
+their sign-ups and the sign-ups to theirs (with the topics they gave, never another
+person's), their mentoring relationships, the changes administrators made to their
+account, who looked at their records and their chat webhook (masked).
 
 Times are in UTC (ISO 8601). A CSV cell a spreadsheet would read as a formula is
 written with a leading apostrophe, as in the reports' CSV files.
@@ -29,9 +31,11 @@ from django.utils import timezone
 from meetings.models import AgendaItem, MeetingFeedback, Note
 from meetings.record.selectors import actions_visible_to, notes_visible_to
 from meetings.selectors import meetings_of
+from mentoring.selectors import mentorships_of
 from notifications.selectors import chat_webhook_of
 from objectives.models import KeyResult, Level, ObjectiveChange, ObjectiveComment
 from objectives.selectors import my_objectives
+from officehours.selectors import own_office_hours, sign_ups_with
 from oneonones.spreadsheets import spreadsheet_safe
 from people.models import User
 from people.selectors import account_changes_of, record_accesses_of
@@ -260,6 +264,77 @@ def _who_looked(viewer: User) -> list[Row]:
     ]
 
 
+def _office_hours(viewer: User) -> list[Row]:
+    """The open time they host (or hosted: deleted office hours are gone)."""
+    return [
+        {
+            "office_hours": hours.pk,
+            "title": hours.title,
+            "days": hours.weekdays_text,
+            "start_time": hours.start_time,
+            "end_time": hours.end_time,
+            "slot_minutes": hours.slot_minutes,
+            "time_zone": hours.time_zone,
+            "for": hours.get_audience_display(),
+            "format": hours.get_format_display(),
+            "location": hours.location,
+            "first_date": hours.first_date,
+            "last_date": hours.last_date,
+            "status": hours.get_status_display(),
+            "published_at": hours.created_at,
+        }
+        for hours in own_office_hours(viewer=viewer)
+    ]
+
+
+def _office_hours_sign_ups(viewer: User) -> list[Row]:
+    """Their sign-ups to others' office hours and the sign-ups to theirs. The topic only
+    where they signed up: it is the words of the one who signed up, as an agenda item is
+    its author's (someone's topic for their office hours is in that person's download)."""
+    rows = []
+    for sign_up in sign_ups_with(viewer=viewer):
+        meeting = sign_up.meeting
+        signed_up = meeting.participant_id == viewer.pk
+        rows.append(
+            {
+                "meeting": meeting.pk,
+                "you_are": "signed up" if signed_up else "host",
+                "host": _name(meeting.organiser),
+                "signed_up": _name(meeting.participant),
+                "starts_at": meeting.starts_at,
+                "ends_at": meeting.ends_at,
+                "status": meeting.get_status_display(),
+                "your_topic": sign_up.topic if signed_up else "",
+                "signed_up_at": sign_up.created_at,
+            }
+        )
+    return rows
+
+
+def _mentorships(viewer: User) -> list[Row]:
+    """The relationships they are one of the two of: who, the state and its dates (what
+    was said in the check-ins is in the meetings and notes files)."""
+    return [
+        {
+            "mentorship": m.pk,
+            "you_are": "mentor" if m.mentor_id == viewer.pk else "mentee",
+            "mentor": _name(m.mentor),
+            "mentee": _name(m.mentee),
+            "status": m.get_status_display(),
+            "proposed_by": _name(m.proposed_by),
+            "set_up_by_hr": m.set_up_by_hr,
+            "proposed_at": m.created_at,
+            "accepted_at": m.accepted_at,
+            "declined_at": m.declined_at,
+            "ended_at": m.ended_at,
+            "ended_by": _name(m.ended_by),
+        }
+        for m in mentorships_of(viewer=viewer)
+        .select_related("ended_by")
+        .order_by("created_at", "pk")
+    ]
+
+
 def _chat_webhook(viewer: User) -> list[Row]:
     """Masked, like the Notifications page shows it: the full address is a secret that
     lets anyone holding it post to the person's channel, and a downloaded zip travels."""
@@ -290,6 +365,9 @@ KINDS: tuple[tuple[str, Callable[[User], list[Row]]], ...] = (
     ("checkins", _checkins),
     ("feedback", _feedback),
     ("wellbeing_notes_shared_with_you", _wellbeing_notes),
+    ("office_hours", _office_hours),
+    ("office_hours_sign_ups", _office_hours_sign_ups),
+    ("mentorships", _mentorships),
     ("account_changes", _account_changes),
     ("who_looked", _who_looked),
     ("chat_webhook", _chat_webhook),
@@ -306,6 +384,8 @@ def _plain(value: Any) -> Any:
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):  # a wall-clock time, in the zone beside it
+        return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return str(value)
     return value
@@ -332,7 +412,8 @@ def _csv(rows: Iterable[Row], header: list[str]) -> str:
 README = """Your data from oneonones, as of {moment} (UTC).
 
 everything.json holds all of it; each CSV file holds one kind (UTF-8, one row a
-record, times in UTC). Only you could download this file: keep it safe, it holds
+record, times in UTC; the start and end of office hours are wall-clock times in the
+time zone beside them). Only you could download this file: keep it safe, it holds
 your private notes and check-ins. A kind with nothing in it is an empty file.
 """
 

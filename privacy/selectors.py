@@ -13,8 +13,8 @@ the page showing it uses, so the two cannot drift apart:
   the meeting's two people are given (``meeting_record_for``);
 * wellbeing: the published team months the person's check-ins count in
   (``wellbeing.selectors.published_figures_counting``) and what such figures hold;
-* the admin site: the fields each registered admin shows, read from the admin site
-  itself.
+* the admin site: the fields each registered admin shows (and the columns of an
+  inline, for sign-ups to office hours), read from the admin site itself.
 """
 
 import dataclasses
@@ -28,6 +28,8 @@ from django.http import HttpRequest
 
 from meetings.models import Meeting, MeetingSeries
 from meetings.record.selectors import MeetingRecord
+from mentoring.models import Mentorship
+from mentoring.selectors import HR_PAIR_COLUMNS
 from notifications.models import Reminder
 from objectives.models import Level, Objective
 from objectives.selectors import (
@@ -40,6 +42,7 @@ from objectives.selectors import (
     HR,
     MANAGER,
 )
+from officehours.models import OfficeHours, SignUp
 from people.models import PersonChange, User
 from people.selectors import DIRECTORY_FIELDS
 from reports.exports import (
@@ -101,6 +104,10 @@ def _labels(model: type[Model], names: tuple[str, ...] | list[str]) -> tuple[str
     return tuple(_label(model, name) for name in names)
 
 
+# What a meeting's page shows anyone but its two people (HR; the line, for those it sees).
+MEETING_PAGE_FIELDS = _labels(Meeting, ("starts_at", "ends_at", "status", "kind"))
+
+
 def _objective_parts(relation: str) -> tuple[str, ...]:
     """What someone standing in ``relation`` to one of the person's objectives reads of
     it, asked of the same sets ``reads_details`` and ``reads_conversation`` use."""
@@ -152,6 +159,20 @@ def _line_audience(key: str, boss: User, *, relation: str, direct: bool) -> Audi
                 "When they are and whether they happen; never what is in them.",
             )
         )
+    audience.items.append(
+        Seen(
+            "Your sign-ups to someone's office hours",
+            MEETING_PAGE_FIELDS,
+            "Among your meetings: when, with whom and whether; never the topic you gave.",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring",
+            (),
+            "Nothing: not who mentors you or whom you mentor, not even when your check-ins are.",
+        )
+    )
     audience.items.append(Seen("Your objectives", _objective_parts(relation)))
     return audience
 
@@ -203,8 +224,16 @@ def _hr_audience(*, viewer: User, manages: bool) -> Audience:
     audience.items.append(
         Seen(
             "The page of one of your 1:1s or series",
-            _labels(Meeting, ["starts_at", "ends_at", "status", "kind"]),
-            "Times and status; never agenda items, notes, actions or feedback.",
+            MEETING_PAGE_FIELDS,
+            "Times and status; never agenda items, notes, actions or feedback. The same "
+            "for your mentoring check-ins and sign-ups to office hours (never the topic).",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring relationships, on HR's “Mentoring pairs” page",
+            HR_PAIR_COLUMNS,
+            "Who mentors whom and the dates of the check-ins; never what is said in them.",
         )
     )
     audience.items.append(Seen("Your objectives", _objective_parts(HR)))
@@ -231,13 +260,28 @@ def _admin_fields(
     )
 
 
+def _admin_inline_fields(
+    request: HttpRequest, model: type[Model], inline_model: type[Model]
+) -> tuple[str, ...]:
+    """The columns of the inline of ``inline_model`` on the admin's page of ``model``
+    (made here, not asked of the page: the page offers its inlines only to those who may
+    open them, and the viewer is not one)."""
+    model_admin = admin.site.get_model_admin(model)
+    for inline_class in model_admin.inlines:
+        if inline_class.model is inline_model:
+            inline = inline_class(model, admin.site)
+            names = flatten_fieldsets(inline.get_fieldsets(request))
+            return tuple(str(label_for_field(name, inline_model, inline)) for name in names)
+    raise LookupError(f"No inline of {inline_model.__name__} on {model.__name__}'s admin page")
+
+
 def _admin_audience(request: HttpRequest, *, person: User) -> Audience:
     audience = Audience(
         key="admin",
         title="Administrators, in the admin site",
         who="People with admin site access set up people, teams and reporting lines. "
-        "Opening your account, objectives, 1:1s, emails or account changes there is "
-        "recorded for you.",
+        "Opening your account, objectives, 1:1s, office hours, mentoring, emails or "
+        "account changes there is recorded for you.",
     )
     audience.items.append(Seen("Your account", _admin_fields(request, User, person)))
     audience.items.append(Seen("Your 1:1 series", _admin_fields(request, MeetingSeries)))
@@ -246,6 +290,23 @@ def _admin_audience(request: HttpRequest, *, person: User) -> Audience:
         Seen("Emails and reminders sent to you", _admin_fields(request, Reminder))
     )
     audience.items.append(Seen("Your objectives", _admin_fields(request, Objective)))
+    audience.items.append(
+        Seen("Your office hours, as their host", _admin_fields(request, OfficeHours))
+    )
+    audience.items.append(
+        Seen(
+            "Your sign-ups to office hours, on the host's page",
+            _admin_inline_fields(request, OfficeHours, SignUp),
+            "Never the topic you gave: only you and the host see it.",
+        )
+    )
+    audience.items.append(
+        Seen(
+            "Your mentoring relationships",
+            _admin_fields(request, Mentorship),
+            "Never what is said in your check-ins.",
+        )
+    )
     audience.items.append(
         Seen("Changes made to your account", _admin_fields(request, PersonChange))
     )

@@ -4,6 +4,7 @@ These tests commit (``transactional_db``) so that several connections, threads a
 processes see the same rows, as they do in production.
 """
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -13,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools
 
 from meetings.models import Meeting, MeetingSeries
 from meetings.scheduling import services
@@ -296,18 +299,25 @@ class PrivateRedis:
 
 
 def _use_broker(url: str) -> None:
-    """Point the Celery app (publishers and new workers) at ``url``, dropping pooled
-    connections to the previous one."""
+    """Point the Celery app (publishers and new workers) at ``url``, on pools of its own.
+
+    Kombu keeps the connection and producer pools of the whole process in a registry,
+    one per broker address (``kombu.pools``), and the app keeps the two it took from it.
+    Closing the app's pool and dropping the app's hold on it is not enough: the next
+    publish asks the registry again and gets the same pool back, closed ("Acquire on
+    closed pool" in whichever test publishes next, and every ``enqueue_on_commit`` of
+    the run lost quietly). ``pools.reset`` closes every pool *and* forgets it, so the
+    app makes new ones for ``url``."""
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-    # Celery keeps both pools once made; a worker's shutdown may have closed them.
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def private_broker(transactional_db):
+@contextlib.contextmanager
+def broker_of_its_own() -> Iterator[PrivateRedis]:
+    """The app on a private redis-server for the block, back on the tests' own broker
+    (with working pools) after it, whatever happened inside."""
     redis = PrivateRedis()
     redis.start()
     previous = app.conf.broker_url
@@ -318,6 +328,25 @@ def private_broker(transactional_db):
         if redis.process is not None:
             redis.stop()
         _use_broker(previous)
+
+
+@pytest.fixture
+def private_broker(transactional_db):
+    with broker_of_its_own() as redis:
+        yield redis
+
+
+def test_after_a_private_broker_the_app_publishes_to_the_tests_broker_again():
+    tests_broker = app.conf.broker_url
+    app.control.purge()  # the pools of the tests' broker exist before the switch
+    with broker_of_its_own() as redis:
+        assert app.control.purge() == 0
+        redis.stop()
+    assert app.conf.broker_url == tests_broker
+    # Both pools work: the connection pool (purge) and the producer pool (a publish).
+    app.control.purge()
+    app.send_task("people.tasks.clear_expired_sessions")
+    assert app.control.purge() == 1
 
 
 def series_data(participant) -> dict:

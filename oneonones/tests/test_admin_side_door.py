@@ -3,7 +3,9 @@
 Private and shared meeting notes, agenda items, actions, the notes written when
 cancelling or moving a meeting, feedback, check-ins (shared or not), wellbeing
 notes and what is said about an objective (its description, key results, comments
-and history notes) and a person's chat webhook address (a secret) are planted, then every page of every model registered in the admin site is
+and history notes), a person's chat webhook address (a secret), the topic of a sign-up
+to office hours and what a mentoring pair wrote in a check-in are planted, then every
+page of every model registered in the admin site is
 opened as a superuser: lists, searches, change, history and delete pages. A model
 registered later is covered without touching this file.
 """
@@ -15,11 +17,15 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import ChangeRequest, Meeting, MeetingFeedback, Note
+from meetings.models import ChangeRequest, Kind, Meeting, MeetingFeedback, Note
 from meetings.tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory
+from mentoring.tests.factories import MentorshipFactory
 from notifications import outbox as reminders
 from notifications.models import NotificationPreferences
 from objectives.tests.factories import CommentFactory, KeyResultFactory, ObjectiveFactory
+from officehours.models import SignUp
+from officehours.tests.factories import SignUpFactory
+from people.tests.factories import UserFactory
 from wellbeing.tests.factories import CheckInFactory, WellbeingNoteFactory
 
 SECRET = "SIDEDOOR"
@@ -40,6 +46,9 @@ PLANTED = {
     "objective history note": f"{SECRET}-objective-history-note",
     "key result": f"{SECRET}-key-result",
     "chat webhook": f"{SECRET}-chat-webhook",
+    "office hours topic": f"{SECRET}-office-hours-topic",
+    "mentoring agenda item": f"{SECRET}-mentoring-agenda-item",
+    "mentoring note": f"{SECRET}-mentoring-note",
 }
 
 
@@ -104,6 +113,28 @@ def planted(manager, employee):
     objective.changes.create(
         field="progress", from_value="0", to_value="10", note=PLANTED["objective history note"]
     )
+    SignUpFactory(
+        office_hours__host=manager,
+        meeting__participant=employee,
+        meeting__starts_at=now + dt.timedelta(days=12),
+        topic=PLANTED["office hours topic"],
+    )
+    mentor = UserFactory(full_name="Max Mentor")
+    MentorshipFactory(mentor=mentor, mentee=employee)
+    check_in = MeetingFactory(
+        organiser=employee,
+        participant=mentor,
+        kind=Kind.MENTORING,
+        starts_at=now - dt.timedelta(days=4),
+        status=Meeting.Status.COMPLETED,
+    )
+    AgendaItemFactory(meeting=check_in, author=employee, text=PLANTED["mentoring agenda item"])
+    Note.objects.create(
+        meeting=check_in,
+        author=employee,
+        visibility=Note.Visibility.SHARED,
+        body=PLANTED["mentoring note"],
+    )
 
 
 def admin_pages():
@@ -123,9 +154,10 @@ def admin_pages():
 
 def test_the_planted_text_is_really_there(planted):
     # The check below would pass on an empty database; make sure every secret exists.
-    assert Note.objects.filter(body__startswith=SECRET).count() == 2
+    assert Note.objects.filter(body__startswith=SECRET).count() == 3
     assert Meeting.objects.filter(cancel_note__startswith=SECRET).exists()
     assert Meeting.objects.filter(reschedule_note__startswith=SECRET).exists()
+    assert SignUp.objects.filter(topic__startswith=SECRET).exists()
 
 
 def test_no_admin_page_shows_what_people_wrote_in_confidence(client, admin_user, planted):

@@ -277,3 +277,61 @@ def test_the_admin_shows_nothing_of_them_afterwards(client, employee, admin_user
         text = client.get(url).content.decode()
         assert "Emma Employee" not in text, url
         assert "emma@example.org" not in text, url
+
+
+def test_their_office_hours_topics_and_mentoring_words_go(
+    employee, manager, other_manager, admin_user, world
+):
+    """Office hours and mentoring hold words of theirs in two places: the topic of each
+    sign-up they made (held ones too) and what they wrote in their mentoring check-ins.
+    A relationship itself holds no words (who, status and dates), so it stays as HR's
+    record, naming a former colleague."""
+    import datetime as dt
+
+    from meetings.models import Kind
+    from meetings.tests.factories import AgendaItemFactory, MeetingFactory
+    from mentoring.models import Mentorship
+    from mentoring.tests.factories import MentorshipFactory
+    from officehours.models import OfficeHours, SignUp
+    from officehours.tests.factories import SignUpFactory
+
+    now = timezone.now()
+    held = Meeting.Status.COMPLETED
+    held_slot = SignUpFactory(
+        office_hours__host=manager,
+        meeting__participant=employee,
+        meeting__starts_at=now - dt.timedelta(days=3),
+        meeting__status=held,
+        topic="EMMA-TOPIC-held",
+    ).meeting
+    ritas_slot = SignUpFactory(
+        office_hours__host=employee,
+        meeting__participant=other_manager.reports.get(),
+        meeting__starts_at=now - dt.timedelta(days=4),
+        meeting__status=held,
+        topic="RITA-TOPIC",
+    ).meeting
+    mentorship = MentorshipFactory(mentor=other_manager, mentee=employee)
+    check_in = MeetingFactory(
+        organiser=employee,
+        participant=other_manager,
+        kind=Kind.MENTORING,
+        starts_at=now - dt.timedelta(days=5),
+        status=Meeting.Status.COMPLETED,
+    )
+    AgendaItemFactory(meeting=check_in, author=employee, text="EMMA-MENTORING-aspirations")
+    AgendaItemFactory(meeting=check_in, author=other_manager, text="OSCAR-MENTORING-advice")
+
+    person_anonymise(person=employee, by=admin_user)
+
+    assert SignUp.objects.get(meeting=held_slot).topic == ""
+    assert not OfficeHours.objects.filter(host=employee).exists()
+    # Rita's topic is Rita's words, and her record of that meeting.
+    assert SignUp.objects.get(meeting=ritas_slot).topic == "RITA-TOPIC"
+    assert set(check_in.agenda_items.values_list("text", flat=True)) == {
+        REMOVED_TEXT,
+        "OSCAR-MENTORING-advice",
+    }
+    kept = Mentorship.objects.select_related("mentee").get(pk=mentorship.pk)
+    assert kept.mentee.full_name == anonymous_label(employee.pk)
+    assert (kept.status, kept.created_at) == (mentorship.status, mentorship.created_at)

@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from privacy.exports import KINDS
@@ -118,6 +119,84 @@ def test_a_formula_is_written_as_text(client, employee, world):
 
 
 def test_queries_do_not_grow_with_the_data(client, employee, world, django_assert_max_num_queries):
+    client.force_login(employee)
+    with django_assert_max_num_queries(30):
+        response = client.post(URL)
+        b"".join(response.streaming_content)
+
+
+EMMAS_TOPIC = "TOPIC-EMMA-my-promotion"
+TOPIC_FOR_EMMA = "TOPIC-RITA-for-emma"
+TOPIC_OF_OTHERS = "TOPIC-OTTO-not-emmas"
+
+
+@pytest.fixture
+def office_hours_and_mentoring(employee, manager, other_manager, outsider):
+    """Emma signs up to Morgan's office hours and hosts her own, which Rita signs up to;
+    Otto signs up to Morgan's too; Oscar mentors Emma."""
+    from mentoring.tests.factories import MentorshipFactory
+    from officehours import services
+    from officehours.tests.conftest import THURSDAY, at, publish
+
+    rita = other_manager.reports.get()
+    with time_machine.travel(THURSDAY, tick=False):
+        morgans = publish(manager, audience="anyone")
+        emmas = publish(employee, audience="anyone", title="Ask me about the API")
+        services.sign_up(hours=morgans, person=employee, starts_at=at(7, 14), topic=EMMAS_TOPIC)
+        services.sign_up(hours=emmas, person=rita, starts_at=at(14, 15), topic=TOPIC_FOR_EMMA)
+        services.sign_up(hours=morgans, person=outsider, starts_at=at(7, 15), topic=TOPIC_OF_OTHERS)
+        MentorshipFactory(mentor=other_manager, mentee=employee)
+    return rita
+
+
+def test_office_hours_and_mentoring_are_in_it_with_only_ones_own_topics(
+    client, employee, world, office_hours_and_mentoring
+):
+    archive = download(client, employee)
+    data = json.loads(archive.read("everything.json"))
+    [hours] = data["office_hours"]
+    assert (hours["title"], hours["days"], hours["for"]) == (
+        "Ask me about the API",
+        "Thursdays",
+        "Anyone in the organisation",
+    )
+    sign_ups = {row["you_are"]: row for row in data["office_hours_sign_ups"]}
+    assert set(sign_ups) == {"signed up", "host"}
+    assert (sign_ups["signed up"]["host"], sign_ups["signed up"]["your_topic"]) == (
+        "Morgan Manager",
+        EMMAS_TOPIC,
+    )
+    assert (sign_ups["host"]["signed_up"], sign_ups["host"]["your_topic"]) == ("Rita Report", "")
+    assert sign_ups["host"]["status"] == "Scheduled"
+    [mentorship] = data["mentorships"]
+    assert (mentorship["you_are"], mentorship["mentor"], mentorship["status"]) == (
+        "mentee",
+        "Oscar Other",
+        "Active",
+    )
+    text = everything_text(archive)
+    # Rita's topic for Emma's office hours is Rita's words; Otto's is nothing of Emma's.
+    assert TOPIC_FOR_EMMA not in text
+    assert TOPIC_OF_OTHERS not in text
+    rows = list(csv.DictReader(io.StringIO(archive.read("office_hours_sign_ups.csv").decode())))
+    assert {row["your_topic"] for row in rows} == {EMMAS_TOPIC, ""}
+
+
+def test_the_other_side_takes_its_own_topic_and_not_emmas(
+    client, manager, world, office_hours_and_mentoring
+):
+    text = everything_text(download(client, office_hours_and_mentoring))  # Rita
+    assert TOPIC_FOR_EMMA in text
+    assert EMMAS_TOPIC not in text
+    text = everything_text(download(client, manager))  # Morgan hosts Emma's and Otto's
+    for topic in (EMMAS_TOPIC, TOPIC_OF_OTHERS, TOPIC_FOR_EMMA):
+        assert topic not in text
+    assert "Otto Outsider" in text and "Emma Employee" in text  # who signed up, when
+
+
+def test_queries_do_not_grow_with_office_hours_and_mentoring(
+    client, employee, world, office_hours_and_mentoring, django_assert_max_num_queries
+):
     client.force_login(employee)
     with django_assert_max_num_queries(30):
         response = client.post(URL)

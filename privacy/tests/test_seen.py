@@ -125,6 +125,58 @@ def test_the_admin_fields_are_the_admin_sites(employee):
     assert label("description") not in admins
 
 
+def test_the_admins_office_hours_and_mentoring_fields_are_the_admin_sites(employee):
+    from mentoring.models import Mentorship
+    from officehours.admin import SignUpInline
+    from officehours.models import OfficeHours
+
+    admins = audience(seen_for(employee), "admin")
+    for model, what in (
+        (OfficeHours, "Your office hours, as their host"),
+        (Mentorship, "Your mentoring relationships"),
+    ):
+        model_admin = admin.site.get_model_admin(model)
+        shown = flatten_fieldsets(model_admin.get_fieldsets(request_of(employee)))
+        assert len(item(admins, what).fields) == len(shown) > 5, what
+    sign_ups = item(admins, "Your sign-ups to office hours, on the host's page").fields
+    assert sign_ups == ("Signed up", "Slot", "Status", "created at")
+    assert len(sign_ups) == len(SignUpInline.fields)
+    assert "topic" not in sign_ups
+    assert "mentor" in item(admins, "Your mentoring relationships").fields
+
+
+def test_office_hours_and_mentoring_as_the_line_and_hr_see_them(
+    client, employee, manager, grand_manager, hr
+):
+    from mentoring.selectors import HR_PAIR_COLUMNS
+    from mentoring.tests.factories import MentorshipFactory
+
+    MentorshipFactory(mentee=employee)
+    page = seen_for(employee)
+    for key in ("manager", "grand_manager"):
+        line = audience(page, key)
+        assert item(line, "Your sign-ups to someone's office hours").fields == (
+            "starts at",
+            "ends at",
+            "status",
+            "kind",
+        )
+        assert item(line, "Your mentoring").fields == ()
+    pairs = item(
+        audience(page, "hr"), "Your mentoring relationships, on HR's “Mentoring pairs” page"
+    )
+    assert pairs.fields == HR_PAIR_COLUMNS
+    # The columns are the HR page's own.
+    client.force_login(hr)
+    html = client.get(reverse("mentoring:hr")).content.decode()
+    for column in HR_PAIR_COLUMNS:
+        assert f">{column}</th>" in html
+    client.force_login(employee)
+    text = client.get(URL).content.decode()
+    assert "Your sign-ups to someone&#x27;s office hours" in text
+    assert "never the topic you gave" in text
+
+
 def test_the_admins_account_fields_are_those_of_a_persons_page(employee):
     request = request_of(employee)
     account = item(audience(seen_for(employee), "admin"), "Your account").fields
