@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
@@ -68,23 +68,21 @@ def next_meetings_of(*, viewer: User) -> Shown[NextMeeting]:
     The agenda's size and the report's share come from the counts the database keeps
     on each meeting (meetings/README.md), so no agenda item is read."""
     now = timezone.now()
-    # Two queries, one per side, each walking its own (person, starts_at) index from
+    # One side at a time, each walking its own (person, starts_at) index from
     # yesterday: with "organiser or participant" PostgreSQL walks every meeting of the
     # company by time instead, filtering out those of other people (seconds at 10,000
     # people for someone with few meetings). Nothing lasts a day, so nothing going on
-    # now started before yesterday.
+    # now started before yesterday. The two sides are one statement (UNION ALL of the
+    # two cut lists), so one round trip.
     upcoming = meetings_of(viewer=viewer).filter(
         status=Meeting.Status.SCHEDULED, ends_at__gte=now, starts_at__gte=now - dt.timedelta(days=1)
     )
+    as_organiser = upcoming.filter(organiser=viewer).order_by("starts_at", "pk")
+    as_participant = upcoming.filter(participant=viewer).order_by("starts_at", "pk")
     meetings = sorted(
-        [
-            *upcoming.filter(organiser=viewer).order_by("starts_at", "pk")[
-                : NEXT_MEETINGS_SHOWN + 1
-            ],
-            *upcoming.filter(participant=viewer).order_by("starts_at", "pk")[
-                : NEXT_MEETINGS_SHOWN + 1
-            ],
-        ],
+        as_organiser[: NEXT_MEETINGS_SHOWN + 1].union(
+            as_participant[: NEXT_MEETINGS_SHOWN + 1], all=True
+        ),
         key=lambda meeting: (meeting.starts_at, meeting.pk),
     )
     rows = [
@@ -140,19 +138,25 @@ class Actions:
 
 
 def open_actions_of(*, viewer: User) -> Actions:
+    """One query: the first rows, each carrying the counts of all open actions (window
+    counts are taken before the LIMIT; no row, no open action)."""
     today = timezone.localdate()
-    actions = my_actions(viewer=viewer).filter(done=False)
-    counts = actions.aggregate(
-        open_count=Count("pk"), overdue_count=Count("pk", filter=Q(due_date__lt=today))
+    actions = list(
+        my_actions(viewer=viewer)
+        .filter(done=False)
+        .annotate(
+            open_count=Window(Count("pk")),
+            overdue_count=Window(Count("pk", filter=Q(due_date__lt=today))),
+        )[: ROWS_SHOWN + 1]
     )
     rows = [
         ActionRow(action=action, overdue=action.due_date is not None and action.due_date < today)
-        for action in actions[: ROWS_SHOWN + 1]
+        for action in actions
     ]
     return Actions(
         shown=_first(rows, limit=ROWS_SHOWN),
-        open_count=counts["open_count"],
-        overdue_count=counts["overdue_count"],
+        open_count=actions[0].open_count if actions else 0,
+        overdue_count=actions[0].overdue_count if actions else 0,
     )
 
 

@@ -6,12 +6,15 @@ from django.utils import timezone
 
 from home import selectors
 from meetings.selectors import RECENT_DAYS
+from people.viewer import note_manages_anyone
 
 
 def home(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     assert viewer.is_authenticated  # LoginRequiredMiddleware
     team = selectors.team_to_meet(viewer=viewer)
+    # The team is every current report: the menu need not ask again whether there is one.
+    note_manages_anyone(request, manages=team.size > 0)
     context = {
         "next_meetings": selectors.next_meetings_of(viewer=viewer),
         "requests": selectors.requests_to_answer(viewer=viewer),
@@ -21,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "team": team if team.size else None,
         "new_reports": selectors.new_reports_without_series(viewer=viewer) if team.size else None,
         "to_choose": selectors.manager_change_to_choose(viewer=viewer),
-        "manager": viewer.manager,
+        # Read only when the template needs it (no 1:1 booked and no team).
+        "manager": lambda: viewer.manager,
         "today": timezone.localdate(),
         "recent_days": RECENT_DAYS,
     }

@@ -87,9 +87,14 @@ class ChatWebhookStatus:
     broken_reason: str
 
 
-def chat_webhook_of(*, viewer: User) -> ChatWebhookStatus | None:
-    """``viewer``'s own chat webhook, masked, or None when they saved none."""
-    prefs = preferences_for(viewer.pk)
+def chat_webhook_of(
+    *, viewer: User, preferences: NotificationPreferences | None = None
+) -> ChatWebhookStatus | None:
+    """``viewer``'s own chat webhook, masked, or None when they saved none.
+    ``preferences``: ``viewer``'s, when the caller has read them already."""
+    if preferences is not None and preferences.user_id != viewer.pk:
+        raise ValueError("Those are someone else's preferences.")
+    prefs = preferences if preferences is not None else preferences_for(viewer.pk)
     if not prefs.chat_webhook_url:
         return None
     return ChatWebhookStatus(

@@ -14,7 +14,7 @@ from notifications.calendar import calendar_bytes, feed_bytes, feed_etag
 from notifications.forms import ChatWebhookForm, NotificationPreferencesForm
 from oneonones.errors import ServiceError, form_error, message_error
 from oneonones.middleware import keeps_own_cache_headers
-from people.selectors import has_reports
+from people.viewer import manages_anyone
 
 
 def meeting_ics(request, pk: int):
@@ -72,15 +72,15 @@ def calendar_feed(request, token: str):
 
 def _notifications_page(request, *, form=None, webhook_form=None):
     """The page with the person's own preferences and (masked) webhook, either form
-    bound to what they just sent when it needs correcting."""
+    bound to what they just sent when it needs correcting. The preferences are read
+    once, for the form and the webhook both (a bound form has them as its instance)."""
     if form is None:
         prefs = selectors.preferences_for(request.user.pk)
-        manager = has_reports(person=request.user)
-        form = NotificationPreferencesForm(instance=prefs, manager=manager)
+        form = NotificationPreferencesForm(instance=prefs, manager=manages_anyone(request))
     context = {
         "form": form,
         "webhook_form": webhook_form or ChatWebhookForm(),
-        "webhook": selectors.chat_webhook_of(viewer=request.user),
+        "webhook": selectors.chat_webhook_of(viewer=request.user, preferences=form.instance),
     }
     return render(request, "meetings/notifications.html", context)
 
@@ -90,8 +90,9 @@ def notifications(request):
     if request.method != "POST":
         return _notifications_page(request)
     prefs = selectors.preferences_for(request.user.pk)
-    manager = has_reports(person=request.user)
-    form = NotificationPreferencesForm(request.POST, instance=prefs, manager=manager)
+    form = NotificationPreferencesForm(
+        request.POST, instance=prefs, manager=manages_anyone(request)
+    )
     if form.is_valid():
         try:
             services.preferences_update(

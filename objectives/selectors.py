@@ -35,6 +35,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -207,7 +208,10 @@ def key_results_for(*, objective: Objective, viewer: User) -> list[KeyResult]:
     for anyone else (HR reads the facts only)."""
     if not reads_details(viewer=viewer, objective=objective):
         return []
-    return list(objective.key_results.order_by("pk"))
+    # Read into the objective (by pk, their order): the quick-update panel of the same page
+    # lists them again from there instead of asking a second time.
+    prefetch_related_objects([objective], "key_results")
+    return list(objective.key_results.all())
 
 
 def contributions_count(*, goal: Objective) -> int:

@@ -95,6 +95,13 @@ class UserChangeAdminForm(forms.ModelForm):
         # The admin builds the form from its fieldsets, not from Meta: should a fieldset
         # ever name the password again, the page breaks instead of offering it.
         self.fields.pop("password", None)
+        # Each permission is shown as "app | model | name": read the content types with
+        # the permissions, not one query per permission (four per model, 180 and more).
+        permissions = self.fields.get("user_permissions")
+        if isinstance(permissions, forms.ModelMultipleChoiceField):
+            queryset = permissions.queryset
+            if queryset is not None:
+                permissions.queryset = queryset.select_related("content_type")
 
 
 class UserCreationAdminForm(forms.ModelForm):

@@ -1,10 +1,11 @@
 from people.navigation import nav_items_for
 from people.selectors import user_roles
+from people.viewer import manages_anyone
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "user_roles": set()}
-    roles = user_roles(viewer=user)
+    roles = user_roles(viewer=user, manages=manages_anyone(request))
     return {"nav_items": nav_items_for(roles=roles), "user_roles": roles}

@@ -8,7 +8,8 @@ An app's ``AppConfig`` may have ``nav_items``: a tuple of ``NavItem``. The
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 AUDIENCES = ("everyone", "manager", "hr", "staff")
 
@@ -25,14 +26,27 @@ class NavItem:
             raise ValueError(f"Unknown audience {self.audience!r}; use one of {AUDIENCES}.")
 
 
-def nav_items_for(*, roles: set[str]) -> list[dict]:
-    items = []
-    for config in apps.get_app_configs():
-        for item in getattr(config, "nav_items", ()):
-            if item.audience in roles:
-                items.append(item)
-    items.sort(key=lambda item: (item.order, item.label))
-    return [{"label": item.label, "url": reverse(item.url_name)} for item in items]
+# The links of each set of roles, worked out once a process (a few hundred calls of
+# ``reverse`` on every page otherwise): keyed by the URL configuration and the script
+# prefix too, so a test that swaps either gets its own.
+_LINKS: dict[tuple[frozenset[str], str, object], list[dict[str, str]]] = {}
+
+
+def nav_items_for(*, roles: set[str]) -> list[dict[str, str]]:
+    key = (frozenset(roles), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    links = _LINKS.get(key)
+    if links is None:
+        items = [
+            item
+            for config in apps.get_app_configs()
+            for item in getattr(config, "nav_items", ())
+            if item.audience in roles
+        ]
+        items.sort(key=lambda item: (item.order, item.label))
+        links = _LINKS[key] = [
+            {"label": item.label, "url": reverse(item.url_name)} for item in items
+        ]
+    return list(links)
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ def has_reports(*, person: User) -> bool:
     return User.objects.filter(manager=person, is_active=True).exists()
 
 
-def user_roles(*, viewer: User) -> set[str]:
-    """The navigation audiences ``viewer`` belongs to (see people.navigation)."""
+def user_roles(*, viewer: User, manages: bool | None = None) -> set[str]:
+    """The navigation audiences ``viewer`` belongs to (see people.navigation).
+    ``manages``: whether they have reports, when the caller knows already."""
     roles = {"everyone"}
-    if has_reports(person=viewer):
+    if has_reports(person=viewer) if manages is None else manages:
         roles.add("manager")
     if viewer.is_hr:
         roles.add("hr")

@@ -29,7 +29,7 @@ from objectives.selectors import active_objectives_for, get_objective_to_change_
 from oneonones.errors import ServiceError, error_text, form_error, message_error
 from oneonones.http import NOT_UNDERSTOOD, first_form_error, id_or_404, parse_int, safe_next_url
 from people.models import User
-from people.selectors import has_reports
+from people.viewer import manages_anyone
 from wellbeing.forms import CheckInForm
 from wellbeing.selectors import latest_shared_checkin_for
 
@@ -436,7 +436,7 @@ def templates(request):
         "templates": record_selectors.templates_visible_to(viewer=request.user).prefetch_related(
             "items"
         ),
-        "is_manager": has_reports(person=request.user),
+        "is_manager": manages_anyone(request),
     }
     return render(request, "meetings/templates.html", context)
 

@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -602,3 +604,16 @@ def test_a_next_that_is_not_a_path_here_goes_back_to_the_objective(
 def test_the_team_page_refuses_a_person_that_is_not_an_id(client, manager, person):
     client.force_login(manager)
     assert client.get(reverse("objectives:team"), {"person": person}).status_code == 404
+
+
+def test_the_detail_page_reads_the_key_results_once(client, manager, employee):
+    """The page lists them and its quick-update panel offers each one again: one read."""
+    objective = ObjectiveFactory(owner=employee, title="Ship it", state=State.ACTIVE)
+    results = [KeyResultFactory(objective=objective, title=t) for t in ("First", "Second", "Third")]
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        page = body(client.get(reverse("objectives:detail", args=[objective.pk])))
+    assert sum('"objectives_keyresult"' in query["sql"] for query in queries) == 1
+    assert page.index("First") < page.index("Second") < page.index("Third")
+    for result in results:  # the panel's update form of each
+        assert reverse("objectives:key_result_update", args=[result.pk]) in page

@@ -37,3 +37,12 @@ def test_a_change_page_takes_as_many_queries_for_many_rows_as_for_few(
     for _ in range(6):
         add_row(owner)
     assert _queries(client, url) == few
+
+
+def test_a_persons_page_lists_the_permissions_without_a_query_each(client, admin_user, employee):
+    """The permissions list shows each one as "app | model | name": its content type is
+    read with it (four permissions a model, over 180 queries otherwise)."""
+    client.force_login(admin_user)
+    url = reverse("admin:people_user_change", args=[employee.pk])
+    assert "Notifications | reminder | Can view reminder" in client.get(url).content.decode()
+    assert _queries(client, url) <= 15

@@ -1,0 +1,30 @@
+"""What a request knows about the person signed in, read once however often it is asked.
+
+Whether they have reports is asked twice on most pages: by the page (to show a
+manager's parts) and by the menu (``people.context_processors.navigation``). It is
+kept on the request, never on the person: a request is over before their reports
+change again, while a ``User`` object may live on (in a test, a task, a shell).
+"""
+
+from django.http import HttpRequest
+
+from people.selectors import has_reports
+
+_MANAGES_ANYONE = "_people_manages_anyone"
+
+
+def manages_anyone(request: HttpRequest) -> bool:
+    """Whether the person signed in has reports (``people.selectors.has_reports``)."""
+    known = getattr(request, _MANAGES_ANYONE, None)
+    if known is None:
+        viewer = request.user
+        assert viewer.is_authenticated  # LoginRequiredMiddleware
+        known = has_reports(person=viewer)
+        setattr(request, _MANAGES_ANYONE, known)
+    return bool(known)
+
+
+def note_manages_anyone(request: HttpRequest, *, manages: bool) -> None:
+    """For a page that read the signed-in person's current reports anyway (home): the
+    menu then asks no more."""
+    setattr(request, _MANAGES_ANYONE, manages)
