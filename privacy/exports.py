@@ -397,6 +397,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int) and value >= 0:  # counts and ids, never a formula
+        return str(value)
     return spreadsheet_safe(str(value))
 
 

@@ -73,6 +73,8 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, int) and value >= 0:  # most cells: counts, never a formula
+        return str(value)
     return spreadsheet_safe(str(value))
 
 
