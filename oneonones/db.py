@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from psycopg2.extras import Json, Range
 
 T = TypeVar("T")
@@ -206,19 +206,26 @@ def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
 
 
 def _from_json(field: Field[Any, Any], value: Any) -> Any:
-    if value is None:
-        return None
+    """A column's value as ``to_jsonb`` wrote it, as the field reads it from psycopg2."""
     kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        return parse_datetime(value)
-    if kind == "DateField":
-        return parse_date(value)
-    if kind == "DecimalField":
-        return value if isinstance(value, Decimal) else Decimal(value)
-    if kind == "FloatField":
-        return float(value)
-    if kind in ("UUIDField", "DurationField", "TimeField", "BinaryField"):
+    if value is None:
+        value = None
+    elif kind == "DateTimeField":
+        value = parse_datetime(value)
+    elif kind == "DateField":
+        value = parse_date(value)
+    elif kind == "TimeField":
+        value = parse_time(value)
+    elif kind == "DecimalField":
+        value = value if isinstance(value, Decimal) else Decimal(value)
+    elif kind == "FloatField":
+        value = float(value)
+    elif kind in ("JSONField", "UUIDField", "DurationField", "BinaryField"):
         raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+    # A field of our own or a library's (the series' cadence) converts what it read.
+    from_db_value = getattr(field, "from_db_value", None)
+    if from_db_value is not None:
+        value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
     return value
 
 
