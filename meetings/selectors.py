@@ -9,7 +9,6 @@ else gets a 404. Only the two people may change anything.
 import datetime as dt
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -187,14 +186,16 @@ def get_meeting_for_user_or_404(*, viewer: User, pk: int) -> Meeting:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such meeting.")
-    meeting_row, organiser_row, participant_row, series_row = (
-        None if value is None else json.loads(value, parse_float=Decimal) for value in row
-    )
-    meeting = instances_from_json(Meeting, [meeting_row])[0]
+    # Django has psycopg2 hand jsonb over as text; only the series may be missing.
+    meeting_row, organiser_row, participant_row, series_row = row
+    meeting = instances_from_json(Meeting, [json.loads(meeting_row)])[0]
     meeting.organiser, meeting.participant = instances_from_json(
-        User, [organiser_row, participant_row]
+        User, [json.loads(organiser_row), json.loads(participant_row)]
     )
-    meeting.series = instances_from_json(MeetingSeries, [series_row])[0] if series_row else None
+    if series_row is not None:
+        meeting.series = instances_from_json(MeetingSeries, [json.loads(series_row)])[0]
+    else:
+        meeting.series = None
     # Who completed or cancelled it is nearly always one of the two: no query for them.
     two = {meeting.organiser_id: meeting.organiser, meeting.participant_id: meeting.participant}
     for name in ("completed_by", "cancelled_by"):

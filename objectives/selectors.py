@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -352,7 +353,7 @@ def active_objectives_read(*, owner: User, viewer: User) -> Read[list[Objective]
         "objectives_state": State.ACTIVE,
     }
 
-    def decode(read: dict) -> list[Objective]:
+    def decode(read: dict[str, Any]) -> list[Objective]:
         if read["owner_manager"] is not None:
             owner.manager = instances_from_json(User, [read["owner_manager"]])[0]
         objectives = instances_from_json(Objective, read["objectives"])
@@ -361,8 +362,8 @@ def active_objectives_read(*, owner: User, viewer: User) -> Read[list[Objective]
             # As ``prefetch_related`` leaves it: ``objective.key_results.all()`` reads this.
             key_results = objective.key_results.get_queryset()
             key_results._result_cache = instances_from_json(KeyResult, row["key_results"])
-            key_results._prefetch_done = True
-            objective._prefetched_objects_cache = {"key_results": key_results}
+            setattr(key_results, "_prefetch_done", True)  # noqa: B010 (Django's own, untyped)
+            setattr(objective, "_prefetched_objects_cache", {"key_results": key_results})  # noqa: B010
         return objectives
 
     return Read(ACTIVE_OBJECTIVES_SQL, params, decode)

@@ -9,6 +9,7 @@ the rule in ``wellbeing.anonymity``.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -93,7 +94,7 @@ def latest_shared_checkin_read(*, report: User, viewer: User) -> Read[CheckIn | 
     (``oneonones.db.read_together``), its ``employee`` set to ``report``;
     ``test_latest_shared_checkin_read`` compares the two for every role."""
 
-    def decode(row: dict | None) -> CheckIn | None:
+    def decode(row: dict[str, Any] | None) -> CheckIn | None:
         if row is None:
             return None
         checkin = instances_from_json(CheckIn, [row])[0]
