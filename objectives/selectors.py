@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -50,6 +51,7 @@ from objectives.models import (
     ObjectiveComment,
     State,
 )
+from oneonones.db import Read, instances_from_json, table
 from people.models import User
 from people.selectors import has_reports
 
@@ -310,6 +312,65 @@ def active_objectives_for(*, owner: User, viewer: User) -> QuerySet[Objective]:
         owner=owner, level=Level.INDIVIDUAL, state=State.ACTIVE
     )
     return _with_key_results(objectives.select_related("owner__manager")).order_by("due_date", "pk")
+
+
+# What ``active_objectives_read`` reads: ``active_objectives_for`` as one JSON value,
+# the objectives (every column) each with its key results in their order, and the row of
+# the owner's manager (``relations_of`` reads whether the viewer is above them). The
+# rule is ``_visible_q`` for one owner's individual objectives: the owner, their
+# manager, the manager's manager, or HR. Only our models' table names are put in (S608).
+ACTIVE_OBJECTIVES_SQL = f"""
+SELECT jsonb_build_object(
+  'objectives', to_jsonb(ARRAY(
+    SELECT to_jsonb(objective) || jsonb_build_object('key_results', to_jsonb(ARRAY(
+      SELECT to_jsonb(key_result) FROM {table(KeyResult)} key_result
+      WHERE key_result.objective_id = objective.id ORDER BY key_result.id
+    )))
+    FROM {table(Objective)} objective
+    WHERE objective.owner_id = %(objectives_owner)s
+      AND objective.level = %(objectives_level)s AND objective.state = %(objectives_state)s
+      AND (%(objectives_hr)s OR objective.owner_id = %(objectives_viewer)s OR EXISTS (
+        SELECT 1 FROM {table(User)} owner
+        LEFT JOIN {table(User)} manager ON manager.id = owner.manager_id
+        WHERE owner.id = objective.owner_id
+          AND (owner.manager_id = %(objectives_viewer)s OR manager.manager_id = %(objectives_viewer)s)
+      ))
+    ORDER BY objective.due_date, objective.id
+  )),
+  'owner_manager', (SELECT to_jsonb(manager) FROM {table(User)} manager
+                    WHERE manager.id = %(objectives_owner_manager)s)
+)
+"""  # noqa: S608
+
+
+def active_objectives_read(*, owner: User, viewer: User) -> Read[list[Objective]]:
+    """``active_objectives_for`` as a read to put together with others
+    (``oneonones.db.read_together``): the same objectives in the same order, each with
+    ``owner`` (this ``owner``, with their manager set) and its key results loaded.
+    ``test_active_objectives_read`` compares the two for every role."""
+    params = {
+        "objectives_owner": owner.pk,
+        "objectives_owner_manager": owner.manager_id,
+        "objectives_viewer": viewer.pk,
+        "objectives_hr": viewer.is_hr,
+        "objectives_level": Level.INDIVIDUAL,
+        "objectives_state": State.ACTIVE,
+    }
+
+    def decode(read: dict[str, Any]) -> list[Objective]:
+        if read["owner_manager"] is not None:
+            owner.manager = instances_from_json(User, [read["owner_manager"]])[0]
+        objectives = instances_from_json(Objective, read["objectives"])
+        for objective, row in zip(objectives, read["objectives"], strict=True):
+            objective.owner = owner
+            # As ``prefetch_related`` leaves it: ``objective.key_results.all()`` reads this.
+            key_results = objective.key_results.get_queryset()
+            key_results._result_cache = instances_from_json(KeyResult, row["key_results"])
+            setattr(key_results, "_prefetch_done", True)  # noqa: B010 (Django's own, untyped)
+            setattr(objective, "_prefetched_objects_cache", {"key_results": key_results})  # noqa: B010
+        return objectives
+
+    return Read(ACTIVE_OBJECTIVES_SQL, params, decode)
 
 
 def goals_visible_to(*, viewer: User) -> QuerySet[Objective]:

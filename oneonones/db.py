@@ -1,19 +1,26 @@
 """Reading a model's own description, for the few places that write SQL or check input
-against the database's limits themselves; and inserting many rows at once."""
+against the database's limits themselves; inserting many rows at once; and reading
+several things a page shows in one statement (``read_together``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import operator
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from psycopg2.extras import Json, Range
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def concrete_field(model: type[Model], name: str) -> Field[Any, Any]:
@@ -157,3 +164,96 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# --- Reading several things in one statement ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """One thing a page shows, read as one ``jsonb`` value: ``sql`` is a query of one
+    row and one column (a scalar subquery), ``params`` its named parameters (each read
+    names its own, prefixed by what it reads, so that reads can be put together), and
+    ``decode`` makes the decoded JSON into what the selector that wrote it returns.
+
+    A selector that returns a ``Read`` keeps its rule where it is (the app that owns the
+    rows); ``read_together`` only saves the round trips: on a busy server each statement
+    waits for its turn on the database's CPU, and a page's time follows its number of
+    statements more than anything else."""
+
+    sql: str
+    params: dict[str, Any]
+    decode: Callable[[Any], T]
+
+
+def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
+    """Every read of ``reads`` in one statement, each decoded: ``{name: value}``. Numbers
+    with a fraction come as ``Decimal`` (what ``DecimalField`` reads)."""
+    params: dict[str, Any] = {}
+    for name, read in reads.items():
+        if params.keys() & read.params.keys():
+            raise ValueError(f"The parameters of {name!r} clash with another read's.")
+        params.update(read.params)
+    sql = "SELECT " + ", ".join(f"({read.sql})" for read in reads.values())
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    # Django has psycopg2 hand jsonb over as text (JSONField decodes its own).
+    return {
+        name: read.decode(None if value is None else json.loads(value, parse_float=Decimal))
+        for (name, read), value in zip(reads.items(), row, strict=True)
+    }
+
+
+def _from_json(field: Field[Any, Any], value: Any) -> Any:
+    """A column's value as ``to_jsonb`` wrote it, as the field reads it from psycopg2."""
+    kind = field.get_internal_type()
+    if value is None:
+        value = None
+    elif kind == "DateTimeField":
+        value = parse_datetime(value)
+    elif kind == "DateField":
+        value = parse_date(value)
+    elif kind == "TimeField":
+        value = parse_time(value)
+    elif kind == "DecimalField":
+        value = value if isinstance(value, Decimal) else Decimal(value)
+    elif kind == "FloatField":
+        value = float(value)
+    elif kind in ("JSONField", "UUIDField", "DurationField", "BinaryField"):
+        raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+    # A field of our own or a library's (the series' cadence) converts what it read.
+    from_db_value = getattr(field, "from_db_value", None)
+    if from_db_value is not None:
+        value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
+    return value
+
+
+def instances_from_json(
+    model: type[M],
+    rows: list[dict[str, Any]],
+    *,
+    datetimes: tuple[str, ...] = (),
+    texts: tuple[str, ...] = (),
+) -> list[M]:
+    """Instances of ``model`` as if read from the database, from rows written by
+    PostgreSQL's ``to_jsonb(row)`` (every column by name); ``datetimes`` and ``texts``
+    name extra keys of each row to set on its instance (moments, and plain values)."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    instances = []
+    for row in rows:
+        instance = model.from_db(
+            DEFAULT_DB_ALIAS, names, [_from_json(f, row[f.attname]) for f in fields]
+        )
+        for name in datetimes:
+            setattr(instance, name, parse_datetime(row[name]) if row[name] else None)
+        for name in texts:
+            setattr(instance, name, row[name])
+        instances.append(instance)
+    return instances
+
+
+def table(model: type[Model]) -> str:
+    """``model``'s table, quoted, for SQL written by hand (only our models' names)."""
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)

@@ -9,12 +9,14 @@ the rule in ``wellbeing.anonymity``.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from oneonones.db import Read, instances_from_json, table
 from people.models import Team, User
 from people.selectors import reports_of
 from wellbeing import anonymity
@@ -68,6 +70,39 @@ def latest_shared_checkin_for(*, report: User, viewer: User) -> CheckIn | None:
     else:
         checkins = shared_checkins_of(viewer=viewer, report=report)
     return checkins.first()
+
+
+# What ``latest_shared_checkin_read`` reads: ``latest_shared_checkin_for`` as one JSON
+# value (every column, or null). The rule is ``checkins_visible_to``'s for one report:
+# their own, or shared with the viewer as their manager now while they are active.
+# Only our models' table names are put in (S608).
+LATEST_SHARED_SQL = f"""
+SELECT to_jsonb(checkin) FROM {table(CheckIn)} checkin
+WHERE checkin.employee_id = %(checkin_report)s AND checkin.shared_with_manager
+  AND (checkin.employee_id = %(checkin_viewer)s OR EXISTS (
+    SELECT 1 FROM {table(User)} employee
+    WHERE employee.id = checkin.employee_id
+      AND employee.manager_id = %(checkin_viewer)s AND employee.is_active
+  ))
+ORDER BY checkin.created_at DESC, checkin.id DESC
+LIMIT 1
+"""  # noqa: S608
+
+
+def latest_shared_checkin_read(*, report: User, viewer: User) -> Read[CheckIn | None]:
+    """``latest_shared_checkin_for`` as a read to put together with others
+    (``oneonones.db.read_together``), its ``employee`` set to ``report``;
+    ``test_latest_shared_checkin_read`` compares the two for every role."""
+
+    def decode(row: dict[str, Any] | None) -> CheckIn | None:
+        if row is None:
+            return None
+        checkin = instances_from_json(CheckIn, [row])[0]
+        checkin.employee = report
+        return checkin
+
+    params = {"checkin_report": report.pk, "checkin_viewer": viewer.pk}
+    return Read(LATEST_SHARED_SQL, params, decode)
 
 
 def reports_with_latest_shared(*, viewer: User) -> QuerySet[User]:

@@ -7,15 +7,12 @@ that; ``meeting_record_for`` returns nothing at all for anyone else.
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from meetings.models import (
     ActionItem,
@@ -30,12 +27,11 @@ from meetings.models import (
     Note,
 )
 from meetings.selectors import attach_people
+from oneonones.db import Read, instances_from_json, read_together, table
 from people.models import User
 
 if TYPE_CHECKING:
     from objectives.models import Objective
-
-M = TypeVar("M", bound=models.Model)
 
 # The change requests a meeting page lists (the latest).
 REQUESTS_SHOWN = 5
@@ -252,127 +248,103 @@ def _sort_agenda(items: list[AgendaItem], *, participant_id: int) -> list[Agenda
     )
 
 
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-# What ``meeting_record_for`` reads, in one statement: each list an array of rows as
+# What ``meeting_record_read`` reads: one JSON object of lists, each an array of rows as
 # JSON (every column, so a new column needs nothing here), with the few columns of
 # related rows the page shows. The same conditions as ``agenda_of`` with
-# ``next_time_items``, ``notes_visible_to`` for one of the two, ``actions_on`` and
-# the meeting's latest change requests; the orders are applied in Python.
-# Only our models' table names are put into it (S608).
+# ``next_time_items``, ``notes_visible_to`` for one of the two, ``actions_on``, the
+# meeting's latest change requests and the prompts of an open agenda's template; the
+# orders are applied in Python. Only our models' table names are put into it (S608).
 RECORD_SQL = f"""
-SELECT
-  to_jsonb(ARRAY(
+SELECT jsonb_build_object(
+  'items', to_jsonb(ARRAY(
     SELECT to_jsonb(item) || jsonb_build_object(
       'carried_from_starts_at', carried_meeting.starts_at, 'objective_title', objective.title)
-    FROM {_table(AgendaItem)} item
-    LEFT JOIN {_table(AgendaItem)} carried ON carried.id = item.carried_over_from_id
-    LEFT JOIN {_table(Meeting)} carried_meeting ON carried_meeting.id = carried.meeting_id
-    LEFT JOIN {_table(AgendaItem.objective.field.related_model)} objective ON objective.id = item.objective_id
-    WHERE item.meeting_id = %(meeting)s
-       OR (item.series_id = %(series)s AND item.meeting_id IS NULL)
+    FROM {table(AgendaItem)} item
+    LEFT JOIN {table(AgendaItem)} carried ON carried.id = item.carried_over_from_id
+    LEFT JOIN {table(Meeting)} carried_meeting ON carried_meeting.id = carried.meeting_id
+    LEFT JOIN {table(AgendaItem.objective.field.related_model)} objective ON objective.id = item.objective_id
+    WHERE item.meeting_id = %(record_meeting)s
+       OR (item.series_id = %(record_series)s AND item.meeting_id IS NULL)
   )),
-  to_jsonb(ARRAY(
-    SELECT to_jsonb(note) FROM {_table(Note)} note
-    WHERE note.meeting_id = %(meeting)s
-      AND (note.visibility = %(shared)s OR note.author_id = %(viewer)s)
+  'notes', to_jsonb(ARRAY(
+    SELECT to_jsonb(note) FROM {table(Note)} note
+    WHERE note.meeting_id = %(record_meeting)s
+      AND (note.visibility = %(record_shared)s OR note.author_id = %(record_viewer)s)
   )),
-  to_jsonb(ARRAY(
+  'actions', to_jsonb(ARRAY(
     SELECT to_jsonb(action) || jsonb_build_object('agreed_at', agreed.starts_at)
-    FROM {_table(ActionItem)} action
-    LEFT JOIN {_table(Meeting)} agreed ON agreed.id = action.meeting_id
-    WHERE action.meeting_id = %(meeting)s
-       OR (action.series_id = %(series)s AND agreed.starts_at < %(starts_at)s
-           AND (NOT action.done OR action.done_at >= %(starts_at)s))
+    FROM {table(ActionItem)} action
+    LEFT JOIN {table(Meeting)} agreed ON agreed.id = action.meeting_id
+    WHERE action.meeting_id = %(record_meeting)s
+       OR (action.series_id = %(record_series)s AND agreed.starts_at < %(record_starts_at)s
+           AND (NOT action.done OR action.done_at >= %(record_starts_at)s))
   )),
-  to_jsonb(ARRAY(
-    SELECT to_jsonb(feedback) FROM {_table(MeetingFeedback)} feedback
-    WHERE feedback.meeting_id = %(meeting)s
+  'feedback', to_jsonb(ARRAY(
+    SELECT to_jsonb(feedback) FROM {table(MeetingFeedback)} feedback
+    WHERE feedback.meeting_id = %(record_meeting)s
   )),
-  to_jsonb(ARRAY(
-    SELECT to_jsonb(request) FROM {_table(ChangeRequest)} request
-    WHERE request.meeting_id = %(meeting)s
+  'requests', to_jsonb(ARRAY(
+    SELECT to_jsonb(request) FROM {table(ChangeRequest)} request
+    WHERE request.meeting_id = %(record_meeting)s
     ORDER BY request.created_at DESC, request.id DESC
-    LIMIT %(requests)s
+    LIMIT %(record_requests)s
+  )),
+  'prompts', to_jsonb(ARRAY(
+    SELECT to_jsonb(prompt) FROM {table(AgendaTemplateItem)} prompt
+    WHERE prompt.template_id = %(record_template)s
+    ORDER BY prompt.position, prompt.id
   ))
+)
 """  # noqa: S608
 
 
-def _from_json(field: "models.Field[Any, Any]", value: Any) -> Any:
-    if value is None:
+def meeting_record_read(*, meeting: Meeting, viewer: User) -> Read[MeetingRecord] | None:
+    """Everything written in and for ``meeting``, as ``viewer`` may see it, as a read to
+    put together with others (``oneonones.db.read_together``); None for anyone but its
+    two people.
+
+    One statement reads it all (agenda with the next-time list, notes, actions,
+    feedback, the latest change requests, the prompts of an open agenda), each list an
+    array of JSON rows: on a busy server every round trip to the database waits for a
+    turn on the CPU, and the page's time went up with the number of statements more
+    than with anything else. The people are the meeting's own two (one more query only
+    for anyone else who wrote something)."""
+    if viewer.pk not in (meeting.organiser_id, meeting.participant_id):
         return None
-    if isinstance(field, models.DateTimeField):
-        return parse_datetime(value)
-    if isinstance(field, models.DateField):
-        return parse_date(value)
-    return value
-
-
-def _instances(
-    model: type[M],
-    rows: list[dict[str, Any]],
-    *,
-    datetimes: tuple[str, ...] = (),
-    texts: tuple[str, ...] = (),
-) -> list[M]:
-    """Instances of ``model`` as if read from the database, from rows of RECORD_SQL;
-    ``datetimes`` and ``texts`` name the extra columns (moments and plain values)."""
-    fields = model._meta.concrete_fields
-    names = [field.attname for field in fields]
-    instances = []
-    for row in rows:
-        instance = model.from_db(
-            DEFAULT_DB_ALIAS, names, [_from_json(f, row[f.attname]) for f in fields]
-        )
-        for name in datetimes:
-            setattr(instance, name, parse_datetime(row[name]) if row[name] else None)
-        for name in texts:
-            setattr(instance, name, row[name])
-        instances.append(instance)
-    return instances
+    series = meeting.series if meeting.series_id else None
+    with_prompts = series is not None and meeting.status == Meeting.Status.SCHEDULED
+    params = {
+        "record_meeting": meeting.pk,
+        "record_series": meeting.series_id,
+        "record_starts_at": meeting.starts_at,
+        "record_viewer": viewer.pk,
+        "record_shared": Note.Visibility.SHARED,
+        "record_requests": REQUESTS_SHOWN,
+        "record_template": series.default_template_id if with_prompts and series else None,
+    }
+    return Read(RECORD_SQL, params, lambda read: _record(read, meeting=meeting, series=series))
 
 
 def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | None:
-    """Everything written in and for ``meeting``, as ``viewer`` may see it; None for
-    anyone but its two people.
+    """``meeting_record_read``, read on its own."""
+    read = meeting_record_read(meeting=meeting, viewer=viewer)
+    return None if read is None else read_together({"record": read})["record"]
 
-    One statement reads it all (agenda with the next-time list, notes, actions,
-    feedback, the latest change requests), each list an array of JSON rows: on a
-    busy server every round trip to the database waits for a turn on the CPU, and
-    the page's time went up with the number of statements more than with anything
-    else. The people are the meeting's own two (one more query only for anyone else
-    who wrote something); the prompts of an open agenda are one more."""
-    if viewer.pk not in (meeting.organiser_id, meeting.participant_id):
-        return None
+
+def _record(
+    read: dict[str, Any], *, meeting: Meeting, series: MeetingSeries | None
+) -> MeetingRecord:
     people = {meeting.organiser_id: meeting.organiser, meeting.participant_id: meeting.participant}
-    series_id = meeting.series_id
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RECORD_SQL,
-            {
-                "meeting": meeting.pk,
-                "series": series_id,
-                "starts_at": meeting.starts_at,
-                "viewer": viewer.pk,
-                "shared": Note.Visibility.SHARED,
-                "requests": REQUESTS_SHOWN,
-            },
-        )
-        # Django has psycopg2 hand jsonb over as text (JSONField decodes its own).
-        columns = ("items_json", "notes_json", "actions_json", "feedback_json", "requests_json")
-        read = dict(zip(columns, map(json.loads, cursor.fetchone()), strict=True))
-    items = _instances(
+    items = instances_from_json(
         AgendaItem,
-        read["items_json"],
+        read["items"],
         datetimes=("carried_from_starts_at",),
         texts=("objective_title",),
     )
-    notes = _instances(Note, read["notes_json"])
-    actions = _instances(ActionItem, read["actions_json"], datetimes=("agreed_at",))
+    notes = instances_from_json(Note, read["notes"])
+    actions = instances_from_json(ActionItem, read["actions"], datetimes=("agreed_at",))
     requests = sorted(
-        _instances(ChangeRequest, read["requests_json"]),
+        instances_from_json(ChangeRequest, read["requests"]),
         key=lambda request: request.created_at,
         reverse=True,
     )
@@ -385,25 +357,13 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         participant_id=meeting.agenda_lead_id,
     )
     next_time = []
-    series = meeting.series if series_id else None
     if series is not None:
         next_time = _sort_agenda(
             [item for item in items if item.meeting_id is None],
             participant_id=series.agenda_lead_id,
         )
     by_visibility = {note.visibility: note for note in notes}
-    feedback = _instances(MeetingFeedback, read["feedback_json"])
-    prompts = []
-    if (
-        series is not None
-        and series.default_template_id
-        and meeting.status == Meeting.Status.SCHEDULED
-    ):
-        prompts = list(
-            AgendaTemplateItem.objects.filter(template_id=series.default_template_id).order_by(
-                "position", "pk"
-            )
-        )
+    feedback = instances_from_json(MeetingFeedback, read["feedback"])
     return MeetingRecord(
         agenda=agenda,
         share=agenda_share(agenda, participant_id=meeting.agenda_lead_id),
@@ -416,7 +376,7 @@ def meeting_record_for(*, meeting: Meeting, viewer: User) -> MeetingRecord | Non
         shared_note=by_visibility.get(Note.Visibility.SHARED),
         private_note=by_visibility.get(Note.Visibility.PRIVATE),
         feedback=feedback[0] if feedback else None,
-        prompts=prompts,
+        prompts=instances_from_json(AgendaTemplateItem, read["prompts"]),
         requests=requests,
     )
 

@@ -6,6 +6,8 @@ meeting page (a template partial); without JavaScript it redirects back to the
 page with a message, so the page works either way.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,13 +27,13 @@ from meetings.record.forms import (
     NoteForm,
     TemplateForm,
 )
-from objectives.selectors import active_objectives_for, get_objective_to_change_or_404
+from objectives.selectors import active_objectives_read, get_objective_to_change_or_404
+from oneonones.db import Read, read_together
 from oneonones.errors import ServiceError, error_text, form_error, message_error
 from oneonones.http import NOT_UNDERSTOOD, first_form_error, id_or_404, parse_int, safe_next_url
-from people.models import User
 from people.viewer import manages_anyone
 from wellbeing.forms import CheckInForm
-from wellbeing.selectors import latest_shared_checkin_for
+from wellbeing.selectors import latest_shared_checkin_read
 
 PAGE_SIZE = 20
 PAGE = "meetings/_meeting_record.html"
@@ -42,10 +44,13 @@ PAGE = "meetings/_meeting_record.html"
 
 def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     """What the meeting page shows its two people beyond time and place. Nothing for
-    anyone else (the selector returns no record for them)."""
+    anyone else (the selector returns no record for them).
+
+    The record and the panels of the objectives and wellbeing apps are read in one
+    statement (``read_together``), each by its own app's selector."""
     user = request.user
-    record = record_selectors.meeting_record_for(meeting=meeting, viewer=user)
-    if record is None:
+    record_read = record_selectors.meeting_record_read(meeting=meeting, viewer=user)
+    if record_read is None:
         return {"record": None}
     now = timezone.now()
     is_participant = user.pk == meeting.participant_id
@@ -53,6 +58,13 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     # A mentoring check-in is outside the reporting line: no objectives or wellbeing
     # panels (they are the line's), and the mentee leads the agenda.
     line = meeting.kind != Kind.MENTORING
+    reads: dict[str, Read[Any]] = {"record": record_read}
+    if line:
+        report = meeting.participant
+        reads["objectives"] = active_objectives_read(owner=report, viewer=user)
+        reads["wellbeing_checkin"] = latest_shared_checkin_read(report=report, viewer=user)
+    found = read_together(reads)
+    record = found["record"]
     context = {
         "record": record,
         # What the forms post to is under these two addresses (see _meeting_record.html).
@@ -66,13 +78,16 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         "today": timezone.localdate(),
         "action_form": ActionForm(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
-        "objectives": _objectives_panel(meeting, user) if line else [],
+        "objectives": found.get("objectives", []),
         # The objectives panel's "Discuss in this 1:1" button while the agenda is open,
         # "Discuss at next 1:1" once the meeting is over.
         "discuss_meeting": meeting if scheduled else None,
         "discuss_next": True,
-        **(_wellbeing_panel(meeting, user) if line else {}),
     }
+    if line:
+        context["wellbeing_checkin"] = found["wellbeing_checkin"]
+        if is_participant:
+            context["checkin_form"] = CheckInForm()
     context.update(extra)
     return context
 
@@ -88,19 +103,6 @@ def _feedback_form(record) -> FeedbackForm:
             "preferred_frequency": feedback.preferred_frequency,
         }
     )
-
-
-def _objectives_panel(meeting: Meeting, user):
-    return active_objectives_for(owner=meeting.participant, viewer=user)
-
-
-def _wellbeing_panel(meeting: Meeting, user: User) -> dict[str, object]:
-    context: dict[str, object] = {
-        "wellbeing_checkin": latest_shared_checkin_for(report=meeting.participant, viewer=user)
-    }
-    if user.pk == meeting.participant_id:
-        context["checkin_form"] = CheckInForm()
-    return context
 
 
 def _fragment(request, meeting: Meeting, partial: str, **extra):

@@ -383,6 +383,9 @@ def meeting_detail(request, pk: int):
     requests = page["record"].requests if page["record"] is not None else []
     context = {
         "meeting": meeting,
+        # The page's links to moving, cancelling and the .ics are under this address
+        # (meetings/urls.py; test_meeting_page_reads.py checks they resolve).
+        "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
         "one_of_two": one_of_two,
         "is_organiser": request.user.pk == meeting.organiser_id,
         "changeable": one_of_two

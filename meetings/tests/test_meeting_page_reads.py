@@ -7,10 +7,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.http import Http404
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Kind
+from meetings import selectors
+from meetings.models import AgendaItem, Kind, Meeting, MeetingSeries
 from meetings.record import services as record_services
 from meetings.tests.factories import (
     ActionItemFactory,
@@ -20,8 +22,10 @@ from meetings.tests.factories import (
 )
 from meetings.tests.test_record_services import started_meeting
 from objectives.tests.factories import ObjectiveFactory
+from people.models import User
 from people.tests.factories import UserFactory
 
+HREF = re.compile(r'<a [^>]*href="(/[^"]*)"')
 FORM = re.compile(r'<form method="post" action="([^"]*)"(?:\s+hx-post="([^"]*)")?')
 
 # The apps whose forms the meeting page holds (its own, and the panels').
@@ -89,6 +93,20 @@ def test_the_forms_of_an_item_and_an_action_name_them(client, manager, open_meet
         assert reverse(name, args=args) in actions, name
 
 
+@pytest.mark.parametrize("role", ["manager", "employee"])
+def test_the_links_to_move_cancel_and_the_ics_go_to_their_views(client, request, series, role):
+    """Written under the meeting's one reversed address, they resolve to their views."""
+    meeting = Meeting.objects.filter(series=series, starts_at__gt=timezone.now()).earliest(
+        "starts_at"
+    )
+    html = meeting_page(client, request.getfixturevalue(role), meeting)
+    main = html[html.index("<main") : html.index("</main>")]
+    paths = [href.partition("?")[0] for href in HREF.findall(main)]
+    links = {resolve(path).view_name: resolve(path).kwargs for path in paths}
+    for name in ("meetings:meeting_move", "meetings:meeting_cancel", "meetings:meeting_ics"):
+        assert links[name] == {"pk": meeting.pk}, name
+
+
 def test_what_the_page_shows_of_related_rows(client, series, manager, employee):
     """The carried-from date, the objective's title, where an earlier action was
     agreed, and the name of someone who wrote an item but is not one of the two."""
@@ -137,9 +155,10 @@ def test_open_actions_come_first_soonest_due_first(client, manager, employee, se
 def test_the_meeting_page_reads_a_fixed_number_of_queries(
     client, request, series, manager, employee, role, django_assert_num_queries
 ):
-    """Session, user, the meeting; its record in one statement (agenda with the
-    next-time list, notes, actions, feedback, change requests); the check-in,
-    objectives with their key results; the navigation's roles."""
+    """Session, user, the meeting; its record and the panels in one statement (agenda
+    with the next-time list, notes, actions, feedback, change requests, the prompts of
+    an open agenda, the check-in, objectives with their key results); the
+    navigation's roles."""
     viewer = request.getfixturevalue(role)
     meeting = started_meeting(series)
     for n in range(5):
@@ -151,7 +170,7 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(
     client.force_login(viewer)
     url = reverse("meetings:meeting", args=[meeting.pk])
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
 
 
@@ -212,3 +231,64 @@ def test_my_1_1s_rows_link_to_their_meeting_at_my_time(client, manager, employee
     assert (
         '<time datetime="2027-01-05T04:30:00-05:00">Tue 5 Jan 2027, 04:30\u201305:00</time>' in html
     )
+
+
+# --- The meeting lookup --------------------------------------------------------------------
+
+
+def test_the_meeting_lookup_is_meetings_visible_to(
+    series, manager, employee, grand_manager, other_manager, hr, outsider
+):
+    """``get_meeting_for_user_or_404`` is written by hand; it finds what
+    ``meetings_visible_to`` finds, for every role and kind, with the same columns, people
+    and series (its cadence read as the field reads it), and a 404 otherwise."""
+    line = started_meeting(series)
+    Meeting.objects.filter(pk=line.pk).update(
+        status=Meeting.Status.COMPLETED, completed_at=timezone.now(), completed_by=manager
+    )
+    soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=1, minutes=7)
+    one_off = MeetingFactory(organiser=manager, participant=employee, starts_at=soon)
+    mentor = UserFactory()
+    # A mentoring check-in either way round: nobody of either line sees it, HR does.
+    mentoring = MeetingFactory(
+        organiser=employee,
+        participant=mentor,
+        kind=Kind.MENTORING,
+        starts_at=soon + dt.timedelta(hours=1),
+    )
+    mentee_up = MeetingFactory(
+        organiser=mentor,
+        participant=employee,
+        kind=Kind.MENTORING,
+        starts_at=soon + dt.timedelta(hours=2),
+    )
+    viewers = (manager, employee, grand_manager, other_manager, hr, outsider, mentor)
+    for meeting in (line, one_off, mentoring, mentee_up):
+        for viewer in viewers:
+            visible = selectors.meetings_visible_to(viewer=viewer).filter(pk=meeting.pk).first()
+            if visible is None:
+                with pytest.raises(Http404):
+                    selectors.get_meeting_for_user_or_404(viewer=viewer, pk=meeting.pk)
+                continue
+            found = selectors.get_meeting_for_user_or_404(viewer=viewer, pk=meeting.pk)
+            for model, mine, theirs in (
+                (Meeting, found, visible),
+                (User, found.organiser, visible.organiser),
+                (User, found.participant, visible.participant),
+            ):
+                for field in model._meta.concrete_fields:
+                    assert getattr(mine, field.attname) == getattr(theirs, field.attname)
+            if visible.series_id is None:
+                assert found.series is None
+            else:
+                for field in MeetingSeries._meta.concrete_fields:
+                    mine, theirs = (
+                        getattr(found.series, field.attname),
+                        getattr(visible.series, field.attname),
+                    )
+                    if field.name == "cadence":
+                        mine, theirs = str(mine), str(theirs)
+                    assert mine == theirs, field.name
+                assert found.series.cadence_text == visible.series.cadence_text
+    with pytest.raises(Http404):
+        selectors.get_meeting_for_user_or_404(viewer=hr, pk=0)

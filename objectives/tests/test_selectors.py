@@ -1,13 +1,15 @@
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
 
 from objectives import selectors, services
-from objectives.models import Level, ObjectiveChange, State
+from objectives.models import Level, Objective, ObjectiveChange, State
 from objectives.selectors import Quarter
-from objectives.tests.factories import GoalFactory, ObjectiveFactory
+from objectives.tests.factories import GoalFactory, KeyResultFactory, ObjectiveFactory
+from oneonones.db import read_together
 from people.tests.factories import TeamFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -207,3 +209,39 @@ def test_teammates_from_another_team_do_not_see_the_team_goal(manager):
     goal = GoalFactory(owner=manager)
     stranger = UserFactory(team=TeamFactory(name="Elsewhere"))
     assert goal not in selectors.objectives_visible_to(viewer=stranger)
+
+
+def test_active_objectives_read_is_active_objectives_for(
+    employee, manager, grand_manager, other_manager, hr, outsider
+):
+    """What the meeting page reads in its one statement is the selector's answer for
+    every role: the same objectives in the same order, the same columns, the same key
+    results, and the owner's line loaded for ``changeable_by``."""
+    team_goal = GoalFactory(level=Level.TEAM, team=employee.team, owner=manager)
+    later = ObjectiveFactory(owner=employee, due_date=dt.date(2031, 5, 1), parent=team_goal)
+    sooner = ObjectiveFactory(owner=employee, due_date=dt.date(2031, 2, 1))
+    ObjectiveFactory(owner=employee, due_date=None)
+    ObjectiveFactory(owner=employee, state=State.PROPOSED)
+    ObjectiveFactory(owner=manager)
+    KeyResultFactory(objective=later, start=Decimal("1.50"), target=10, current=Decimal("2.25"))
+    KeyResultFactory(objective=later, unit="%")
+    KeyResultFactory(objective=sooner)
+    for viewer in (employee, manager, grand_manager, other_manager, hr, outsider):
+        expected = list(selectors.active_objectives_for(owner=employee, viewer=viewer))
+        read = read_together(
+            {"read": selectors.active_objectives_read(owner=employee, viewer=viewer)}
+        )["read"]
+        assert read == expected, viewer
+        for mine, theirs in zip(read, expected, strict=True):
+            for field in Objective._meta.concrete_fields:
+                assert getattr(mine, field.attname) == getattr(theirs, field.attname)
+            assert mine.owner == theirs.owner
+            assert mine.owner.manager == theirs.owner.manager
+            mine_results = list(mine.key_results.all())
+            assert mine_results == list(theirs.key_results.all())
+            assert [(kr.start, kr.target, kr.current, kr.unit) for kr in mine_results] == [
+                (kr.start, kr.target, kr.current, kr.unit) for kr in theirs.key_results.all()
+            ]
+            assert selectors.can_change(viewer=viewer, objective=mine) == selectors.can_change(
+                viewer=viewer, objective=theirs
+            )

@@ -1,7 +1,13 @@
 """Visibility is worked out when someone looks: the check-in as it is now."""
 
+from oneonones.db import read_together
 from people.tests.factories import UserFactory
-from wellbeing.selectors import checkins_visible_to, latest_shared_checkin_for
+from wellbeing.models import CheckIn
+from wellbeing.selectors import (
+    checkins_visible_to,
+    latest_shared_checkin_for,
+    latest_shared_checkin_read,
+)
 from wellbeing.services import checkin_unshare
 from wellbeing.tests.factories import CheckInFactory
 
@@ -54,3 +60,37 @@ def test_visibility_goes_down_one_level_only(employee, manager, grand_manager, o
     # The manager's manager sees what the manager shares, not the employee's.
     manager_shared = CheckInFactory(employee=manager, shared_with_manager=True)
     assert set(checkins_visible_to(viewer=grand_manager)) == {grand_own, manager_shared}
+
+
+def _read_alone(read):
+    return read_together({"read": read})["read"]
+
+
+def test_latest_shared_checkin_read_is_latest_shared_checkin_for(
+    employee, manager, other_manager, grand_manager, hr, admin_user, outsider
+):
+    """What the meeting page reads in its one statement is the selector's answer, for
+    every role, as check-ins are shared, unshared and the report leaves."""
+    viewers = (employee, manager, other_manager, grand_manager, hr, admin_user, outsider)
+
+    def same_for_everyone():
+        for viewer in viewers:
+            expected = latest_shared_checkin_for(report=employee, viewer=viewer)
+            read = _read_alone(latest_shared_checkin_read(report=employee, viewer=viewer))
+            assert read == expected, viewer
+            if read is not None:
+                assert read.employee is employee
+                for field in CheckIn._meta.concrete_fields:
+                    name = field.attname
+                    assert getattr(read, name) == getattr(expected, name), name
+
+    same_for_everyone()  # nothing yet
+    older = CheckInFactory(employee=employee, shared_with_manager=True, note="Older")
+    CheckInFactory(employee=employee, shared_with_manager=True, created_at=older.created_at)
+    CheckInFactory(employee=employee)  # private
+    same_for_everyone()
+    checkin_unshare(checkin=older, by=employee)
+    same_for_everyone()
+    employee.is_active = False
+    employee.save()
+    same_for_everyone()
