@@ -2,10 +2,7 @@
 
 A cell that starts like a formula is run by a spreadsheet when the file is opened
 (CSV injection): such text gets a leading apostrophe, which the spreadsheet shows as
-text and does not run."""
+text and does not run. The exports apply it inline in their per-cell function (it runs for
+every cell of a file): ``"'" + text if text.startswith(FORMULA_STARTS) else text``."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -36,7 +36,7 @@ from notifications.selectors import chat_webhook_of
 from objectives.models import KeyResult, Level, ObjectiveChange, ObjectiveComment
 from objectives.selectors import my_objectives
 from officehours.selectors import own_office_hours, sign_ups_with
-from oneonones.spreadsheets import spreadsheet_safe
+from oneonones.spreadsheets import FORMULA_STARTS
 from people.models import User
 from people.selectors import account_changes_of, record_accesses_of
 from wellbeing.selectors import notes_shared_with, own_checkins
@@ -397,9 +397,9 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) and value >= 0:  # counts and ids, never a formula
-        return str(value)
-    return spreadsheet_safe(str(value))
+    text = str(value)
+    # oneonones.spreadsheets' rule, inline: this runs for every cell of a file.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv(rows: Iterable[Row], header: list[str]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from meetings.models import Meeting
-from oneonones.spreadsheets import spreadsheet_safe
+from oneonones.spreadsheets import FORMULA_STARTS
 from reports.selectors import GapRow, ManagerRow, MonthFigures, ReportRow
 from reports.sql import COUNT_COLUMNS
 
@@ -73,9 +73,9 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
-    if isinstance(value, int) and value >= 0:  # most cells: counts, never a formula
-        return str(value)
-    return spreadsheet_safe(str(value))
+    text = str(value)
+    # oneonones.spreadsheets' rule, inline: this runs for every cell of a file.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
