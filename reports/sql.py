@@ -387,13 +387,13 @@ person_held AS (
 ),
 {RULE_CTE},
 series AS (
-    SELECT s.{SERIES.participant} AS person_id, MIN(rule.interval_days) AS interval_days
+    -- Per participant and organiser, hashed; the gaps keep the one with the manager.
+    SELECT s.{SERIES.participant} AS person_id, s.{SERIES.organiser} AS organiser_id,
+        MIN(rule.interval_days) AS interval_days
     FROM {SERIES} s
     JOIN rule ON rule.cadence = COALESCE(s.{SERIES.cadence}, '')
-    JOIN person ON person.id = s.{SERIES.participant}
-        AND person.manager_id = s.{SERIES.organiser}
     WHERE s.{SERIES.status} = %(active_series)s
-    GROUP BY s.{SERIES.participant}
+    GROUP BY 1, 2
 ),
 gaps AS (
     SELECT person.id, person.full_name, person.start_date, person.manager_id,
@@ -406,7 +406,7 @@ gaps AS (
         COALESCE(person.last_held, person.start_date::timestamp AT TIME ZONE 'UTC',
                  person.date_joined) AS since
     FROM person_held person
-    LEFT JOIN series ON series.person_id = person.id
+    LEFT JOIN series ON series.person_id = person.id AND series.organiser_id = person.manager_id
 ),
 flagged AS (
     -- Longest overdue first; the newest starters first; the others by name.
