@@ -487,8 +487,11 @@ SELECT {MEETING_MONTH.month} AS month,
     COALESCE(SUM({MEETING_MONTH.meetings}) FILTER (WHERE {MEETING_MONTH.status} = %(cancelled)s), 0)
         AS cancelled
 FROM {MEETING_MONTH}
+-- A month whose meetings were all removed keeps its rows at zero: no month, as for the
+-- meetings themselves.
 WHERE {MEETING_MONTH.month} >= %(trend_first_month)s AND {MEETING_MONTH.month} < %(trend_end_month)s
 GROUP BY 1
+HAVING SUM({MEETING_MONTH.meetings}) > 0
 """  # noqa: S608 -- constant fragments; values are parameters
 
 # The dashboard: the manager rows, then one row holding the gap lists and the trend
