@@ -85,6 +85,13 @@ def _value_writer(field: Field[Any, Any], connection: Any) -> Callable[[Any], st
         return lambda value: "\\N" if value is None else str(int(value))
     if kind in TIME_FIELDS or kind in TEXT_FIELDS or kind == "BooleanField":
         return _copy_text
+    if kind == "JSONField":  # what the field's adapter would write, without the adapter
+        encoder = getattr(field, "encoder", None)
+        return lambda value: (
+            _copy_text(field.get_db_prep_save(value, connection))
+            if value is None
+            else json.dumps(value, cls=encoder).translate(COPY_ESCAPES)
+        )
     return lambda value: _copy_text(field.get_db_prep_save(value, connection))
 
 
