@@ -332,6 +332,7 @@ def _insert_wanted_once(wanted: list[tuple[Meeting, Wanted]]) -> None:
                     channel=want.channel,
                 )
                 for meeting, want in wanted
+                if want.due_at is not None  # always, by sync_meetings
             ]
         )
         return

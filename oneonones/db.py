@@ -207,7 +207,7 @@ def insert_values(
     if not text.tell():
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in [*named, *others])
+    columns = ", ".join(quote(column(model, field.name)) for field in [*named, *others])
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         _copy(cursor, model, columns, text, on_conflict)
 
