@@ -41,7 +41,7 @@ from meetings.models import ActionItem, ChangeRequest, ManagerHandover, Meeting,
 from notifications.channels import channels_for, wants
 from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
-from oneonones.db import column, insert_rows
+from oneonones.db import column, insert_rows, insert_values
 from oneonones.queue import enqueue_on_commit
 from people.models import User
 
@@ -166,6 +166,9 @@ class Wanted:
         return (self.kind, self.recipient_id, self.subject, self.channel)
 
 
+CHANNELS = tuple(Channel.values)
+
+
 def _wanted_rows(
     meeting: Meeting,
     prefs: dict[int, NotificationPreferences],
@@ -173,9 +176,10 @@ def _wanted_rows(
     now: dt.datetime,
 ) -> list[Wanted]:
     wanted = []
+    subject = meeting_subject(meeting)
     for person_id in (meeting.organiser_id, meeting.participant_id):
         for kind in MEETING_KINDS:
-            for channel in Channel.values:
+            for channel in CHANNELS:
                 due = meeting_reminder_due(
                     kind=kind,
                     meeting=meeting,
@@ -183,7 +187,6 @@ def _wanted_rows(
                     prefs=prefs[person_id],
                     channel=channel,
                 )
-                subject = meeting_subject(meeting)
                 wanted.append(Wanted(kind, person_id, subject, due, {}, channel))
         # Invitations are email only: a calendar file means nothing in a chat.
         due = None
@@ -196,8 +199,15 @@ def _wanted_rows(
             "sequence": meeting.sequence,
             "update": (meeting.pk, person_id) in invited,
         }
-        subject = invitation_subject(meeting.pk, meeting.sequence)
-        wanted.append(Wanted(R.INVITATION, person_id, subject, due, payload))
+        wanted.append(
+            Wanted(
+                R.INVITATION,
+                person_id,
+                invitation_subject(meeting.pk, meeting.sequence),
+                due,
+                payload,
+            )
+        )
     return wanted
 
 
@@ -234,17 +244,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
             row = existing.get(key)
             if row is None:
                 if want.due_at is not None and want.due_at >= now:
-                    to_create.append(
-                        Reminder(
-                            kind=want.kind,
-                            recipient_id=want.recipient_id,
-                            meeting=meeting,
-                            subject=want.subject,
-                            payload=want.payload,
-                            due_at=want.due_at,
-                            channel=want.channel,
-                        )
-                    )
+                    to_create.append((meeting, want))
             elif row.state == Reminder.State.PENDING:
                 if want.kind == R.INVITATION and want.due_at is not None:
                     # One version of a meeting, one invitation: "now" never postpones it.
@@ -273,7 +273,7 @@ def sync_meetings(meetings: Iterable[Meeting], *, now: dt.datetime | None = None
             to_update.append(row)
     # The lock on the meetings being changed keeps two writers apart; the conflict
     # clause only covers a row another transaction wrote in between, which is the same row.
-    insert_once(to_create)
+    _insert_wanted_once(to_create)
     if to_update:
         Reminder.objects.bulk_update(to_update, ["state", "reason", "due_at", "updated_at"])
 
@@ -311,6 +311,51 @@ def insert_once(rows: list[Reminder]) -> None:
         Reminder.objects.bulk_create(
             unique, update_conflicts=True, unique_fields=REMINDER_KEY, update_fields=["kind"]
         )
+
+
+WANTED_COLUMNS = ("kind", "recipient_id", "meeting_id", "subject", "payload", "due_at", "channel")
+
+
+def _insert_wanted_once(wanted: list[tuple[Meeting, Wanted]]) -> None:
+    """``insert_once`` for the new rows ``sync_meetings`` wants: generation's thousands
+    go to ``COPY`` as tuples, with no ``Reminder`` instance per row."""
+    if len(wanted) < COPY_FROM_ROWS:
+        insert_once(
+            [
+                Reminder(
+                    kind=want.kind,
+                    recipient_id=want.recipient_id,
+                    meeting=meeting,
+                    subject=want.subject,
+                    payload=want.payload,
+                    due_at=want.due_at,
+                    channel=want.channel,
+                )
+                for meeting, want in wanted
+                if want.due_at is not None  # always, by sync_meetings
+            ]
+        )
+        return
+    first_of_key: dict[tuple[str, int, str, str], tuple[Any, ...]] = {}
+    for meeting, want in wanted:
+        first_of_key.setdefault(
+            want.key,
+            (
+                want.kind,
+                want.recipient_id,
+                meeting.pk,
+                want.subject,
+                want.payload,
+                want.due_at,
+                want.channel,
+            ),
+        )
+    insert_values(
+        Reminder,
+        WANTED_COLUMNS,
+        first_of_key.values(),
+        on_conflict=f"ON CONFLICT ({KEY_COLUMNS}) DO UPDATE SET kind = EXCLUDED.kind",
+    )
 
 
 def _cancel(row: Reminder, reason: str, now: dt.datetime) -> None:

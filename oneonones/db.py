@@ -9,13 +9,14 @@ import io
 import json
 import operator
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from psycopg2.extras import Json, Range
 
@@ -67,18 +68,31 @@ TIME_FIELDS = {"DateField", "DateTimeField"}
 
 def _writer(field: Field[Any, Any], connection: Any) -> Callable[[Model], str]:
     """How ``insert_rows`` writes ``field`` of an instance in COPY's text format."""
-    kind = field.get_internal_type()
-    read = operator.attrgetter(field.attname)
     stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if stamped:
         return lambda obj: _copy_text(field.pre_save(obj, True))
+    read = operator.attrgetter(field.attname)
+    write = _value_writer(field, connection)
+    return lambda obj: write(read(obj))
+
+
+def _value_writer(field: Field[Any, Any], connection: Any) -> Callable[[Any], str]:
+    """How a value of ``field`` (as an instance holds it) is written in COPY's text format."""
+    kind = field.get_internal_type()
     if kind in TEXT_FIELDS and not field.null:
-        return lambda obj: read(obj).translate(COPY_ESCAPES)
+        return lambda value: value.translate(COPY_ESCAPES)
     if kind in NUMBER_FIELDS:
-        return lambda obj: "\\N" if (value := read(obj)) is None else str(int(value))
+        return lambda value: "\\N" if value is None else str(int(value))
     if kind in TIME_FIELDS or kind in TEXT_FIELDS or kind == "BooleanField":
-        return lambda obj: _copy_text(read(obj))
-    return lambda obj: _copy_text(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        return _copy_text
+    if kind == "JSONField":  # what the field's adapter would write, without the adapter
+        encoder = getattr(field, "encoder", None)
+        return lambda value: (
+            _copy_text(field.get_db_prep_save(value, connection))
+            if value is None
+            else json.dumps(value, cls=encoder).translate(COPY_ESCAPES)
+        )
+    return lambda value: _copy_text(field.get_db_prep_save(value, connection))
 
 
 def _copy_text(value: Any) -> str:
@@ -130,7 +144,6 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
     assert pk is not None
     fields = [field for field in model._meta.concrete_fields if with_ids or not field.primary_key]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
     columns = ", ".join(quote(column(model, field.name)) for field in fields)
     # A transaction of its own when there is none, for the temporary table's sake.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -146,24 +159,81 @@ def insert_rows(objects: Sequence[Model], *, with_ids: bool = False, on_conflict
         for obj in objects:
             text.write("\t".join([write(obj) for write in writers]))
             text.write("\n")
-        text.seek(0)
-        target = table
-        if on_conflict:
-            target = quote(f"{model._meta.db_table}_incoming")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-        cursor.copy_expert(f"COPY {target} ({columns}) FROM STDIN", text)
-        if on_conflict:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} "  # noqa: S608
-                f"{on_conflict}"
-            )
-            cursor.execute(f"DROP TABLE {target}")
+        _copy(cursor, model, columns, text, on_conflict)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def insert_values(
+    model: type[Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    on_conflict: str = "",
+) -> None:
+    """Insert rows of ``model`` given as tuples of the values of its fields ``names``
+    (attribute names: ``recipient_id``), with one ``COPY``, as ``insert_rows`` does but
+    without an instance per row. Every other field takes its default, worked out once
+    for all the rows (``auto_now`` and ``auto_now_add`` fields: now); the primary key
+    comes from the table's sequence. ``on_conflict``: as for ``insert_rows``."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    named = [by_name[name] for name in names]
+    others = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname not in names and not field.primary_key
+    ]
+    now = timezone.now()
+    same = "".join(
+        "\t"
+        + _copy_text(
+            field.get_db_prep_save(
+                now
+                if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+                else field.get_default(),
+                connection,
+            )
+        )
+        for field in others
+    )
+    writers = [_value_writer(field, connection) for field in named]
+    text = io.StringIO()
+    for row in rows:
+        text.write("\t".join([write(value) for write, value in zip(writers, row, strict=True)]))
+        text.write(same)
+        text.write("\n")
+    if not text.tell():
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column(model, field.name)) for field in [*named, *others])
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        _copy(cursor, model, columns, text, on_conflict)
+
+
+def _copy(
+    cursor: Any, model: type[Model], columns: str, text: io.StringIO, on_conflict: str
+) -> None:
+    """Load ``text`` (COPY's text format) into ``model``'s ``columns``, through a
+    temporary table when there is an ``on_conflict`` clause."""
+    quote = cursor.db.ops.quote_name
+    table = quote(model._meta.db_table)
+    text.seek(0)
+    target = table
+    if on_conflict:
+        target = quote(f"{model._meta.db_table}_incoming")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+    cursor.copy_expert(f"COPY {target} ({columns}) FROM STDIN", text)
+    if on_conflict:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} "  # noqa: S608
+            f"{on_conflict}"
+        )
+        cursor.execute(f"DROP TABLE {target}")
 
 
 # --- Reading several things in one statement ------------------------------------------------

@@ -60,7 +60,7 @@ from meetings.record.services import carry_over, handovers_bring, next_time_land
 from mentoring.selectors import has_active_mentorship
 from notifications import outbox as reminders
 from oneonones import limits
-from oneonones.db import insert_rows
+from oneonones.db import insert_rows, insert_values
 from oneonones.errors import ServiceError, refused, within_limits
 from oneonones.queue import enqueue_on_commit
 from people.models import User
@@ -1097,8 +1097,23 @@ class SetBooking:
             if is_skipped:
                 skipped.setdefault(series_id, set()).add(slot)
         wanted = []
+        # Series of the same rule from the same first day and time have the same slots:
+        # the rule is expanded once for all of them.
+        expanded: dict[tuple[Any, ...], list[dt.datetime]] = {}
         for series in series_list:
-            slots = series_starts(series, after=self.now, before=self.horizons[series.pk])
+            rule = (
+                recurrence.serialize(series.cadence),
+                series.start_time,
+                series.time_zone,
+                series.first_date,
+                series.end_date,
+                self.horizons[series.pk],
+            )
+            if rule not in expanded:
+                expanded[rule] = series_starts(
+                    series, after=self.now, before=self.horizons[series.pk]
+                )
+            slots = expanded[rule]
             passed = booked.get(series.pk, set()) | skipped.get(series.pk, set())
             days = held.get(series.pk, set())
             missing = [
@@ -1157,17 +1172,15 @@ class SetBooking:
 
     def _write(self) -> None:
         insert_rows(self.meetings, with_ids=True)
-        insert_rows(
+        insert_values(
+            Attendance,
+            ("meeting_id", "person_id", "during", "active"),
             [
-                Attendance(
-                    meeting_id=meeting.pk,
-                    person_id=person_id,
-                    during=DateTimeTZRange(meeting.starts_at, meeting.ends_at),
-                    active=True,
-                )
+                (meeting.pk, person_id, during, True)
                 for meeting in self.meetings
+                for during in [DateTimeTZRange(meeting.starts_at, meeting.ends_at)]
                 for person_id in (meeting.organiser_id, meeting.participant_id)
-            ]
+            ],
         )
         if self.freed:
             SlotClash.objects.filter(pk__in=self.freed).delete()

@@ -9,7 +9,7 @@ from meetings.models import Attendance, Meeting
 from meetings.tests.factories import MeetingFactory
 from notifications.models import Reminder
 from notifications.outbox import KEY_COLUMNS
-from oneonones.db import insert_rows
+from oneonones.db import insert_rows, insert_values
 from people.tests.factories import UserFactory
 
 AWKWARD = "tab\there, line\nbreak, back\\slash, \\N, quote ' \" and é"
@@ -81,3 +81,29 @@ def test_the_conflict_clause_keeps_the_row_already_there(db):
     assert added.payload == {"note": AWKWARD, "sequence": 2, "none": None}
     assert added.due_at == due + dt.timedelta(hours=1)
     assert added.state == Reminder.State.PENDING and added.attempts == 0
+
+
+def test_insert_values_writes_what_insert_rows_writes(db):
+    meeting = MeetingFactory()
+    due = dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC)
+    fields = ("kind", "recipient_id", "meeting_id", "subject", "payload", "due_at", "channel")
+    values = [
+        (
+            Reminder.Kind.INVITATION,
+            meeting.organiser_id,
+            meeting.pk,
+            AWKWARD,
+            {"a": AWKWARD},
+            due,
+            "email",
+        ),
+        (Reminder.Kind.STARTING_SOON, meeting.participant_id, None, "second", {}, due, "chat"),
+    ]
+    insert_values(Reminder, fields, values)
+    stored = {row.subject: row for row in Reminder.objects.all()}
+    for row in values:
+        again = stored[row[3]]
+        assert tuple(getattr(again, name) for name in fields) == row
+        assert again.state == Reminder.State.PENDING and again.attempts == 0
+        assert (again.reason, again.last_error, again.sent_at) == ("", "", None)
+        assert again.created_at is not None and again.updated_at is not None
