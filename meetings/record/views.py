@@ -26,6 +26,7 @@ from meetings.record.forms import (
     FeedbackForm,
     NoteForm,
     TemplateForm,
+    owner_choices,
 )
 from objectives.selectors import active_objectives_read, get_objective_to_change_or_404
 from oneonones.db import Read, read_together
@@ -76,7 +77,8 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
         "today": timezone.localdate(),
-        "action_form": ActionForm(meeting=meeting, viewer=user),
+        # The options of the actions' "Who" selects (ActionForm's, the report first).
+        "owner_choices": owner_choices(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
         "objectives": found.get("objectives", []),
         # The objectives panel's "Discuss in this 1:1" button while the agenda is open,
