@@ -43,6 +43,30 @@ PAGE = "meetings/_meeting_record.html"
 # --- The meeting page -----------------------------------------------------------------------
 
 
+# What a fragment's answer says after a form (the views below pass them as ``extra``):
+# empty on the page itself, but named, so that the template does not look each of them
+# up in vain (an exception and a log call a look-up, some twenty a page).
+FRAGMENT_STATE: dict[str, str] = dict.fromkeys(
+    (
+        "error",
+        "done",
+        "focus",
+        "focus_id",
+        "conflict",
+        "draft",
+        "note_saved",
+        "next_time_error",
+        "next_time_done",
+        "action_error",
+        # The objectives panel's (objectives/includes/panel.html#quick).
+        "quick_next",
+        "quick_message",
+        "quick_error",
+    ),
+    "",
+)
+
+
 def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     """What the meeting page shows its two people beyond time and place. Nothing for
     anyone else (the selector returns no record for them).
@@ -67,6 +91,7 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     found = read_together(reads)
     record = found["record"]
     context = {
+        **FRAGMENT_STATE,
         "record": record,
         # What the forms post to is under these two addresses (see _meeting_record.html).
         "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
