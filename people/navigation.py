@@ -51,6 +51,23 @@ def nav_items_for(*, roles: set[str]) -> list[dict[str, str]]:
     return list(links)
 
 
+# The bar's own addresses (home, the profile, signing out) for each URL configuration.
+_ADDRESSES: dict[tuple[str, object], dict[str, str]] = {}
+
+
+def nav_addresses() -> dict[str, str]:
+    """The addresses the bar writes besides its links, reversed once a process."""
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    addresses = _ADDRESSES.get(key)
+    if addresses is None:
+        addresses = _ADDRESSES[key] = {
+            "home": reverse("home"),
+            "profile": reverse("people:profile"),
+            "logout": reverse("logout"),
+        }
+    return addresses
+
+
 # One link of the bar as ``templates/includes/nav.html`` wrote it with a loop (the
 # same markup, spaces included), the one of the page being shown marked active.
 _LINK = (
