@@ -96,6 +96,9 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         # What the forms post to is under these two addresses (see _meeting_record.html).
         "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
         "actions_url": reverse("meetings:my_actions"),
+        # Whose items are whose: the viewer's id, not the signed-in user (a lazy
+        # object each look-up goes through) looked up a row.
+        "viewer_id": user.pk,
         "is_participant": is_participant,
         "is_lead": user.pk == meeting.agenda_lead_id,
         "line_meeting": line,
