@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 AUDIENCES = ("everyone", "manager", "hr", "staff")
 
@@ -47,6 +49,59 @@ def nav_items_for(*, roles: set[str]) -> list[dict[str, str]]:
             {"label": item.label, "url": reverse(item.url_name)} for item in items
         ]
     return list(links)
+
+
+# The bar's own addresses (home, the profile, signing out) for each URL configuration.
+_ADDRESSES: dict[tuple[str, object], dict[str, str]] = {}
+
+
+def nav_addresses() -> dict[str, str]:
+    """The addresses the bar writes besides its links, reversed once a process."""
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    addresses = _ADDRESSES.get(key)
+    if addresses is None:
+        addresses = _ADDRESSES[key] = {
+            "home": reverse("home"),
+            "profile": reverse("people:profile"),
+            "logout": reverse("logout"),
+        }
+    return addresses
+
+
+# One link of the bar as ``templates/includes/nav.html`` wrote it with a loop (the
+# same markup, spaces included), the one of the page being shown marked active.
+_LINK = (
+    '\n              <li class="nav-item">'
+    '\n                <a class="nav-link{active}" href="{url}"'
+    "\n                   {current}>{label}</a>"
+    "\n              </li>\n            "
+)
+_BARS: dict[tuple[tuple[frozenset[str], str, object], str | None], SafeString] = {}
+
+
+def nav_bar_links(*, roles: set[str], path: str) -> SafeString:
+    """The bar's links for ``roles`` with the one at ``path`` active, written once a
+    process for each set of roles and each of its links (rather than a loop with two
+    comparisons and three variables a link in the template of every page)."""
+    key = (frozenset(roles), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    links = _LINKS.get(key)
+    if links is None:
+        links = nav_items_for(roles=roles)
+    active = path if any(link["url"] == path for link in links) else None
+    bar = _BARS.get((key, active))
+    if bar is None:
+        bar = _BARS[(key, active)] = mark_safe(  # noqa: S308 (escaped above)
+            "".join(
+                _LINK.format(
+                    active=" active" if link["url"] == active else "",
+                    url=escape(link["url"]),
+                    current='aria-current="page"' if link["url"] == active else "",
+                    label=escape(link["label"]),
+                )
+                for link in links
+            )
+        )
+    return bar
 
 
 @dataclass(frozen=True)

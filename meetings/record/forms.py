@@ -21,6 +21,16 @@ class NoteForm(forms.Form):
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, widget=forms.HiddenInput)
 
 
+def owner_choices(*, meeting, viewer) -> list[tuple[int, str]]:
+    """Who may own an action of ``meeting``: the report first (the form's initial
+    choice), then the manager; the viewer is "Me". The meeting page writes its selects
+    from this list rather than from a form's field, once a page."""
+    return [
+        (person.pk, "Me" if person.pk == viewer.pk else person.full_name or str(person))
+        for person in (meeting.participant, meeting.organiser)
+    ]
+
+
 class ActionForm(forms.Form):
     owner = forms.TypedChoiceField(coerce=int, label="Who")
     description = forms.CharField(max_length=MAX_TEXT, label="What")
@@ -33,13 +43,11 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, meeting, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        people = [meeting.participant, meeting.organiser]
-        cast(forms.ChoiceField, self.fields["owner"]).choices = [
-            (person.pk, "Me" if person.pk == viewer.pk else person.full_name or str(person))
-            for person in people
-        ]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = owner_choices(
+            meeting=meeting, viewer=viewer
+        )
         self.fields["owner"].initial = meeting.participant_id
-        self.people = {person.pk: person for person in people}
+        self.people = {person.pk: person for person in (meeting.participant, meeting.organiser)}
 
     def owner_person(self):
         return self.people[self.cleaned_data["owner"]]

@@ -26,6 +26,7 @@ from meetings.record.forms import (
     FeedbackForm,
     NoteForm,
     TemplateForm,
+    owner_choices,
 )
 from objectives.selectors import active_objectives_read, get_objective_to_change_or_404
 from oneonones.db import Read, read_together
@@ -40,6 +41,30 @@ PAGE = "meetings/_meeting_record.html"
 
 
 # --- The meeting page -----------------------------------------------------------------------
+
+
+# What a fragment's answer says after a form (the views below pass them as ``extra``):
+# empty on the page itself, but named, so that the template does not look each of them
+# up in vain (an exception and a log call a look-up, some twenty a page).
+FRAGMENT_STATE: dict[str, str] = dict.fromkeys(
+    (
+        "error",
+        "done",
+        "focus",
+        "focus_id",
+        "conflict",
+        "draft",
+        "note_saved",
+        "next_time_error",
+        "next_time_done",
+        "action_error",
+        # The objectives panel's (objectives/includes/panel.html#quick).
+        "quick_next",
+        "quick_message",
+        "quick_error",
+    ),
+    "",
+)
 
 
 def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
@@ -66,17 +91,22 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
     found = read_together(reads)
     record = found["record"]
     context = {
+        **FRAGMENT_STATE,
         "record": record,
         # What the forms post to is under these two addresses (see _meeting_record.html).
         "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
         "actions_url": reverse("meetings:my_actions"),
+        # Whose items are whose: the viewer's id, not the signed-in user (a lazy
+        # object each look-up goes through) looked up a row.
+        "viewer_id": user.pk,
         "is_participant": is_participant,
         "is_lead": user.pk == meeting.agenda_lead_id,
         "line_meeting": line,
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
         "today": timezone.localdate(),
-        "action_form": ActionForm(meeting=meeting, viewer=user),
+        # The options of the actions' "Who" selects (ActionForm's, the report first).
+        "owner_choices": owner_choices(meeting=meeting, viewer=user),
         "feedback_form": _feedback_form(record),
         "objectives": found.get("objectives", []),
         # The objectives panel's "Discuss in this 1:1" button while the agenda is open,

@@ -385,8 +385,9 @@ def meeting_detail(request, pk: int):
     context = {
         "meeting": meeting,
         # The page's links to moving, cancelling and the .ics are under this address
-        # (meetings/urls.py; test_meeting_page_reads.py checks they resolve).
-        "meeting_url": reverse("meetings:meeting", args=[meeting.pk]),
+        # (meetings/urls.py; test_meeting_page_reads.py checks they resolve), reversed
+        # by the record's context for its two people.
+        "meeting_url": page.get("meeting_url") or reverse("meetings:meeting", args=[meeting.pk]),
         "one_of_two": one_of_two,
         "is_organiser": request.user.pk == meeting.organiser_id,
         "changeable": one_of_two
