@@ -224,7 +224,8 @@ class Links:
             address = self._of_id.get(url_name)
             if address is None:
                 address = self._of_id[url_name] = address_of(url_name)
-            return settings.SITE_URL + address(args[0])
+            site: str = settings.SITE_URL
+            return site + address(args[0])
         key = (url_name, *args)
         found = self._known.get(key)
         if found is None:
