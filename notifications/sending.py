@@ -41,7 +41,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from meetings.formatting import format_span
+from meetings.formatting import address_of, format_span
 from meetings.models import AgendaItem, ChangeRequest, ManagerHandover, Meeting, Note
 from meetings.record.selectors import (
     agenda_of,
@@ -54,6 +54,7 @@ from notifications import outbox as reminders
 from notifications.calendar import invitation_bytes
 from notifications.channels import wants
 from notifications.email_templates import EmailTemplates
+from notifications.mime import ReminderMessage
 from notifications.models import Channel, NotificationPreferences, Reminder
 from notifications.selectors import preferences_for, preferences_of
 from notifications.wording import absolute, span_from
@@ -210,13 +211,21 @@ Link = Callable[..., str]  # ``absolute``, or a sweep's ``Links``
 
 
 class Links:
-    """``absolute``, each link reversed once: a sweep's emails share most of theirs (the
-    settings page in every footer, a meeting's page in both its people's emails)."""
+    """``absolute``, each address reversed once: a sweep's emails share most of theirs
+    (the settings page in every footer), and a page of one id (a meeting's, in both its
+    people's emails) is reversed once for every id (``formatting.address_of``)."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[object, ...], str] = {}
+        self._of_id: dict[str, Callable[[int], str]] = {}
 
     def __call__(self, url_name: str, *args: object) -> str:
+        if len(args) == 1 and type(args[0]) is int:
+            address = self._of_id.get(url_name)
+            if address is None:
+                address = self._of_id[url_name] = address_of(url_name)
+            site: str = settings.SITE_URL
+            return site + address(args[0])
         key = (url_name, *args)
         found = self._known.get(key)
         if found is None:
@@ -606,7 +615,7 @@ def build_email(row: Reminder, now: dt.datetime, link: Link = absolute) -> Email
 
 def render_message(
     row: Reminder, email: Email, connection: BaseEmailBackend, shared: Shared | None = None
-) -> mail.EmailMultiAlternatives:
+) -> ReminderMessage:
     """Plain text and HTML from the same context, times in the recipient's own zone.
     ``shared``: the sweep's links and templates (else Django's, looked up each time)."""
     link: Link = shared.link if shared else absolute
@@ -622,7 +631,7 @@ def render_message(
         render = shared.templates.render if shared else render_to_string
         text = render(f"meetings/email/{email.template}.txt", context)
         html = render(f"meetings/email/{email.template}.html", context)
-    message = mail.EmailMultiAlternatives(
+    message = ReminderMessage(
         subject=email.subject,
         body=text,
         to=[formataddr((recipient.full_name, recipient.email))],
