@@ -48,10 +48,6 @@ RECENT_DAYS = 45
 FIRST_TERM_DAYS = 42
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _line_of_sight(user: User, *, prefix: str = "") -> Q:
     """Rows where ``user`` is one of the two people, or above the participant in a line
     meeting. A mentoring check-in is the pair's alone: neither person's line sees it,
@@ -117,7 +113,7 @@ def _my_meetings_sql(*, past: bool) -> str:
 WITH mine AS (
   SELECT m.id, m.kind, m.starts_at, m.ends_at, m.status,
     m.rescheduled_from IS NOT NULL AS moved, m.organiser_id, m.participant_id
-  FROM {_table(Meeting)} m
+  FROM {table(Meeting)} m
   WHERE (m.organiser_id = %(viewer)s OR m.participant_id = %(viewer)s)
     AND m.ends_at {over} %(now)s
 ), counted AS (
@@ -133,11 +129,11 @@ SELECT page.total, page.number,
   to_json(ARRAY(
     SELECT json_build_array(p.id, p.kind, p.starts_at, p.ends_at, p.status, p.moved,
       p.organiser_id, p.participant_id,
-      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+      EXISTS (SELECT 1 FROM {table(ChangeRequest)} r
               WHERE r.meeting_id = p.id AND r.status = %(pending)s),
-      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {table(User)} u
        WHERE u.id = p.organiser_id),
-      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {_table(User)} u
+      (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM {table(User)} u
        WHERE u.id = p.participant_id))
     FROM (
       SELECT * FROM mine ORDER BY mine.starts_at {order}, mine.id {order}
@@ -146,8 +142,8 @@ SELECT page.total, page.number,
     ORDER BY p.starts_at {order}, p.id {order}
   )),
   EXISTS (
-    SELECT 1 FROM {_table(ChangeRequest)} r
-    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    SELECT 1 FROM {table(ChangeRequest)} r
+    JOIN {table(Meeting)} m ON m.id = r.meeting_id
     WHERE r.requested_by_id = %(viewer)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
   )
 FROM page
@@ -328,16 +324,16 @@ SELECT
   to_json(ARRAY(
     SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
       m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id,
-      EXISTS (SELECT 1 FROM {_table(ChangeRequest)} r
+      EXISTS (SELECT 1 FROM {table(ChangeRequest)} r
               WHERE r.meeting_id = m.id AND r.status = %(pending)s))
-    FROM {_table(Meeting)} m
+    FROM {table(Meeting)} m
     WHERE m.series_id = %(series)s AND m.ends_at >= %(now)s
     ORDER BY m.starts_at, m.id
   )),
   to_json(ARRAY(
     SELECT json_build_array(m.id, m.kind, m.starts_at, m.ends_at, m.status,
       m.rescheduled_from IS NOT NULL, m.organiser_id, m.participant_id, false)
-    FROM {_table(Meeting)} m
+    FROM {table(Meeting)} m
     WHERE m.series_id = %(series)s AND m.ends_at < %(now)s
     ORDER BY m.starts_at DESC, m.id DESC
     LIMIT %(past)s
@@ -345,19 +341,19 @@ SELECT
   to_json(ARRAY(
     SELECT json_build_array(f.id, f.meeting_id, f.usefulness, f.help_more,
       f.preferred_frequency, m.starts_at)
-    FROM {_table(MeetingFeedback)} f
-    JOIN {_table(Meeting)} m ON m.id = f.meeting_id
+    FROM {table(MeetingFeedback)} f
+    JOIN {table(Meeting)} m ON m.id = f.meeting_id
     WHERE %(feedback)s AND m.series_id = %(series)s
     ORDER BY m.starts_at DESC, f.id DESC
     LIMIT %(past)s
   )),
   EXISTS (
-    SELECT 1 FROM {_table(SlotClash)} c
+    SELECT 1 FROM {table(SlotClash)} c
     WHERE c.series_id = %(series)s AND NOT c.skipped AND c.slot >= %(now)s
   ),
   %(requests)s AND EXISTS (
-    SELECT 1 FROM {_table(ChangeRequest)} r
-    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    SELECT 1 FROM {table(ChangeRequest)} r
+    JOIN {table(Meeting)} m ON m.id = r.meeting_id
     WHERE m.series_id = %(series)s AND m.organiser_id = %(organiser)s
       AND r.status = %(pending)s AND m.ends_at >= %(now)s
   )
@@ -517,7 +513,7 @@ SELECT
   to_json(ARRAY(
     SELECT json_build_array(
       person.id, person.full_name, person.job_title,
-      (SELECT m.starts_at FROM {_table(Meeting)} m
+      (SELECT m.starts_at FROM {table(Meeting)} m
        WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
          AND m.starts_at < %(now)s AND m.status <> %(cancelled)s
        ORDER BY m.starts_at DESC LIMIT 1),
@@ -525,14 +521,14 @@ SELECT
       ARRAY(
         SELECT json_build_array(s.id, s.status, s.cadence, s.start_time, s.time_zone,
           s.duration_minutes, s.end_date)
-        FROM {_table(MeetingSeries)} s
+        FROM {table(MeetingSeries)} s
         WHERE s.organiser_id = %(manager)s AND s.participant_id = person.id
           AND s.status <> %(ended)s
         ORDER BY s.created_at DESC, s.id DESC
       ))
-    FROM {_table(User)} person
+    FROM {table(User)} person
     LEFT JOIN LATERAL (
-      SELECT m.starts_at, m.id FROM {_table(Meeting)} m
+      SELECT m.starts_at, m.id FROM {table(Meeting)} m
       WHERE m.participant_id = person.id AND m.organiser_id = %(manager)s
         AND m.starts_at >= %(now)s AND m.status = %(scheduled)s
       ORDER BY m.starts_at LIMIT 1
@@ -541,13 +537,13 @@ SELECT
     ORDER BY person.full_name, person.id
   )),
   EXISTS (
-    SELECT 1 FROM {_table(SlotClash)} c
-    JOIN {_table(MeetingSeries)} s ON s.id = c.series_id
+    SELECT 1 FROM {table(SlotClash)} c
+    JOIN {table(MeetingSeries)} s ON s.id = c.series_id
     WHERE s.organiser_id = %(manager)s AND NOT c.skipped AND c.slot >= %(now)s
   ),
   EXISTS (
-    SELECT 1 FROM {_table(ChangeRequest)} r
-    JOIN {_table(Meeting)} m ON m.id = r.meeting_id
+    SELECT 1 FROM {table(ChangeRequest)} r
+    JOIN {table(Meeting)} m ON m.id = r.meeting_id
     WHERE m.organiser_id = %(manager)s AND r.status = %(pending)s AND m.ends_at >= %(now)s
   )
 """  # noqa: S608 -- table names from the models, values as parameters

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from meetings.formatting import address_of
 from meetings.models import KIND_WORDS, Format, Meeting
 
 PRODID = "-//oneonones//1:1 meetings//EN"
@@ -191,8 +192,7 @@ def feed_bytes(rows: list[FeedRow], *, name: str) -> bytes:
     """The subscription feed: ``rows`` as VEVENTs, with the calendar's own properties."""
     stamp = _utc(timezone.now())
     # The meeting page's address around its id, worked out once rather than per event.
-    url_before, url_after = reverse("meetings:meeting", args=[0]).rsplit("0", 1)
-    url_before = settings.SITE_URL + url_before
+    meeting_address = address_of("meetings:meeting")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -223,7 +223,7 @@ def feed_bytes(rows: list[FeedRow], *, name: str) -> bytes:
             _folded(f"LOCATION:{_escaped(place)}"),
             f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
             f"TRANSP:{'TRANSPARENT' if cancelled else 'OPAQUE'}",
-            _folded(f"URL:{url_before}{row.pk}{url_after}"),
+            _folded(f"URL:{settings.SITE_URL}{meeting_address(row.pk)}"),
             "END:VEVENT",
         )
     lines.append("END:VCALENDAR")

@@ -34,8 +34,12 @@ class NavItem:
 _LINKS: dict[tuple[frozenset[str], str, object], list[dict[str, str]]] = {}
 
 
-def nav_items_for(*, roles: set[str]) -> list[dict[str, str]]:
-    key = (frozenset(roles), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+def _url_key() -> tuple[str, object]:
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
+def _links(roles: set[str]) -> tuple[tuple[frozenset[str], str, object], list[dict[str, str]]]:
+    key = (frozenset(roles), *_url_key())
     links = _LINKS.get(key)
     if links is None:
         items = [
@@ -48,7 +52,7 @@ def nav_items_for(*, roles: set[str]) -> list[dict[str, str]]:
         links = _LINKS[key] = [
             {"label": item.label, "url": reverse(item.url_name)} for item in items
         ]
-    return list(links)
+    return key, links
 
 
 # The bar's own addresses (home, the profile, signing out) for each URL configuration.
@@ -57,7 +61,7 @@ _ADDRESSES: dict[tuple[str, object], dict[str, str]] = {}
 
 def nav_addresses() -> dict[str, str]:
     """The addresses the bar writes besides its links, reversed once a process."""
-    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    key = _url_key()
     addresses = _ADDRESSES.get(key)
     if addresses is None:
         addresses = _ADDRESSES[key] = {
@@ -83,10 +87,7 @@ def nav_bar_links(*, roles: set[str], path: str) -> SafeString:
     """The bar's links for ``roles`` with the one at ``path`` active, written once a
     process for each set of roles and each of its links (rather than a loop with two
     comparisons and three variables a link in the template of every page)."""
-    key = (frozenset(roles), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    links = _LINKS.get(key)
-    if links is None:
-        links = nav_items_for(roles=roles)
+    key, links = _links(roles)
     active = path if any(link["url"] == path for link in links) else None
     bar = _BARS.get((key, active))
     if bar is None:
