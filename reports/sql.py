@@ -241,10 +241,7 @@ LAST_HELD = _look_up(
 NEXT_BOOKED = _look_up("MIN", BOOKED_LATER, of="report")
 
 # Per report: the period's counts, the dates as of the end of the period and now.
-# The median gap reads the period's held 1:1s with the days since the one before each,
-# in the report's own time zone (``HeldMeeting``, kept by the database: the report is
-# the lower or the higher id of the pair).
-FIGURES_CTES = f"""
+PER_REPORT_CTE = f"""
 per_report AS (
     SELECT report.id AS report_id, report.manager_id, report.full_name, report.team_id,
         report.time_zone,
@@ -260,7 +257,12 @@ per_report AS (
         COALESCE(pair.next_booked_seen, {NEXT_BOOKED}) AS next_booked
     FROM report
     LEFT JOIN pair ON pair.low = report.low AND pair.high = report.high
-),
+)"""  # noqa: S608 -- constant fragments; values are parameters
+
+# Per report: the median gap. It reads the period's held 1:1s with the days since the one
+# before each, in the report's own time zone (``HeldMeeting``, kept by the database: the
+# report is the lower or the higher id of the pair).
+MEDIAN_CTES = f"""
 held_gap AS (
     SELECT report.id AS report_id,
         CASE WHEN report.id = report.low THEN held.{HELD_MEETING.gap_days_low}
@@ -274,12 +276,21 @@ report_gap AS (
     SELECT report_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
     FROM held_gap
     GROUP BY report_id
-),
+)"""  # noqa: S608 -- constant fragments; values are parameters
+
+REPORT_FIGURES_CTE = """
 report_figures AS (
     SELECT per_report.*, report_gap.median_gap, next_booked IS NOT NULL AS booked
     FROM per_report
     LEFT JOIN report_gap ON report_gap.report_id = per_report.report_id
-)"""  # noqa: S608 -- constant fragments; values are parameters
+)"""
+# The dashboard's manager table leaves the medians out: they are worked out for the
+# managers of the page shown only (``median_gaps``), as no sort and no total reads them.
+REPORT_FIGURES_NO_MEDIAN_CTE = """
+report_figures AS (
+    SELECT per_report.*, NULL::float8 AS median_gap, next_booked IS NOT NULL AS booked
+    FROM per_report
+)"""
 
 # The drill-down reads one manager's held 1:1s only.
 HELD_OF_ONE_MANAGER = (
@@ -287,8 +298,11 @@ HELD_OF_ONE_MANAGER = (
 )
 
 
-def _figures_ctes(*, manager: bool) -> str:
-    return FIGURES_CTES.replace("{held_filter}", HELD_OF_ONE_MANAGER if manager else "")
+def _figures_ctes(*, manager: bool, medians: bool = True) -> str:
+    if not medians:
+        return f"{PER_REPORT_CTE}, {REPORT_FIGURES_NO_MEDIAN_CTE}"
+    held = MEDIAN_CTES.replace("{held_filter}", HELD_OF_ONE_MANAGER if manager else "")
+    return f"{PER_REPORT_CTE}, {held}, {REPORT_FIGURES_CTE}"
 
 
 MANAGER_COLUMNS = (
@@ -301,15 +315,18 @@ MANAGER_COLUMNS = (
     "met_recently",
     "not_booked",
 )
+# The median over a manager's reports of their medians (NULL where a report has none).
+MANAGER_MEDIAN = "percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap)"
 # Added up per manager first, then joined to the managers' names: a thousand rows
-# rather than ten thousand.
+# rather than ten thousand. ``{median}``: ``MANAGER_MEDIAN``, or NULL where the medians
+# are left out (``_figures_ctes``).
 MANAGERS_SELECT = f"""
 SELECT boss.{USER.id} AS id, boss.{USER.full_name} AS full_name, team.{TEAM.name} AS team_name,
     {", ".join(f"per_manager.{name}" for name in MANAGER_COLUMNS[3:])}
 FROM (
     SELECT manager_id, COUNT(*) AS reports,
         {", ".join(f"SUM({name})::int AS {name}" for name in SUMMED_COLUMNS)},
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY median_gap) AS median_gap,
+        {{median}} AS median_gap,
         COUNT(*) FILTER (WHERE met_recently) AS met_recently,
         COUNT(*) FILTER (WHERE NOT booked) AS not_booked
     FROM report_figures
@@ -544,8 +561,12 @@ def _figures(*, team: bool, manager: bool, ranges: int, select: str) -> str:
     )
 
 
+def _managers_select(*, medians: bool) -> str:
+    return MANAGERS_SELECT.replace("{median}", MANAGER_MEDIAN if medians else "NULL::float8")
+
+
 def managers(*, team: bool, ranges: int) -> str:
-    return _figures(team=team, manager=False, ranges=ranges, select=MANAGERS_SELECT)
+    return _figures(team=team, manager=False, ranges=ranges, select=_managers_select(medians=True))
 
 
 def report_rows(*, team: bool, ranges: int) -> str:
@@ -570,9 +591,35 @@ def dashboard(*, team: bool, ranges: int) -> str:
         manager=False,
         ranges=ranges,
         aggregates=tuple(PAIR_AGGREGATES),
-        parts=(_figures_ctes(manager=False), _gaps_ctes(category=False, limit=True), trend),
-        select=DASHBOARD_SELECT,
+        parts=(
+            _figures_ctes(manager=False, medians=False),
+            _gaps_ctes(category=False, limit=True),
+            trend,
+        ),
+        select=DASHBOARD_SELECT.replace("{median}", "NULL::float8"),
     )
+
+
+# The median gap of each of some managers (``managers``, their ids), for the page of the
+# dashboard's manager table shown: the held 1:1s of those managers' reports only.
+MEDIANS_SELECT = f"""
+SELECT report.manager_id, {MANAGER_MEDIAN} AS median_gap
+FROM report
+LEFT JOIN report_gap ON report_gap.report_id = report.id
+GROUP BY report.manager_id
+"""  # noqa: S608 -- constant fragments; values are parameters
+
+
+# Those managers' reports, read from the index of their manager; ``report`` keeps those
+# whose manager is active, as everywhere.
+OF_MANAGERS = f"AND u.{USER.manager} = ANY(%(managers)s)"
+
+
+def median_gaps(*, team: bool) -> str:
+    people = PEOPLE_CTES.format(
+        team_filter=f"{TEAM_FILTER if team else ''} {OF_MANAGERS}", manager_filter=""
+    )
+    return f"WITH {people}, {MEDIAN_CTES.replace('{held_filter}', '')} {MEDIANS_SELECT}"
 
 
 def trend_select(*, team: bool) -> str:

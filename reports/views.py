@@ -78,11 +78,17 @@ def _invalid_filters(form) -> HttpResponse:
 def dashboard(request):
     selectors.hr_or_404(viewer=request.user)
     filters = filters_from(request, teams=selectors.teams())
-    figures = selectors.dashboard(period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW)
+    figures = selectors.dashboard(
+        period=filters.period, team=filters.team, gap_limit=GAP_PREVIEW, median_gaps=False
+    )
     rows = figures.managers
     page = Paginator(
         selectors.sorted_rows(rows=rows, sort=filters.sort), MANAGERS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    # The median gaps of the managers shown only (no sort and no total reads them).
+    page.object_list = selectors.with_median_gaps(
+        list(page.object_list), period=filters.period, team=filters.team
+    )
     months = figures.months
     record_access(
         viewer=request.user,

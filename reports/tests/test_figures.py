@@ -1,6 +1,7 @@
 """Every figure of the reports against the hand-built scenario (see scenario.py)."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import recurrence
@@ -321,6 +322,19 @@ def test_the_dashboard_statement_gives_the_same_figures(s):
             assert sum(month.held for month in figures.months) == 3  # Sue's, Ben's and Lou's
     # First held 1:1s (looked up for new starters only) come through JSON too.
     assert any(row.first_held for row in shown)
+
+
+def test_the_median_gaps_of_some_managers_are_those_of_the_whole_table(s):
+    """The dashboard's page of managers gets its median gaps apart (``with_median_gaps``):
+    the figures ``manager_rows`` gives, whichever managers are asked for."""
+    for team in (None, s.teams["sales"], s.teams["platform"]):
+        for period in (PERIOD, selectors.default_period()):
+            every = manager_rows(period=period, team=team)
+            for some in (every, every[:1], every[1:], []):
+                without = [replace(row, median_gap_days=None) for row in some]
+                assert selectors.with_median_gaps(without, period=period, team=team) == some
+    mara, milo = manager_rows(period=PERIOD, team=None)
+    assert (mara.median_gap_days, milo.median_gap_days) == (7, 21)
 
 
 @pytest.mark.parametrize("margin_days", [0, 3650])

@@ -43,6 +43,7 @@ def every_statement() -> list[str]:
                 ),
             ]
         statements.append(sql.trend_select(team=team))
+        statements.append(sql.median_gaps(team=team))
     return statements
 
 

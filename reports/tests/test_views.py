@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from meetings.tests.factories import SeriesFactory
 from people.tests.factories import TeamFactory, UserFactory
+from reports import selectors, views
 from reports.selectors import Period
 from reports.tests import scenario
 from reports.tests.scenario import PERIOD, meet
@@ -209,6 +210,26 @@ def test_sorting_managers(client, s):
     query["sort"] = "met_recently"
     rows = client.get(reverse("reports:dashboard"), query).context["page"].object_list
     assert [row.name for row in rows] == ["Milo Mint", "Mara Moss"]  # 25% before 33%
+
+
+@pytest.mark.parametrize("sort", list(selectors.SORTS))
+def test_the_managers_shown_have_the_figures_of_the_whole_table(client, s, monkeypatch, sort):
+    """The median gaps are worked out for the page of managers shown only: every row shown,
+    on every page and in every order, is the one of the whole table (``manager_rows``)."""
+    monkeypatch.setattr(views, "MANAGERS_PER_PAGE", 1)
+    client.force_login(s.hr)
+    every = selectors.sorted_rows(rows=selectors.manager_rows(period=PERIOD, team=None), sort=sort)
+    assert any(row.median_gap_days is not None for row in every)
+    shown = [
+        row
+        for page in range(1, len(every) + 1)
+        for row in client.get(
+            reverse("reports:dashboard"), {**PERIOD_QUERY, "sort": sort, "page": page}
+        )
+        .context["page"]
+        .object_list
+    ]
+    assert shown == every
 
 
 def test_the_drill_down_lists_dates_and_statuses(client, s):
