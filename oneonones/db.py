@@ -5,10 +5,14 @@ several things a page shows in one statement (``read_together``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import json
 import operator
+import re
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -266,7 +270,7 @@ def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
         params.update(read.params)
     sql = "SELECT " + ", ".join(f"({read.sql})" for read in reads.values())
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     # Django has psycopg2 hand jsonb over as text (JSONField decodes its own).
     return {
@@ -327,3 +331,72 @@ def instances_from_json(
 def table(model: type[Model]) -> str:
     """``model``'s table, quoted, for SQL written by hand (only our models' names)."""
     return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+
+
+# --- Statements planned once per connection ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Statement:
+    name: str
+    text: str  # for PREPARE: the parameters numbered ($1, $2, ...), ``%%`` kept for psycopg2
+    names: tuple[str, ...]  # the parameters' names, in their numbers' order
+
+
+_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _statement(sql: str) -> _Statement:
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    text = _NAMED_PARAMETER.sub(number, sql)
+    name = "read_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    return _Statement(name=name, text=text, names=tuple(names))
+
+
+# The statements prepared on each open connection (the DB-API connection: Django opens a
+# new one after ``CONN_MAX_AGE`` or an error); None while unknown, after a failure.
+_PREPARED_ON: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
+    """Run ``sql`` (named parameters: ``%(name)s``) as a statement prepared on the
+    cursor's connection: PREPAREd with its first run (in the same round trip) and only
+    EXECUTEd after that, so PostgreSQL parses and plans it once per connection rather
+    than once per run (after five runs it keeps one plan for any parameters: the
+    statements this is for find a few rows by key, which one plan does as well). A
+    page's statement that reads several lists through joins cost the server more to plan
+    than to run.
+
+    ``sql`` must be a fixed text (its values in ``params``): each different text is
+    prepared once on each connection and kept as long as the connection. Every
+    parameter's type must follow from where it stands (``column = %(x)s``; cast it
+    otherwise). As with the sweep's claim, this needs the connection to itself, not one a
+    transaction-mode pooler hands out per transaction."""
+    statement = _statement(sql)
+    raw = cursor.db.connection
+    prepared = _PREPARED_ON.get(raw, set())
+    if prepared is None:  # a statement failed here: ask what did get prepared
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        prepared = {name for (name,) in cursor.fetchall()}
+    _PREPARED_ON[raw] = prepared
+    values = [params[name] for name in statement.names]
+    arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+    run = f"EXECUTE {statement.name}{arguments}"
+    if statement.name not in prepared:
+        run = f"PREPARE {statement.name} AS {statement.text};\n{run}"
+    try:
+        cursor.execute(run, values)
+    except Exception:
+        # A PREPARE stays even when the EXECUTE after it fails (or its transaction is
+        # rolled back), and a connection may have lost its statements (DEALLOCATE): what
+        # is prepared here is asked again next time.
+        _PREPARED_ON[raw] = None
+        raise
+    prepared.add(statement.name)
