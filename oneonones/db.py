@@ -279,28 +279,50 @@ def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
     }
 
 
-def _from_json(field: Field[Any, Any], value: Any) -> Any:
-    """A column's value as ``to_jsonb`` wrote it, as the field reads it from psycopg2."""
+# How ``to_jsonb`` writes a column that is not a JSON number, string or boolean as the
+# field holds it.
+_JSON_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "DateTimeField": parse_datetime,
+    "DateField": parse_date,
+    "TimeField": parse_time,
+    "DecimalField": lambda value: value if isinstance(value, Decimal) else Decimal(value),
+    "FloatField": float,
+}
+_NOT_READ_FROM_JSON = ("JSONField", "UUIDField", "DurationField", "BinaryField")
+
+
+def _json_reader(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a column's value as ``to_jsonb`` wrote it becomes what the field reads from
+    psycopg2; None when it is that already (numbers, text, booleans, keys)."""
     kind = field.get_internal_type()
-    if value is None:
-        value = None
-    elif kind == "DateTimeField":
-        value = parse_datetime(value)
-    elif kind == "DateField":
-        value = parse_date(value)
-    elif kind == "TimeField":
-        value = parse_time(value)
-    elif kind == "DecimalField":
-        value = value if isinstance(value, Decimal) else Decimal(value)
-    elif kind == "FloatField":
-        value = float(value)
-    elif kind in ("JSONField", "UUIDField", "DurationField", "BinaryField"):
-        raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+    parse = _JSON_PARSERS.get(kind)
     # A field of our own or a library's (the series' cadence) converts what it read.
     from_db_value = getattr(field, "from_db_value", None)
-    if from_db_value is not None:
-        value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
-    return value
+    if kind in _NOT_READ_FROM_JSON:
+
+        def parse(value: Any) -> Any:
+            raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+
+    if parse is None and from_db_value is None:
+        return None
+
+    def read(value: Any) -> Any:
+        if value is not None and parse is not None:
+            value = parse(value)
+        if from_db_value is not None:
+            value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
+        return value
+
+    return read
+
+
+@functools.cache
+def _json_readers(model: type[Model]) -> tuple[list[str], list[Callable[[Any], Any] | None]]:
+    """``model``'s columns (attribute names) and each one's ``_json_reader``, worked out
+    once: a page reads a few dozen rows this way, and asking every field its type and
+    converter for every row cost more than making the instances."""
+    fields = model._meta.concrete_fields
+    return [field.attname for field in fields], [_json_reader(field) for field in fields]
 
 
 def instances_from_json(
@@ -313,12 +335,14 @@ def instances_from_json(
     """Instances of ``model`` as if read from the database, from rows written by
     PostgreSQL's ``to_jsonb(row)`` (every column by name); ``datetimes`` and ``texts``
     name extra keys of each row to set on its instance (moments, and plain values)."""
-    fields = model._meta.concrete_fields
-    names = [field.attname for field in fields]
+    names, readers = _json_readers(model)
+    columns = list(zip(names, readers, strict=True))
     instances = []
     for row in rows:
         instance = model.from_db(
-            DEFAULT_DB_ALIAS, names, [_from_json(f, row[f.attname]) for f in fields]
+            DEFAULT_DB_ALIAS,
+            names,
+            [row[name] if read is None else read(row[name]) for name, read in columns],
         )
         for name in datetimes:
             setattr(instance, name, parse_datetime(row[name]) if row[name] else None)
