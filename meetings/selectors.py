@@ -37,7 +37,7 @@ from meetings.models import (
     MeetingSeries,
     SlotClash,
 )
-from oneonones.db import instances_from_json, table
+from oneonones.db import execute_prepared, instances_from_json, table
 from people.models import User
 from people.selectors import reports_of
 
@@ -230,6 +230,9 @@ def is_one_of_the_two(*, viewer: User, meeting_or_series: Meeting | MeetingSerie
 # ``_line_of_sight``'s: one of the two, or above the participant (their manager or the
 # manager's manager) in a meeting that is not a mentoring check-in; HR sees every
 # meeting. Only our models' table names are put in (S608).
+# The largest id a table's key (bigint) holds.
+MAX_ID = 2**63 - 1
+
 VISIBLE_MEETING_SQL = f"""
 SELECT to_jsonb(meeting), to_jsonb(organiser), to_jsonb(participant), to_jsonb(series)
 FROM {table(Meeting)} meeting
@@ -252,8 +255,11 @@ def get_meeting_for_user_or_404(*, viewer: User, pk: int) -> Meeting:
     and building this lookup through the ORM (three related rows and the line of
     sight's joins) cost it more than any of its other reads.
     ``test_the_meeting_lookup_is_meetings_visible_to`` compares the two for every role."""
+    if not 0 < pk <= MAX_ID:  # the prepared statement's id is a bigint: larger is an error
+        raise Http404("No such meeting.")
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             VISIBLE_MEETING_SQL,
             {"pk": pk, "viewer": viewer.pk, "hr": viewer.is_hr, "mentoring": Kind.MENTORING},
         )

@@ -5,10 +5,14 @@ several things a page shows in one statement (``read_together``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import json
 import operator
+import re
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -266,7 +270,7 @@ def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
         params.update(read.params)
     sql = "SELECT " + ", ".join(f"({read.sql})" for read in reads.values())
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_prepared(cursor, sql, params)
         row = cursor.fetchone()
     # Django has psycopg2 hand jsonb over as text (JSONField decodes its own).
     return {
@@ -275,28 +279,50 @@ def read_together(reads: dict[str, Read[Any]]) -> dict[str, Any]:
     }
 
 
-def _from_json(field: Field[Any, Any], value: Any) -> Any:
-    """A column's value as ``to_jsonb`` wrote it, as the field reads it from psycopg2."""
+# How ``to_jsonb`` writes a column that is not a JSON number, string or boolean as the
+# field holds it.
+_JSON_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "DateTimeField": parse_datetime,
+    "DateField": parse_date,
+    "TimeField": parse_time,
+    "DecimalField": lambda value: value if isinstance(value, Decimal) else Decimal(value),
+    "FloatField": float,
+}
+_NOT_READ_FROM_JSON = ("JSONField", "UUIDField", "DurationField", "BinaryField")
+
+
+def _json_reader(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a column's value as ``to_jsonb`` wrote it becomes what the field reads from
+    psycopg2; None when it is that already (numbers, text, booleans, keys)."""
     kind = field.get_internal_type()
-    if value is None:
-        value = None
-    elif kind == "DateTimeField":
-        value = parse_datetime(value)
-    elif kind == "DateField":
-        value = parse_date(value)
-    elif kind == "TimeField":
-        value = parse_time(value)
-    elif kind == "DecimalField":
-        value = value if isinstance(value, Decimal) else Decimal(value)
-    elif kind == "FloatField":
-        value = float(value)
-    elif kind in ("JSONField", "UUIDField", "DurationField", "BinaryField"):
-        raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+    parse = _JSON_PARSERS.get(kind)
     # A field of our own or a library's (the series' cadence) converts what it read.
     from_db_value = getattr(field, "from_db_value", None)
-    if from_db_value is not None:
-        value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
-    return value
+    if kind in _NOT_READ_FROM_JSON:
+
+        def parse(value: Any) -> Any:
+            raise TypeError(f"instances_from_json does not read a {kind} ({field.name}).")
+
+    if parse is None and from_db_value is None:
+        return None
+
+    def read(value: Any) -> Any:
+        if value is not None and parse is not None:
+            value = parse(value)
+        if from_db_value is not None:
+            value = from_db_value(value, None, connections[DEFAULT_DB_ALIAS])
+        return value
+
+    return read
+
+
+@functools.cache
+def _json_readers(model: type[Model]) -> tuple[list[str], list[Callable[[Any], Any] | None]]:
+    """``model``'s columns (attribute names) and each one's ``_json_reader``, worked out
+    once: a page reads a few dozen rows this way, and asking every field its type and
+    converter for every row cost more than making the instances."""
+    fields = model._meta.concrete_fields
+    return [field.attname for field in fields], [_json_reader(field) for field in fields]
 
 
 def instances_from_json(
@@ -309,12 +335,14 @@ def instances_from_json(
     """Instances of ``model`` as if read from the database, from rows written by
     PostgreSQL's ``to_jsonb(row)`` (every column by name); ``datetimes`` and ``texts``
     name extra keys of each row to set on its instance (moments, and plain values)."""
-    fields = model._meta.concrete_fields
-    names = [field.attname for field in fields]
+    names, readers = _json_readers(model)
+    columns = list(zip(names, readers, strict=True))
     instances = []
     for row in rows:
         instance = model.from_db(
-            DEFAULT_DB_ALIAS, names, [_from_json(f, row[f.attname]) for f in fields]
+            DEFAULT_DB_ALIAS,
+            names,
+            [row[name] if read is None else read(row[name]) for name, read in columns],
         )
         for name in datetimes:
             setattr(instance, name, parse_datetime(row[name]) if row[name] else None)
@@ -327,3 +355,72 @@ def instances_from_json(
 def table(model: type[Model]) -> str:
     """``model``'s table, quoted, for SQL written by hand (only our models' names)."""
     return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+
+
+# --- Statements planned once per connection ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Statement:
+    name: str
+    text: str  # for PREPARE: the parameters numbered ($1, $2, ...), ``%%`` kept for psycopg2
+    names: tuple[str, ...]  # the parameters' names, in their numbers' order
+
+
+_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _statement(sql: str) -> _Statement:
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    text = _NAMED_PARAMETER.sub(number, sql)
+    name = "read_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    return _Statement(name=name, text=text, names=tuple(names))
+
+
+# The statements prepared on each open connection (the DB-API connection: Django opens a
+# new one after ``CONN_MAX_AGE`` or an error); None while unknown, after a failure.
+_PREPARED_ON: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
+    """Run ``sql`` (named parameters: ``%(name)s``) as a statement prepared on the
+    cursor's connection: PREPAREd with its first run (in the same round trip) and only
+    EXECUTEd after that, so PostgreSQL parses and plans it once per connection rather
+    than once per run (after five runs it keeps one plan for any parameters: the
+    statements this is for find a few rows by key, which one plan does as well). A
+    page's statement that reads several lists through joins cost the server more to plan
+    than to run.
+
+    ``sql`` must be a fixed text (its values in ``params``): each different text is
+    prepared once on each connection and kept as long as the connection. Every
+    parameter's type must follow from where it stands (``column = %(x)s``; cast it
+    otherwise). As with the sweep's claim, this needs the connection to itself, not one a
+    transaction-mode pooler hands out per transaction."""
+    statement = _statement(sql)
+    raw = cursor.db.connection
+    prepared = _PREPARED_ON.get(raw, set())
+    if prepared is None:  # a statement failed here: ask what did get prepared
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        prepared = {name for (name,) in cursor.fetchall()}
+    _PREPARED_ON[raw] = prepared
+    values = [params[name] for name in statement.names]
+    arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+    run = f"EXECUTE {statement.name}{arguments}"
+    if statement.name not in prepared:
+        run = f"PREPARE {statement.name} AS {statement.text};\n{run}"
+    try:
+        cursor.execute(run, values)
+    except Exception:
+        # A PREPARE stays even when the EXECUTE after it fails (or its transaction is
+        # rolled back), and a connection may have lost its statements (DEALLOCATE): what
+        # is prepared here is asked again next time.
+        _PREPARED_ON[raw] = None
+        raise
+    prepared.add(statement.name)

@@ -292,3 +292,11 @@ def test_the_meeting_lookup_is_meetings_visible_to(
                 assert found.series.cadence_text == visible.series.cadence_text
     with pytest.raises(Http404):
         selectors.get_meeting_for_user_or_404(viewer=hr, pk=0)
+
+
+def test_an_id_beyond_any_key_is_not_found(client, manager):
+    client.force_login(manager)
+    for pk in (2**63 - 1, 2**63, 10**30):
+        assert client.get(reverse("meetings:meeting", args=[pk])).status_code == 404
+    with pytest.raises(Http404):
+        selectors.get_meeting_for_user_or_404(viewer=manager, pk=0)

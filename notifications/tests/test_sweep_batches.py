@@ -171,7 +171,7 @@ def test_the_claim_is_prepared_once_per_database_connection(db):
     now = due_starting_soon(2)
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # as on a new connection
+        cursor.execute("DEALLOCATE reminder_claim_as_sent")  # as on a new connection
     connection._reminder_claim_prepared_on = None
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now, batch_size=1).sent == 4
