@@ -350,15 +350,20 @@ def test_after_a_private_broker_the_app_publishes_to_the_tests_broker_again():
 
 
 def series_data(participant) -> dict:
+    # Fortnightly from tomorrow on tomorrow's weekday: the first 1:1 is tomorrow, within
+    # the fortnight whose invitations the sweep sends. (On another weekday the first one
+    # may be more than fourteen days off: a fortnightly rule counts its weeks from the
+    # first date's.)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     return {
         "participant": participant.pk,
         "kind": "one_to_one",
         "pattern": "fortnightly",
-        "weekday": "1",
+        "weekday": str(tomorrow.weekday()),
         "week_of_month": "1",
         "day_of_month": "1",
         "custom_rule": "",
-        "first_date": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "first_date": tomorrow.isoformat(),
         "start_time": "07:15",
         "time_zone": "Europe/London",
         "duration_minutes": "30",
