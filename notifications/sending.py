@@ -38,6 +38,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as database
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.query import get_related_populators
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -943,6 +944,69 @@ def _record_failure(reminder_id: int, error: Exception, now: dt.datetime) -> str
         return _failed(row, error)
 
 
+class _DueRows:
+    """The sweep's read of its next batch: due rows after an id, with their people and
+    meetings. Django compiles a query anew each time it runs, for this one (four joins)
+    about 3.5 ms, as long as reading its 50 rows; this compiles it once per sweep and
+    runs the same SQL with each batch's values, turning rows into instances as the ORM
+    does (its converters and ``select_related`` populators, from the compiler)."""
+
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self._compiled: _Compiled | None = None
+        self._orm_only = False
+
+    def _queryset(self, moment: dt.datetime, after: int) -> Any:
+        return (
+            Reminder.objects.filter(state=Reminder.State.PENDING, due_at__lte=moment, pk__gt=after)
+            .select_related("recipient", "meeting__organiser", "meeting__participant")
+            .order_by("pk")[: self.batch_size]
+        )
+
+    def read(self, moment: dt.datetime, after: int) -> list[Reminder]:
+        values = (moment, after, Reminder.State.PENDING.value)  # as the ORM writes them
+        if self._orm_only:
+            return list(self._queryset(moment, after))
+        if self._compiled is None:
+            queryset = self._queryset(moment, after)
+            compiled = _Compiled(queryset.query.get_compiler(using=queryset.db))
+            if compiled.params != values:  # not the statement expected: the ORM each time
+                self._orm_only = True
+                return list(queryset)
+            self._compiled = compiled
+        return self._compiled.rows(values)
+
+
+class _Compiled:
+    """A compiled read of reminders (``_DueRows``): its SQL, and how its rows become
+    instances, as ``ModelIterable`` makes them."""
+
+    def __init__(self, compiler: Any) -> None:
+        self.compiler = compiler
+        self.sql, params = compiler.as_sql()  # fills in select and klass_info
+        self.params = tuple(params)
+        select, klass_info = compiler.select, compiler.klass_info
+        self.converters = compiler.get_converters([column[0] for column in select])
+        self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.names = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, compiler.using)  # type: ignore[call-arg]
+
+    def rows(self, values: tuple[Any, ...]) -> list[Reminder]:
+        with database.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            fetched = cursor.fetchall()
+        if self.converters:
+            fetched = list(self.compiler.apply_converters(fetched, self.converters))
+        using, start, end, names = self.compiler.using, self.start, self.end, self.names
+        rows = []
+        for values_of_row in fetched:
+            row = Reminder.from_db(using, names, values_of_row[start:end])
+            for populator in self.populators:
+                populator.populate(values_of_row, row)
+            rows.append(row)
+        return rows
+
+
 def send_due_reminders(
     *, now: dt.datetime | None = None, batch_size: int | None = None, seconds: float = SWEEP_SECONDS
 ) -> SweepResult:
@@ -959,16 +1023,11 @@ def send_due_reminders(
     after = 0
     mail_connection = mail.get_connection()
     shared = Shared()
+    due_rows = _DueRows(batch_size)
     try:
         while time.monotonic() - started < seconds:
             moment = now or timezone.now()
-            rows = list(
-                Reminder.objects.filter(
-                    state=Reminder.State.PENDING, due_at__lte=moment, pk__gt=after
-                )
-                .select_related("recipient", "meeting__organiser", "meeting__participant")
-                .order_by("pk")[:batch_size]
-            )
+            rows = due_rows.read(moment, after)
             if not rows:
                 break
             batch = _Batch(rows, shared)

@@ -6,8 +6,9 @@ from email.header import Header
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 
-from notifications.mime import ReminderMessage, encoded_subject
+from notifications.mime import ReminderMessage, encoded_subject, text_part
 
 EN_DASH = "\u2013"
 SUBJECTS = [
@@ -83,3 +84,56 @@ def test_a_subject_with_a_line_break_is_refused_as_django_refuses_it():
 
     with pytest.raises(BadHeaderError):
         message(ReminderMessage, f"two{EN_DASH}\nlines")
+
+
+TEXTS = [
+    "",
+    "plain ASCII\nlines\r\nand more",
+    f"Hello Zoë,\n\n09:00{EN_DASH}09:30 😀\n",
+    "x" * 998 + "\n" + "y",  # at the limit: still 8bit-or-7bit
+    "x" * 999,  # over it: quoted-printable, Django's own
+    "é" * 500,  # 1,000 bytes on one line
+    "<p>中文</p>\n" * 300,
+]
+
+
+@pytest.mark.parametrize("subtype", ["plain", "html", "calendar"])
+def test_a_text_part_is_the_one_django_makes(subtype):
+    rnd = random.Random(7)
+    texts = TEXTS + [
+        "\n".join(
+            "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 120))) for _ in range(5)
+        )
+        for _ in range(300)
+    ]
+    for text in texts:
+        ours, django = text_part(text, subtype, "utf-8"), SafeMIMEText(text, subtype, "utf-8")
+        assert vars(ours) == vars(django), text
+        assert ours.as_bytes() == django.as_bytes()
+
+
+def test_other_charsets_are_left_to_django():
+    assert text_part("latin é", "plain", "iso-8859-1").as_bytes() == (
+        SafeMIMEText("latin é", "plain", "iso-8859-1").as_bytes()
+    )
+
+
+def test_a_message_with_an_attachment_is_the_one_django_writes():
+    def written(cls: type[EmailMultiAlternatives]) -> bytes:
+        email = cls(
+            subject="Invitation",
+            body="ASCII body",
+            to=["a@example.org"],
+            headers={"Date": "Mon, 30 Nov 2026 17:00:00 -0000", "Message-ID": "<m@x>"},
+        )
+        email.attach_alternative(f"<p>{EN_DASH}</p>", "text/html")
+        email.attach(
+            "invite.ics", f"BEGIN:VCALENDAR{EN_DASH}\r\nEND:VCALENDAR\r\n", "text/calendar"
+        )
+        message = email.message()
+        for number, part in enumerate(message.walk()):
+            if part.is_multipart():
+                part.set_boundary(f"b{number}")  # else a random one each time
+        return message.as_bytes()
+
+    assert written(ReminderMessage) == written(EmailMultiAlternatives)

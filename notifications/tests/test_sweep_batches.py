@@ -214,3 +214,34 @@ def test_the_sweeps_emails_are_the_ones_each_row_alone_gets(db, kind, count):
         assert ours.alternatives == theirs.alternatives
     if kind == R.STARTING_SOON:  # the email that shows the agenda
         assert any("&lt;b&gt;A &amp; B&lt;/b&gt;" in m.alternatives[0][0] for m in swept)
+
+
+def test_the_batch_read_compiled_once_gives_what_the_orm_gives(db):
+    """``_DueRows`` runs the ORM's own statement with each batch's values; its rows, their
+    people and meetings are the instances the queryset makes, batch after batch."""
+    now = due_starting_soon(3)
+    due = sending._DueRows(batch_size=2)
+    after, compared = 0, 0
+    while rows := due.read(now, after):
+        expected = list(due._queryset(now, after))
+        assert [row.pk for row in rows] == [row.pk for row in expected]
+        for row, orm in zip(rows, expected, strict=True):
+            for ours, theirs in [
+                (row, orm),
+                (row.recipient, orm.recipient),
+                (row.meeting, orm.meeting),
+                (row.meeting.organiser, orm.meeting.organiser),
+                (row.meeting.participant, orm.meeting.participant),
+            ]:
+                assert type(ours) is type(theirs)
+                assert ours.__dict__.keys() == theirs.__dict__.keys()
+                fields = ours._meta.concrete_fields
+                assert [f.value_from_object(ours) for f in fields] == [
+                    f.value_from_object(theirs) for f in fields
+                ]
+                assert ours._state.db == theirs._state.db and not ours._state.adding
+                assert ours._state.fields_cache.keys() == theirs._state.fields_cache.keys()
+            compared += 1
+        after = rows[-1].pk
+    assert compared == 6
+    assert due._compiled is not None and not due._orm_only  # the statement was reused
