@@ -245,3 +245,19 @@ def test_the_batch_read_compiled_once_gives_what_the_orm_gives(db):
         after = rows[-1].pk
     assert compared == 6
     assert due._compiled is not None and not due._orm_only  # the statement was reused
+
+
+def test_the_batch_read_is_planned_once_per_connection(db):
+    """Planning the batch read's four joins took the server longer than running them: it
+    is prepared with its first run on a connection and only executed after that."""
+    now = due_starting_soon(3)
+    due = sending._DueRows(batch_size=2)
+    with CaptureQueriesContext(connection) as captured:
+        after, batches = 0, 0
+        while rows := due.read(now, after):
+            after, batches = rows[-1].pk, batches + 1
+    reads = [query["sql"].lstrip() for query in captured.captured_queries]
+    assert batches == 3 and len(reads) == 4  # the last read finds nothing
+    assert all("EXECUTE read_" in sql for sql in reads)
+    assert sum(sql.startswith("PREPARE read_") for sql in reads) <= 1
+    assert not any(sql.startswith("PREPARE") for sql in reads[1:])
