@@ -978,10 +978,6 @@ class _DueRows:
         return self._compiled.rows(values)
 
 
-# The values of the batch read, in the order the ORM writes them (``_DueRows.read``).
-_DUE_ROW_VALUES = ("moment", "after", "state")
-
-
 class _Compiled:
     """A compiled read of reminders (``_DueRows``): its SQL, and how its rows become
     instances, as ``ModelIterable`` makes them."""
@@ -990,19 +986,6 @@ class _Compiled:
         self.compiler = compiler
         self.sql, params = compiler.as_sql()  # fills in select and klass_info
         self.params = tuple(params)
-        # The same SQL with its values named, to be planned once per connection
-        # (``execute_prepared``): with four joins, planning it took the server longer
-        # than running it, on every batch. Only when its three values stand where
-        # ``_DueRows`` expects them; otherwise it is planned with each run, as before.
-        parts = self.sql.split("%s")
-        self.named_sql = (
-            "".join(
-                part + f"%({name})s" for part, name in zip(parts[:-1], _DUE_ROW_VALUES, strict=True)
-            )
-            + parts[-1]
-            if len(parts) == len(_DUE_ROW_VALUES) + 1 and "%" not in "".join(parts)
-            else None
-        )
         select, klass_info = compiler.select, compiler.klass_info
         self.converters = compiler.get_converters([column[0] for column in select])
         self.start, self.end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -1011,12 +994,9 @@ class _Compiled:
 
     def rows(self, values: tuple[Any, ...]) -> list[Reminder]:
         with database.cursor() as cursor:
-            if self.named_sql is None:
-                cursor.execute(self.sql, values)
-            else:
-                execute_prepared(
-                    cursor, self.named_sql, dict(zip(_DUE_ROW_VALUES, values, strict=True))
-                )
+            # Planned once per connection: with four joins, planning it took the server
+            # longer than running it, on every batch.
+            execute_prepared(cursor, self.sql, values)
             fetched = cursor.fetchall()
         if self.converters:
             fetched = list(self.compiler.apply_converters(fetched, self.converters))

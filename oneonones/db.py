@@ -13,7 +13,7 @@ import operator
 import re
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -364,24 +364,37 @@ def table(model: type[Model]) -> str:
 class _Statement:
     name: str
     text: str  # for PREPARE: the parameters numbered ($1, $2, ...), ``%%`` kept for psycopg2
-    names: tuple[str, ...]  # the parameters' names, in their numbers' order
+    names: tuple[str, ...] | None  # named parameters in their numbers' order; None: ``%s``s
+    count: int  # how many numbers
 
 
-_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+# ``%%`` first, so that a literal percent sign before an ``s`` is not read as ``%s``.
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s|%s")
 
 
 @functools.cache
 def _statement(sql: str) -> _Statement:
     names: list[str] = []
+    positional = 0
 
     def number(match: re.Match[str]) -> str:
+        nonlocal positional
+        if match[0] == "%%":
+            return "%%"
+        if match[1] is None:
+            positional += 1
+            return f"${positional}"
         if match[1] not in names:
             names.append(match[1])
         return f"${names.index(match[1]) + 1}"
 
-    text = _NAMED_PARAMETER.sub(number, sql)
+    text = _PLACEHOLDER.sub(number, sql)
+    if names and positional:
+        raise ValueError("execute_prepared: named and positional parameters in one statement")
     name = "read_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
-    return _Statement(name=name, text=text, names=tuple(names))
+    if positional:
+        return _Statement(name=name, text=text, names=None, count=positional)
+    return _Statement(name=name, text=text, names=tuple(names), count=len(names))
 
 
 # The statements prepared on each open connection (the DB-API connection: Django opens a
@@ -389,8 +402,9 @@ def _statement(sql: str) -> _Statement:
 _PREPARED_ON: weakref.WeakKeyDictionary[Any, set[str] | None] = weakref.WeakKeyDictionary()
 
 
-def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
-    """Run ``sql`` (named parameters: ``%(name)s``) as a statement prepared on the
+def execute_prepared(cursor: Any, sql: str, params: Mapping[str, Any] | Sequence[Any]) -> None:
+    """Run ``sql`` (parameters ``%(name)s`` with a mapping, or ``%s`` with a sequence, as
+    ``cursor.execute`` takes them) as a statement prepared on the
     cursor's connection: PREPAREd with its first run (in the same round trip) and only
     EXECUTEd after that, so PostgreSQL parses and plans it once per connection rather
     than once per run (after five runs it keeps one plan for any parameters: the
@@ -410,7 +424,12 @@ def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
         cursor.execute("SELECT name FROM pg_prepared_statements")
         prepared = {name for (name,) in cursor.fetchall()}
     _PREPARED_ON[raw] = prepared
-    values = [params[name] for name in statement.names]
+    if isinstance(params, Mapping):
+        values = [params[name] for name in statement.names or ()]
+    else:
+        values = list(params)
+    if len(values) != statement.count:
+        raise ValueError(f"execute_prepared: {statement.count} parameters, given {len(values)}")
     arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
     run = f"EXECUTE {statement.name}{arguments}"
     if statement.name not in prepared:

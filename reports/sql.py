@@ -564,12 +564,16 @@ def _figures(*, team: bool, manager: bool, ranges: int, select: str) -> str:
     )
 
 
-def _managers_select(*, medians: bool) -> str:
-    return MANAGERS_SELECT.replace("{median}", MANAGER_MEDIAN if medians else "NULL::float8")
+def _with_medians(select: str, *, medians: bool) -> str:
+    """``select`` (``MANAGERS_SELECT`` or one holding it) with the managers' median, or
+    NULL where the medians are left out."""
+    return select.replace("{median}", MANAGER_MEDIAN if medians else "NULL::float8")
 
 
 def managers(*, team: bool, ranges: int) -> str:
-    return _figures(team=team, manager=False, ranges=ranges, select=_managers_select(medians=True))
+    return _figures(
+        team=team, manager=False, ranges=ranges, select=_with_medians(MANAGERS_SELECT, medians=True)
+    )
 
 
 def report_rows(*, team: bool, ranges: int) -> str:
@@ -599,7 +603,7 @@ def dashboard(*, team: bool, ranges: int) -> str:
             _gaps_ctes(category=False, limit=True),
             trend,
         ),
-        select=DASHBOARD_SELECT.replace("{median}", "NULL::float8"),
+        select=_with_medians(DASHBOARD_SELECT, medians=False),
     )
 
 

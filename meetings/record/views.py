@@ -90,6 +90,7 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         reads["wellbeing_checkin"] = latest_shared_checkin_read(report=report, viewer=user)
     found = read_together(reads)
     record = found["record"]
+    is_lead = user.pk == meeting.agenda_lead_id
     context = {
         **FRAGMENT_STATE,
         "record": record,
@@ -100,7 +101,7 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         # object each look-up goes through) looked up a row.
         "viewer_id": user.pk,
         "is_participant": is_participant,
-        "is_lead": user.pk == meeting.agenda_lead_id,
+        "is_lead": is_lead,
         "line_meeting": line,
         "agenda_open": scheduled,
         "may_complete": scheduled and meeting.starts_at <= now,
@@ -112,7 +113,7 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         # Python calls of a page of 17,700.
         "feedback_form": (
             _feedback_form(record)
-            if user.pk == meeting.agenda_lead_id and meeting.status == Meeting.Status.COMPLETED
+            if is_lead and meeting.status == Meeting.Status.COMPLETED
             else None
         ),
         "objectives": found.get("objectives", []),

@@ -75,3 +75,14 @@ def test_a_statement_without_parameters(db):
         assert cursor.fetchone() == (2,)
         execute_prepared(cursor, "SELECT 100 %% 7", {})
         assert cursor.fetchone() == (2,)
+
+
+def test_positional_parameters_as_cursor_execute_takes_them(db):
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            execute_prepared(cursor, "SELECT %s::int * 2, '100%%' || %s::text", [21, "!"])
+            assert cursor.fetchone() == (42, "100%!")
+        with pytest.raises(ValueError):
+            execute_prepared(cursor, "SELECT %s::int + %(b)s::int", [1])
+        with pytest.raises(ValueError):
+            execute_prepared(cursor, "SELECT %s::int", [1, 2])
