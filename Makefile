@@ -38,7 +38,7 @@ test: venv
 ## in the evening. Every date is run; the target fails if any did. The browser tests
 ## and the demo's own tests are left out to keep CI short: what depends on the date is
 ## decided on the server, and those tests run on today's date in `make test`.
-TEST_DATES ?= 2027-01-31 2027-03-27 2027-10-30T22:30+00:00 2028-02-29 2026-12-31T23:30+00:00
+TEST_DATES ?= 2027-01-31 2027-03-27 2027-10-30T22:30+00:00 2028-02-29 2026-12-31T23:30+00:00 2027-06-15T07:45+00:00
 DATED_TESTS ?= meetings notifications wellbeing reports officehours mentoring --ignore-glob="*/test_demo.py" -m "not browser"
 test-dates: venv
 	@failed=""; for day in $(TEST_DATES); do \

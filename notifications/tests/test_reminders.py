@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from meetings.models import CancelReason, Meeting
@@ -130,13 +131,25 @@ def test_cancelling_cancels_what_waits_and_tells_calendars_that_have_it(manager,
     assert (told.recipient, told.payload["change"]) == (manager, "cancelled")
 
 
+# A Tuesday at 08:45 in London: the weekly series' first 1:1 is today at 09:30, so its "starting
+# soon" moment (an hour before, by default) has already passed when it is generated.
+TUESDAY_MORNING = dt.datetime(2027, 1, 12, 8, 45, tzinfo=dt.UTC)
+
+
+@time_machine.travel(TUESDAY_MORNING, tick=True)
 def test_generation_writes_reminders_and_invites_a_fortnight_ahead(manager, employee):
     series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly())
     result = services.series_generate(series_id=series.pk)
     assert result.created >= 25
-    meetings = list(series.meetings.all())
+    meetings = list(series.meetings.order_by("starts_at"))
     soon = Reminder.objects.filter(kind=R.STARTING_SOON, state=S.PENDING)
-    assert soon.count() == 2 * len(meetings)
+    # Both people are reminded of every 1:1 whose moment is still ahead; none of today's,
+    # whose moment passed before it existed (it would only be dropped as stale).
+    assert meetings[0].starts_at == dt.datetime(2027, 1, 12, 9, 30, tzinfo=dt.UTC)
+    assert not soon.filter(meeting=meetings[0]).exists()
+    for meeting in meetings[1:]:
+        assert soon.filter(meeting=meeting).count() == 2
+    assert soon.count() == 2 * (len(meetings) - 1)
     invitations = Reminder.objects.filter(kind=R.INVITATION)
     lead = dt.timedelta(days=14)
     for row in invitations:
