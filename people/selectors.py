@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from oneonones.db import Read, table
 from people.models import PersonChange, RecordAccess, User
 
 # Someone who started within this many days is a new starter (HR's reports, home).
@@ -31,6 +32,21 @@ def get_report_or_404(*, viewer: User, pk: int) -> User:
 def has_reports(*, person: User) -> bool:
     """Whether ``person`` manages anyone who still works here."""
     return User.objects.filter(manager=person, is_active=True).exists()
+
+
+# ``has_reports`` as one jsonb value (``has_reports_read``). Only our model's table is put
+# in (S608).
+HAS_REPORTS_SQL = f"""
+SELECT to_jsonb(EXISTS (
+    SELECT 1 FROM {table(User)} report
+    WHERE report.manager_id = %(has_reports_person)s AND report.is_active
+))"""  # noqa: S608
+
+
+def has_reports_read(*, person: User) -> Read[bool]:
+    """``has_reports`` as a read to put together with a page's own
+    (``oneonones.db.read_together``); ``test_has_reports_read`` compares the two."""
+    return Read(HAS_REPORTS_SQL, {"has_reports_person": person.pk}, bool)
 
 
 def user_roles(*, viewer: User, manages: bool | None = None) -> set[str]:

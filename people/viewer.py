@@ -8,7 +8,8 @@ change again, while a ``User`` object may live on (in a test, a task, a shell).
 
 from django.http import HttpRequest
 
-from people.selectors import has_reports
+from oneonones.db import Read
+from people.selectors import has_reports, has_reports_read
 
 _MANAGES_ANYONE = "_people_manages_anyone"
 
@@ -28,3 +29,15 @@ def note_manages_anyone(request: HttpRequest, *, manages: bool) -> None:
     """For a page that read the signed-in person's current reports anyway (home): the
     menu then asks no more."""
     setattr(request, _MANAGES_ANYONE, manages)
+
+
+def manages_anyone_read(request: HttpRequest) -> Read[bool] | None:
+    """For a page that reads its own things in one statement (``read_together``): whether
+    the person signed in has reports, to read in that statement too and hand to
+    ``note_manages_anyone``, so the menu costs no round trip of its own. None when the
+    request knows already."""
+    if getattr(request, _MANAGES_ANYONE, None) is not None:
+        return None
+    viewer = request.user
+    assert viewer.is_authenticated  # LoginRequiredMiddleware
+    return has_reports_read(person=viewer)

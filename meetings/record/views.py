@@ -32,7 +32,7 @@ from objectives.selectors import active_objectives_read, get_objective_to_change
 from oneonones.db import Read, read_together
 from oneonones.errors import ServiceError, error_text, form_error, message_error
 from oneonones.http import NOT_UNDERSTOOD, first_form_error, id_or_404, parse_int, safe_next_url
-from people.viewer import manages_anyone
+from people.viewer import manages_anyone, manages_anyone_read, note_manages_anyone
 from wellbeing.forms import CheckInForm
 from wellbeing.selectors import latest_shared_checkin_read
 
@@ -88,7 +88,13 @@ def meeting_page_context(request, meeting: Meeting, **extra) -> dict:
         report = meeting.participant
         reads["objectives"] = active_objectives_read(owner=report, viewer=user)
         reads["wellbeing_checkin"] = latest_shared_checkin_read(report=report, viewer=user)
+    # Whether the viewer has reports, for the menu: in the same statement.
+    manages = manages_anyone_read(request)
+    if manages is not None:
+        reads["manages"] = manages
     found = read_together(reads)
+    if manages is not None:
+        note_manages_anyone(request, manages=found["manages"])
     record = found["record"]
     is_lead = user.pk == meeting.agenda_lead_id
     context = {

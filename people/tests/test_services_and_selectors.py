@@ -2,9 +2,10 @@
 
 import pytest
 
+from oneonones.db import read_together
 from oneonones.errors import ServiceError
 from people import services
-from people.selectors import has_reports, reports_of, user_roles
+from people.selectors import has_reports, has_reports_read, reports_of, user_roles
 from people.tests.factories import UserFactory
 
 
@@ -21,6 +22,21 @@ def test_someone_whose_reports_have_all_left_manages_nobody(manager, employee):
     employee.save()
     assert not has_reports(person=manager)
     assert "manager" not in user_roles(viewer=manager)
+
+
+def test_has_reports_read_is_has_reports(manager, employee):
+    """The read a page puts in its own statement answers as ``has_reports`` does: a
+    manager with a report here, one whose reports all left, someone with none."""
+    loner = UserFactory()
+    former_boss = UserFactory()
+    UserFactory(manager=former_boss, is_active=False)
+    people = {"manager": manager, "employee": employee, "loner": loner, "former": former_boss}
+    found = {
+        name: read_together({"manages": has_reports_read(person=p)})["manages"]
+        for name, p in people.items()
+    }
+    assert found == {name: has_reports(person=p) for name, p in people.items()}
+    assert found == {"manager": True, "employee": False, "loner": False, "former": False}
 
 
 def test_an_import_that_cannot_be_done_is_a_refusal_listing_every_line(db):
