@@ -48,12 +48,17 @@ def pytest_configure(config):
     url = re.sub(r"(/\d*)?$", f"/{index}", settings.REDIS_URL.rstrip("/"), count=1)
     settings.CELERY_BROKER_URL = url
     app.conf.broker_url = url
-    # The API's rate-limit counts go to the same Redis database, under a prefix of the
-    # run's own, so no run (nor worker) inherits another's counts.
+    # The API's rate-limit counts and the other limits go to the same Redis database,
+    # under a prefix of the run's own, so no run (nor worker) inherits another's counts.
     settings.CACHES["api"] = {
         **settings.CACHES["api"],
         "LOCATION": url,
         "KEY_PREFIX": f"api-test-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+    }
+    settings.CACHES["limits"] = {
+        **settings.CACHES["limits"],
+        "LOCATION": url,
+        "KEY_PREFIX": f"limits-test-{os.getpid()}-{uuid.uuid4().hex[:8]}",
     }
 
 

@@ -324,6 +324,15 @@ CACHES = {
         "KEY_PREFIX": "api",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
+    # Other limits per person that must hold across every web process and node (one
+    # download of one's data a minute). The same short timeouts and the same rule when
+    # Redis does not answer: let the person through.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "limits",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
 }
 
 # `make bench` only: serves /_rows, the bare page every page is measured against

@@ -2,10 +2,10 @@
 manager) exists, each piece with a text of its own, so tests can look for it anywhere."""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingFeedback, Note
@@ -51,11 +51,13 @@ EMMAS_WORDS = (EMMA_AGENDA, EMMA_PRIVATE, FEEDBACK, CHECKIN_NOTE, COMMENT_EMMA, 
 
 
 @pytest.fixture(autouse=True)
-def _no_download_waits():
-    # Downloads are limited per person and minute through the cache.
-    cache.clear()
-    yield
-    cache.clear()
+def _no_download_waits(settings):
+    # Downloads are limited per person and minute in Redis: each test counts under a
+    # prefix of its own (ids repeat from one test database to the next).
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "KEY_PREFIX": f"limits-{uuid.uuid4().hex}"},
+    }
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ import json
 import zipfile
 
 import pytest
+import redis
 import time_machine
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from privacy.exports import KINDS
@@ -103,6 +105,34 @@ def test_once_a_minute(client, employee, world):
     response = client.post(URL, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert "less than a minute ago" in response.content.decode()
+
+
+def test_the_minute_is_counted_in_redis_for_every_web_process(client, employee, world, settings):
+    """Another web process or node (its own connection to Redis) sees the download and
+    refuses the next one; the count lasts the minute."""
+    download(client, employee)
+    conf = settings.CACHES["limits"]
+    key = f"{conf['KEY_PREFIX']}:1:privacy:download:{employee.pk}"  # Django's key function
+    assert 0 < redis.Redis.from_url(conf["LOCATION"]).ttl(key) <= 60
+    other_node = RedisCache(conf["LOCATION"], {"KEY_PREFIX": conf["KEY_PREFIX"]})
+    assert other_node.get(f"privacy:download:{employee.pk}") == 1
+    other_node.delete(f"privacy:download:{employee.pk}")
+    # ... and a download counted by another process holds this one back.
+    other_node.add(f"privacy:download:{employee.pk}", 1, 60)
+    response = client.post(URL, follow=True)
+    assert "less than a minute ago" in response.content.decode()
+
+
+def test_without_redis_the_download_still_goes_ahead(client, employee, world, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    client.force_login(employee)
+    response = client.post(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "Download limit not counted" in caplog.text
 
 
 def test_no_one_can_keep_a_copy_on_the_way(client, employee, world):
