@@ -12,6 +12,7 @@ relationship and a clear message for the other.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from meetings.scheduling.services import mentoring_series_end
@@ -190,3 +191,32 @@ def mentorship_end(*, mentorship: Mentorship, by: User) -> Mentorship:
         by=by,
     )
     return mentorship
+
+
+def mentoring_close_for_leaver(*, person: User, by: User) -> int:
+    """A leaver is anonymised (``privacy.services.person_anonymise``, after their series
+    ended with their other meetings): each of their open relationships ends, active or
+    proposed, on the order of ``by``, and the other person is told that the leaver no
+    longer works here (without their name, which is going). Returns how many ended."""
+    open_ones = list(
+        Mentorship.objects.select_for_update(of=("self",))
+        .filter(status__in=[S.PROPOSED, S.ACTIVE])
+        .filter(Q(mentor=person) | Q(mentee=person))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for mentorship in open_ones:
+        mentorship.status = S.ENDED
+        mentorship.ended_at = now
+        mentorship.ended_by = by
+        mentorship.save(update_fields=["status", "ended_at", "ended_by"])
+        other_id = (
+            mentorship.mentee_id if mentorship.mentor_id == person.pk else mentorship.mentor_id
+        )
+        outbox.mentorship_changed(
+            mentorship_id=mentorship.pk,
+            event=outbox.MENTORING_LEFT,
+            recipient_ids=[other_id],
+            by=by,
+        )
+    return len(open_ones)

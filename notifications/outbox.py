@@ -804,6 +804,8 @@ def objective_changed(
 # What happened to a mentoring relationship (``Mentorship.Status`` and HR's set-up).
 MENTORING_PROPOSED, MENTORING_ACCEPTED, MENTORING_DECLINED = "proposed", "accepted", "declined"
 MENTORING_SET_UP, MENTORING_ENDED = "set_up", "ended"
+# The other person left (was anonymised): said without naming them.
+MENTORING_LEFT = "left"
 
 
 def mentorship_changed(

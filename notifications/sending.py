@@ -484,6 +484,9 @@ def _mentoring_update(row: Reminder) -> Email | None:
             f"HR set up mentoring: {other} is your {'mentor' if recipient_is_mentee else 'mentee'}"
         ),
         reminders.MENTORING_ENDED: f"Mentoring with {other} has ended",
+        reminders.MENTORING_LEFT: (
+            f"Your {'mentor' if recipient_is_mentee else 'mentee'} has left: mentoring has ended"
+        ),
     }
     return Email(subjects[event], "mentoring_update", context)
 

@@ -285,7 +285,7 @@ def test_their_office_hours_topics_and_mentoring_words_go(
     """Office hours and mentoring hold words of theirs in two places: the topic of each
     sign-up they made (held ones too) and what they wrote in their mentoring check-ins.
     A relationship itself holds no words (who, status and dates), so it stays as HR's
-    record, naming a former colleague."""
+    record, naming a former colleague, ended (``mentoring/tests/test_leavers.py``)."""
     import datetime as dt
 
     from meetings.models import Kind
@@ -334,4 +334,5 @@ def test_their_office_hours_topics_and_mentoring_words_go(
     }
     kept = Mentorship.objects.select_related("mentee").get(pk=mentorship.pk)
     assert kept.mentee.full_name == anonymous_label(employee.pk)
-    assert (kept.status, kept.created_at) == (mentorship.status, mentorship.created_at)
+    assert kept.created_at == mentorship.created_at
+    assert (kept.status, kept.ended_by) == (Mentorship.Status.ENDED, admin_user)
