@@ -833,44 +833,25 @@ def _quick(row: Reminder) -> bool:
     return row.channel == Channel.EMAIL and row.kind in QUICK_KINDS
 
 
-# Planned once per database connection (PREPARE) rather than with every row: the sweep
-# runs it once per email, and planning its join cost the server about as much as
-# running it. A prepared statement lasts as long as its connection (a rollback keeps
-# it), so this needs the sweep's own session, not one a transaction-mode pooler would
-# hand out per transaction.
+# Planned once per database connection (``oneonones.db.execute_prepared``) rather than
+# with every row: the sweep runs it once per email, and planning its join cost the server
+# about as much as running it. A prepared statement lasts as long as its connection (a
+# rollback keeps it), so this needs the sweep's own session, not one a transaction-mode
+# pooler would hand out per transaction.
 CLAIM_AS_SENT = """
-PREPARE reminder_claim_as_sent (text, timestamptz, bigint, text, timestamptz, text, timestamptz,
-    text, timestamptz, timestamptz, timestamptz) AS
-UPDATE meetings_reminder SET state = $1, sent_at = $2,
-    attempts = attempts + 1, last_error = '', updated_at = $2
+UPDATE meetings_reminder SET state = %(sent)s, sent_at = %(at)s,
+    attempts = attempts + 1, last_error = '', updated_at = %(at)s
 WHERE id = (
     SELECT r.id FROM meetings_reminder r
     JOIN meetings_meeting m ON m.id = r.meeting_id
-    WHERE r.id = $3 AND r.state = $4 AND r.due_at = $5
-      AND r.subject = $6 AND r.updated_at = $7
-      AND m.status = $8 AND m.starts_at = $9 AND m.ends_at = $10
-      AND m.updated_at = $11
+    WHERE r.id = %(id)s AND r.state = %(pending)s AND r.due_at = %(due_at)s
+      AND r.subject = %(subject)s AND r.updated_at = %(updated_at)s
+      AND m.status = %(status)s AND m.starts_at = %(starts_at)s AND m.ends_at = %(ends_at)s
+      AND m.updated_at = %(meeting_updated_at)s
     FOR UPDATE OF r SKIP LOCKED
 )
 RETURNING id
 """
-EXECUTE_CLAIM_AS_SENT = (
-    "EXECUTE reminder_claim_as_sent (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-
-
-def _prepare_claim(cursor: Any) -> None:
-    """PREPARE the claim on this connection unless it is already. Asked of the server
-    once per connection (Django opens a new one after ``CONN_MAX_AGE`` or an error, and
-    ``database.connection`` then changes), so a statement prepared but not remembered
-    here is never prepared twice, which would fail the claim's transaction."""
-    raw = database.connection
-    if getattr(database, "_reminder_claim_prepared_on", None) is raw:
-        return
-    cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = 'reminder_claim_as_sent'")
-    if cursor.fetchone() is None:
-        cursor.execute(CLAIM_AS_SENT)
-    database._reminder_claim_prepared_on = raw  # type: ignore[attr-defined]
 
 
 def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:
@@ -880,22 +861,22 @@ def _claim_as_sent(row: Reminder, at: dt.datetime) -> bool:
     read them and no other sweep holds it; otherwise nothing is changed."""
     meeting = _meeting_of(row)
     with database.cursor() as cursor:
-        _prepare_claim(cursor)
-        cursor.execute(
-            EXECUTE_CLAIM_AS_SENT,
-            [
-                Reminder.State.SENT.value,
-                at,
-                row.pk,
-                Reminder.State.PENDING.value,
-                row.due_at,
-                row.subject,
-                row.updated_at,
-                meeting.status,
-                meeting.starts_at,
-                meeting.ends_at,
-                meeting.updated_at,
-            ],
+        execute_prepared(
+            cursor,
+            CLAIM_AS_SENT,
+            {
+                "sent": Reminder.State.SENT.value,
+                "at": at,
+                "id": row.pk,
+                "pending": Reminder.State.PENDING.value,
+                "due_at": row.due_at,
+                "subject": row.subject,
+                "updated_at": row.updated_at,
+                "status": meeting.status,
+                "starts_at": meeting.starts_at,
+                "ends_at": meeting.ends_at,
+                "meeting_updated_at": meeting.updated_at,
+            },
         )
         return cursor.fetchone() is not None
 

@@ -17,13 +17,16 @@ from meetings.record import services as record_services
 from meetings.scheduling import services
 from notifications import sending
 from notifications.models import Reminder
+from oneonones.db import _PREPARED_ON, _statement
 from people.models import User
 from people.tests.factories import UserFactory
 
 R = Reminder.Kind
 S = Reminder.State
-CLAIM = "EXECUTE reminder_claim_as_sent"
-PREPARE = "PREPARE reminder_claim_as_sent"
+# The claim's prepared statement (``oneonones.db.execute_prepared`` names it).
+CLAIM_NAME = _statement(sending.CLAIM_AS_SENT).name
+CLAIM = f"EXECUTE {CLAIM_NAME}"
+PREPARE = f"PREPARE {CLAIM_NAME}"
 
 
 def start_in(days: int) -> dt.datetime:
@@ -53,12 +56,20 @@ def due_starting_soon(count: int, *, kind: str = R.STARTING_SOON) -> dt.datetime
 
 
 def preparing(query: str) -> bool:
-    return query.lstrip().startswith(PREPARE) or "pg_prepared_statements" in query
+    """A look at what this connection has prepared (after a failed statement)."""
+    return "pg_prepared_statements" in query
+
+
+def prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
 
 
 def sweep_queries(now: dt.datetime) -> tuple[list[str], sending.SweepResult]:
-    """The statements of one sweep, but preparing the claim: once per database
-    connection, by whichever sweep is the first on it."""
+    """The statements of one sweep, but asking what the connection has prepared (its
+    statements are prepared with their first run on a connection, in the same round
+    trip, by whichever sweep is the first on it)."""
     with CaptureQueriesContext(connection) as captured:
         result = sending.send_due_reminders(now=now, batch_size=100)
     queries = [query["sql"] for query in captured.captured_queries]
@@ -68,7 +79,7 @@ def sweep_queries(now: dt.datetime) -> tuple[list[str], sending.SweepResult]:
 def reads(queries: list[str]) -> list[str]:
     """Every statement but the per-row claims and their savepoints (in production the
     transaction of each row)."""
-    return [q for q in queries if not q.lstrip().startswith(CLAIM) and "SAVEPOINT" not in q]
+    return [q for q in queries if CLAIM not in q and "SAVEPOINT" not in q]
 
 
 def test_a_batch_is_read_in_the_same_queries_whatever_its_size(db):
@@ -84,7 +95,7 @@ def test_a_batch_is_read_in_the_same_queries_whatever_its_size(db):
     # empty look for more.
     assert len(reads(small)) == len(reads(large)) == 4
     # Each row: one statement that claims it and marks it sent.
-    assert sum(q.lstrip().startswith(CLAIM) for q in large) == 12
+    assert sum(CLAIM in q for q in large) == 12
     assert len(large) - len(small) == 8 * 3  # the claim inside its savepoint, per row
     assert Reminder.objects.filter(state=S.SENT, attempts=1).count() == 12
 
@@ -170,27 +181,30 @@ def test_a_failed_quick_send_leaves_the_row_waiting_with_its_error(db, settings,
 def test_the_claim_is_prepared_once_per_database_connection(db):
     now = due_starting_soon(2)
     connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE reminder_claim_as_sent")  # as on a new connection
-    connection._reminder_claim_prepared_on = None
+    # As on a new connection: the claim not prepared, and known not to be.
+    if CLAIM_NAME in prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {CLAIM_NAME}")
+    _PREPARED_ON[connection.connection] = prepared()
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now, batch_size=1).sent == 4
     queries = [query["sql"] for query in captured.captured_queries]
-    assert sum(q.lstrip().startswith(PREPARE) for q in queries) == 1
-    assert sum(q.lstrip().startswith(CLAIM) for q in queries) == 4
+    # Prepared with its first run, in the same round trip; only run after that.
+    assert sum(PREPARE in q for q in queries) == 1
+    assert sum(CLAIM in q for q in queries) == 4
 
     Reminder.objects.update(state=S.PENDING, sent_at=None)
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now).sent == 4
     assert not any(preparing(q["sql"]) for q in captured.captured_queries)
 
-    # Prepared, but not remembered (a connection this process did not prepare it on, as
-    # far as it knows): asked, and not prepared twice, which would fail every claim.
-    connection._reminder_claim_prepared_on = None
+    # Prepared, but not remembered (as after a failed statement): asked, and not prepared
+    # twice, which would fail every claim.
+    _PREPARED_ON[connection.connection] = None
     Reminder.objects.update(state=S.PENDING, sent_at=None)
     with CaptureQueriesContext(connection) as captured:
         assert sending.send_due_reminders(now=now).sent == 4
-    assert not any(q["sql"].lstrip().startswith(PREPARE) for q in captured.captured_queries)
+    assert not any(PREPARE in q["sql"] for q in captured.captured_queries)
 
 
 @pytest.mark.parametrize(("kind", "count"), [(R.STARTING_SOON, 4), (R.FOLLOW_UP, 2)])
