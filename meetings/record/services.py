@@ -25,6 +25,7 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from meetings.models import (
+    KIND_WORDS,
     ActionItem,
     AgendaItem,
     AgendaTemplate,
@@ -68,7 +69,8 @@ def _check_one_of_two(meeting: Meeting | MeetingSeries | None, by: User) -> None
     if meeting is None:  # an action or item of neither: not a 1:1 of anyone's
         raise NotFound()
     if by.pk not in (meeting.organiser_id, meeting.participant_id):
-        raise ServiceError("Only the two people in this 1:1 can change it.")
+        one = KIND_WORDS[meeting.kind].one
+        raise ServiceError(f"Only the two people in this {one} can change it.")
 
 
 def _locked(meeting: Meeting | None) -> Meeting:
@@ -84,7 +86,8 @@ def _locked(meeting: Meeting | None) -> Meeting:
         )
     except Meeting.DoesNotExist:
         raise NotFound(
-            "This 1:1 is no longer there: its series changed. Reload the page."
+            f"This {meeting.kind_words.one} is no longer there: its series changed. "
+            "Reload the page."
         ) from None
 
 
@@ -98,10 +101,13 @@ def _clean_text(text: str, *, what: str = "Write something first.") -> str:
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
+    one = meeting.kind_words.one
     if meeting.status == Meeting.Status.COMPLETED:
-        raise ServiceError("This 1:1 is completed; add it to the next-time list or the next 1:1.")
+        raise ServiceError(
+            f"This {one} is completed; add it to the next-time list or the next {one}."
+        )
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ServiceError("This 1:1 was cancelled; add it to the next 1:1 instead.")
+        raise ServiceError(f"This {one} was cancelled; add it to the next {one} instead.")
 
 
 def _next_position(items: QuerySet[AgendaItem]) -> int:
@@ -380,7 +386,9 @@ def action_add(
     if owner.pk not in (meeting.organiser_id, meeting.participant_id):
         raise ServiceError("An action belongs to one of the two of you.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ServiceError("This 1:1 was cancelled; agree actions at the next one.")
+        raise ServiceError(
+            f"This {meeting.kind_words.one} was cancelled; agree actions at the next one."
+        )
     if due_date is not None:
         within_limits(limits.check_planning_day, due_date, what="a due date")
     return ActionItem.objects.create(
@@ -467,9 +475,11 @@ def meeting_complete(*, meeting: Meeting, by: User, now: dt.datetime | None = No
         who = meeting.completed_by or "someone"
         raise ServiceError(f"Already completed by {who}; nothing was changed.")
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ServiceError("This 1:1 was cancelled, so it cannot be completed.")
+        raise ServiceError(
+            f"This {meeting.kind_words.one} was cancelled, so it cannot be completed."
+        )
     if meeting.starts_at > now:
-        raise ServiceError("A 1:1 can be completed once it has started.")
+        raise ServiceError(f"This {meeting.kind_words.one} can be completed once it has started.")
     meeting.status = Meeting.Status.COMPLETED
     meeting.completed_at = now
     meeting.completed_by = by
@@ -497,9 +507,11 @@ def feedback_save(
     check-in: ``Meeting.agenda_lead_id``) on a held 1:1: one per meeting, editable."""
     meeting = _locked(meeting)
     if by.pk != meeting.agenda_lead_id:
-        raise ServiceError("Only the person the 1:1 is for gives feedback on it.")
+        raise ServiceError(
+            f"Only the person the {meeting.kind_words.one} is for gives feedback on it."
+        )
     if meeting.status != Meeting.Status.COMPLETED:
-        raise ServiceError("Feedback opens once the 1:1 has been completed.")
+        raise ServiceError(f"Feedback opens once the {meeting.kind_words.one} has been completed.")
     if usefulness not in range(1, 6):
         raise ServiceError("Choose how useful it was, from 1 to 5.")
     if preferred_frequency and preferred_frequency not in PreferredFrequency.values:

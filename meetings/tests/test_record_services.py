@@ -8,13 +8,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from meetings.models import ActionItem, AgendaItem, Meeting, MeetingFeedback, Note
+from meetings.models import ActionItem, AgendaItem, Kind, Meeting, MeetingFeedback, Note
 from meetings.record import selectors as record_selectors
 from meetings.record import services as record_services
 from meetings.scheduling import services
 from meetings.tests.concurrency import run_at_once
 from meetings.tests.factories import (
     ActionItemFactory,
+    MeetingFactory,
     SeriesFactory,
     weekly,
 )
@@ -204,6 +205,50 @@ def test_a_completed_meeting_takes_no_new_items(now_meeting, manager, employee):
     record_services.meeting_complete(meeting=now_meeting, by=manager)
     with pytest.raises(ServiceError, match="completed"):
         record_services.agenda_item_add(meeting=now_meeting, by=employee, text="Late")
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        (Kind.ONE_TO_ONE, "1:1"),
+        (Kind.MENTORING, "mentoring check-in"),
+        (Kind.OFFICE_HOURS, "office hours slot"),
+    ],
+)
+def test_refusals_name_the_meeting_by_its_kind(kind, words, manager, employee, outsider):
+    """A mentoring check-in or an office hours slot is not called a 1:1 when the record
+    refuses something."""
+    start = timezone.now().replace(second=0, microsecond=0)
+    held = MeetingFactory(
+        organiser=manager, participant=employee, kind=kind, starts_at=start - dt.timedelta(hours=2)
+    )
+    ahead = MeetingFactory(
+        organiser=manager, participant=employee, kind=kind, starts_at=start + dt.timedelta(days=2)
+    )
+    record_services.meeting_complete(meeting=held, by=manager)
+    refusals = [
+        (
+            lambda: record_services.agenda_item_add(meeting=held, by=employee, text="Late"),
+            f"This {words} is completed; add it to the next-time list or the next {words}.",
+        ),
+        (
+            lambda: record_services.meeting_complete(meeting=ahead, by=manager),
+            f"This {words} can be completed once it has started.",
+        ),
+        (
+            lambda: record_services.meeting_complete(meeting=ahead, by=outsider),
+            f"Only the two people in this {words} can change it.",
+        ),
+        (
+            lambda: record_services.feedback_save(meeting=ahead, by=held.agenda_lead, usefulness=4),
+            f"Feedback opens once the {words} has been completed.",
+        ),
+    ]
+    for act, message in refusals:
+        with pytest.raises(ServiceError) as refused:
+            act()
+        assert refused.value.message == message
+    assert "1:1" not in " ".join(message for _, message in refusals) or words == "1:1"
 
 
 # --- Completion rules --------------------------------------------------------------------

@@ -271,7 +271,7 @@ def test_the_proposer_withdraws_a_proposal(clock, employee, mentor):
 def test_the_mentee_gives_the_feedback_on_a_held_check_in(check_ins, employee, mentor):
     meeting = check_ins.meetings.order_by("starts_at").first()
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.COMPLETED)
-    with pytest.raises(ServiceError, match="Only the person the 1:1 is for"):
+    with pytest.raises(ServiceError, match="Only the person the mentoring check-in is for"):
         record_services.feedback_save(meeting=meeting, by=mentor, usefulness=2)
     feedback = record_services.feedback_save(meeting=meeting, by=employee, usefulness=5)
     assert feedback.usefulness == 5
