@@ -26,11 +26,14 @@ from oneonones.errors import ServiceError
 
 
 def started_meeting(series, *, minutes_ago: int = 10, days_ago: int = 0) -> Meeting:
-    """A meeting of ``series`` that began a little while ago."""
+    """A meeting of ``series`` that began a little while ago. A meeting the series was
+    generated with at about that time (run on the series' weekday, near its hour) is
+    removed first: the two would be a double booking."""
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(
         minutes=minutes_ago, days=days_ago
     )
     meeting = services.series_meeting(series, slot=start, starts_at=start)
+    series.meetings.filter(starts_at__lt=meeting.ends_at, ends_at__gt=start).delete()
     meeting.occurrence = None  # an extra meeting: the day may have its own later on
     meeting.save()
     services.save_attendances(meeting=meeting, viewer=None)
@@ -255,10 +258,10 @@ def test_refusals_name_the_meeting_by_its_kind(kind, words, manager, employee, o
 
 
 def test_only_the_two_can_complete_and_only_once_started(series, manager, outsider, hr):
+    started = started_meeting(series)
     future = upcoming(series)
     with pytest.raises(ServiceError, match="once it has started"):
         record_services.meeting_complete(meeting=future, by=manager)
-    started = started_meeting(series)
     for person in (outsider, hr):
         with pytest.raises(ServiceError, match="Only the two people"):
             record_services.meeting_complete(meeting=started, by=person)
