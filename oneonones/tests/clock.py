@@ -11,8 +11,9 @@ the tests start. The first is kept out of the code (the app passes its own time 
 every query); the second only decides when cookies expire (see the ``page`` fixture);
 for the third, start child Pythons with :func:`python_command`.
 
-``python -m oneonones.tests.clock MOMENT script.py ARGS…`` runs ``script.py`` with the
-clock pinned at MOMENT, ticking: that is how a child joins a pinned run.
+``python -m oneonones.tests.clock MOMENT script.py ARGS…`` runs ``script.py`` (or
+``-m module ARGS…``, a module) with the clock pinned at MOMENT, ticking: that is how a
+child joins a pinned run (the test OpenID provider does).
 """
 
 import datetime as dt
@@ -66,6 +67,11 @@ def python_command(*args: str) -> list[str]:
 def _run_pinned(argv: list[str]) -> None:
     moment, script, *rest = argv
     pin(dt.datetime.fromisoformat(moment))
+    if script == "-m":  # ``-m module ARGS…``, as ``python -m`` runs it
+        module, *rest = rest
+        sys.argv = [module, *rest]
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        return
     sys.argv = [script, *rest]
     runpy.run_path(script, run_name="__main__")
 

@@ -69,6 +69,24 @@ def test_a_child_python_shares_the_pinned_clock(monkeypatch, tmp_path):
     assert result.stdout.strip() == "2028-02-29 ['--flag']", result.stderr
 
 
+def test_a_child_module_shares_the_pinned_clock(monkeypatch, tmp_path):
+    """``python -m module`` too (the test OpenID provider runs so), with its arguments."""
+    package = tmp_path / "pinned_child"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(
+        "import datetime, sys\nprint(datetime.datetime.now(datetime.UTC).date(), sys.argv[1:])\n"
+    )
+    monkeypatch.setenv(clock.VARIABLE, "2028-02-29")
+    with time_machine.travel(LEAP_DAY_NOON, tick=True):
+        command = clock.python_command("-m", "pinned_child", "--flag")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.getcwd()])}
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+    assert result.stdout.strip() == "2028-02-29 ['--flag']", result.stderr
+
+
 def test_without_pin_today_a_child_python_is_plain_python(monkeypatch):
     monkeypatch.delenv(clock.VARIABLE, raising=False)
     assert clock.python_command("manage.py", "check")[1:] == ["manage.py", "check"]

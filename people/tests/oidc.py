@@ -11,13 +11,14 @@ import os
 import select
 import socket
 import subprocess
-import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
+
+from oneonones.tests.clock import python_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CLIENT_ID = "oneonones-test"
@@ -95,14 +96,11 @@ def start_provider(directory: Path) -> Provider:
     ready_read, ready_write = os.pipe()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "people.tests.oidc_provider",
-                str(port),
-                str(setup_path),
-                str(ready_write),
-            ],
+            # On the test run's clock (PIN_TODAY): the tokens it signs are checked by
+            # the app against that clock.
+            python_command(
+                "-m", "people.tests.oidc_provider", str(port), str(setup_path), str(ready_write)
+            ),
             cwd=BASE_DIR,
             env=env,
             stdout=log,
