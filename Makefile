@@ -35,7 +35,8 @@ test: venv
 ## The scheduling, office hours, reminder, wellbeing and report tests again, each time with the
 ## clock pinned to a hard date (PIN_TODAY, see README): the end of a 31-day month,
 ## the days before the Europe/London clock changes, a leap day, New Year's Eve late
-## in the evening. Every date is run; the target fails if any did. The browser tests
+## in the evening, a Tuesday morning inside the starting-soon hour of the tests'
+## 09:30 series. Every date is run; the target fails if any did. The browser tests
 ## and the demo's own tests are left out to keep CI short: what depends on the date is
 ## decided on the server, and those tests run on today's date in `make test`.
 TEST_DATES ?= 2027-01-31 2027-03-27 2027-10-30T22:30+00:00 2028-02-29 2026-12-31T23:30+00:00 2027-06-15T07:45+00:00
