@@ -165,7 +165,15 @@ def test_generation_writes_reminders_and_invites_a_fortnight_ahead(manager, empl
     assert Reminder.objects.count() == count
 
 
+# A Monday: the weekly (Tuesday) series' next 1:1 and its moved time are both tomorrow.
+MONDAY_NOON = dt.datetime(2027, 1, 11, 12, 0, tzinfo=dt.UTC)
+
+
+@time_machine.travel(MONDAY_NOON, tick=True)
 def test_editing_a_series_takes_removed_meetings_reminders_with_them(manager, employee):
+    """On a Monday: run on a Tuesday between 14:00 and 15:00, the moved series' first 1:1
+    (15:00 that day) would already be inside its starting-soon hour, and have no such
+    reminder to compare."""
     series = SeriesFactory(organiser=manager, participant=employee, cadence=weekly())
     services.series_generate(series_id=series.pk)
     first = series.meetings.order_by("starts_at").first()
