@@ -11,6 +11,8 @@ One open relationship per pair is kept by the database
 relationship and a clear message for the other.
 """
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -166,6 +168,14 @@ def mentorship_set_up(*, by: User, mentor: User, mentee: User) -> Mentorship:
     return mentorship
 
 
+def _mark_ended(mentorship: Mentorship, *, by: User, now: dt.datetime) -> None:
+    """An open relationship (locked by the caller) ends now, by ``by``."""
+    mentorship.status = S.ENDED
+    mentorship.ended_at = now
+    mentorship.ended_by = by
+    mentorship.save(update_fields=["status", "ended_at", "ended_by"])
+
+
 @transaction.atomic
 def mentorship_end(*, mentorship: Mentorship, by: User) -> Mentorship:
     """Either of the two (or HR) ends the relationship, or withdraws a proposal not yet
@@ -178,10 +188,7 @@ def mentorship_end(*, mentorship: Mentorship, by: User) -> Mentorship:
     if not mentorship.is_open:
         raise ServiceError("This mentoring relationship has ended already.")
     was_active = mentorship.status == S.ACTIVE
-    mentorship.status = S.ENDED
-    mentorship.ended_at = timezone.now()
-    mentorship.ended_by = by
-    mentorship.save(update_fields=["status", "ended_at", "ended_by"])
+    _mark_ended(mentorship, by=by, now=timezone.now())
     if was_active:
         mentoring_series_end(mentee=mentorship.mentee, mentor=mentorship.mentor, by=by)
     outbox.mentorship_changed(
@@ -206,10 +213,7 @@ def mentoring_close_for_leaver(*, person: User, by: User) -> int:
     )
     now = timezone.now()
     for mentorship in open_ones:
-        mentorship.status = S.ENDED
-        mentorship.ended_at = now
-        mentorship.ended_by = by
-        mentorship.save(update_fields=["status", "ended_at", "ended_by"])
+        _mark_ended(mentorship, by=by, now=now)
         other_id = (
             mentorship.mentee_id if mentorship.mentor_id == person.pk else mentorship.mentor_id
         )
